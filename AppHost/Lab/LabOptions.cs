@@ -1,0 +1,35 @@
+using RedisHaLab.Topology;
+
+namespace RedisHaLab.AppHost.Lab;
+
+/// <summary>The AppHost's own settings, read from the command line (<c>--inventory FILE</c>) or configuration.</summary>
+internal static class LabOptions
+{
+    /// <summary>The inventory used when none is given: the 2016 post's three hosts.</summary>
+    public const string DefaultInventory = "inventories/post-2016.yml";
+
+    /// <summary>
+    /// The inventory file to load: <c>--inventory</c> (or configuration key <c>Inventory</c>), relative to the
+    /// current folder when it exists there, else to the repository root; <see cref="DefaultInventory"/> otherwise.
+    /// </summary>
+    public static string InventoryPath(IDistributedApplicationBuilder builder)
+    {
+        var requested = builder.Configuration["Inventory"] ?? DefaultInventory;
+        if (Path.IsPathRooted(requested) || File.Exists(requested))
+        {
+            return Path.GetFullPath(requested);
+        }
+        return Path.GetFullPath(Path.Combine(RepositoryRoot(builder), requested));
+    }
+
+    /// <summary>The repository root: the AppHost's parent folder.</summary>
+    public static string RepositoryRoot(IDistributedApplicationBuilder builder) =>
+        Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+
+    /// <summary>
+    /// Where an inventory's rendered config files live on the host (<c>.lab/&lt;inventory&gt;/</c>), mounted into
+    /// the containers. Sentinel rewrites its file there and the reconfig service rewrites the proxy's.
+    /// </summary>
+    public static string StateFolder(IDistributedApplicationBuilder builder, Inventory inventory) =>
+        Path.Combine(RepositoryRoot(builder), ".lab", Path.GetFileNameWithoutExtension(inventory.SourceFile));
+}

@@ -1,0 +1,51 @@
+using RedisHaLab.Topology;
+
+namespace RedisHaLab.AppHost.Lab;
+
+/// <summary>
+/// The host folder holding every instance's config files (<c>.lab/&lt;inventory&gt;/&lt;instance&gt;/</c>), each mounted
+/// into its container. Rendered fresh at every start, so a lab always begins as its inventory says.
+/// </summary>
+internal sealed class LabStateFolder(string root, Inventory inventory)
+{
+    /// <summary>The folder itself.</summary>
+    public string Root { get; } = root;
+
+    /// <summary>Folder of one instance, by container name.</summary>
+    public string InstanceFolder(string instanceName) => Path.Combine(Root, instanceName);
+
+    /// <summary>The proxy's conf folder; mounted as a folder so a rename-into-place is seen by the container.</summary>
+    public string ProxyConfigFolder => Path.Combine(InstanceFolder(inventory.Proxy.Name), "conf");
+
+    /// <summary>The proxy's config file on the host, the one the reconfig service rewrites.</summary>
+    public string ProxyConfigFile => Path.Combine(ProxyConfigFolder, inventory.Proxy.ConfigFileName);
+
+    /// <summary>Container names of every instance of the inventory.</summary>
+    public IReadOnlyList<string> ContainerNames =>
+        [.. inventory.RedisInstances.Select(i => i.Name), .. inventory.Sentinels.Instances.Select(s => s.Name), inventory.Proxy.Name];
+
+    /// <summary>Deletes what an earlier run left and writes every instance's config.</summary>
+    public void Render()
+    {
+        if (Directory.Exists(Root))
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        foreach (var instance in inventory.RedisInstances)
+        {
+            Write(InstanceFolder(instance.Name), "redis.conf", RedisConfigFile.RenderRedis(inventory, instance));
+        }
+        foreach (var sentinel in inventory.Sentinels.Instances)
+        {
+            Write(InstanceFolder(sentinel.Name), "sentinel.conf", RedisConfigFile.RenderSentinel(inventory, sentinel));
+        }
+        Write(ProxyConfigFolder, inventory.Proxy.ConfigFileName, NutcrackerConfig.FromInventory(inventory).Render());
+        Directory.CreateDirectory(Path.Combine(InstanceFolder(inventory.Proxy.Name), "logs"));
+    }
+
+    private static void Write(string folder, string file, string text)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, file), text);
+    }
+}

@@ -1,0 +1,24 @@
+// The lab as the post's host table: read the inventory, put each node's instances on it, run.
+using RedisHaLab.AppHost.Lab;
+using RedisHaLab.Topology;
+
+DockerCliAdapter.UseIfInstalled();
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+Inventory inventory;
+try
+{
+    inventory = InventoryLoader.Load(LabOptions.InventoryPath(builder));
+}
+catch (InventoryException e)
+{
+    // Nothing has been created yet: no container, no file. Say what to fix and stop.
+    Console.Error.WriteLine($"The lab was not started. {e.Message}");
+    return 2;
+}
+
+builder.AddRedisHaLab(inventory);
+
+builder.Build().Run();
+return 0;

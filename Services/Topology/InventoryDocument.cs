@@ -1,0 +1,70 @@
+using YamlDotNet.Core;
+
+namespace RedisHaLab.Topology;
+
+// The inventory file as written, before validation. Every field is nullable so that a missing one
+// becomes a clear "add this field" error instead of a silent default; every section remembers
+// where it starts in the file so errors can name the line.
+
+/// <summary>A part of the inventory file that knows where it starts (set while deserializing).</summary>
+internal interface ILocated
+{
+    Mark Start { get; set; }
+}
+
+internal abstract class LocatedSection : ILocated
+{
+    public Mark Start { get; set; } = Mark.Empty;
+}
+
+/// <summary>redis.conf directives: a value is a scalar, or a list for directives that repeat (<c>save</c>).</summary>
+internal sealed class RedisSettingsSection : Dictionary<string, object?>, ILocated
+{
+    public Mark Start { get; set; } = Mark.Empty;
+}
+
+internal sealed class InventoryDocument : LocatedSection
+{
+    public Dictionary<string, NodeSection>? Nodes { get; set; }
+    public Dictionary<string, ShardSection>? Shards { get; set; }
+    public RedisSettingsSection? RedisSettings { get; set; }
+    public SentinelsSection? Sentinels { get; set; }
+    public TwemproxySection? Twemproxy { get; set; }
+}
+
+internal sealed class NodeSection : LocatedSection
+{
+    public string? Address { get; set; }
+}
+
+internal sealed class ShardSection : LocatedSection
+{
+    public string? SentinelName { get; set; }
+    public string? Master { get; set; }
+    public List<string>? Replicas { get; set; }
+}
+
+internal sealed class SentinelsSection : LocatedSection
+{
+    public List<string>? Nodes { get; set; }
+    public int? Port { get; set; }
+    public int? Quorum { get; set; }
+    public int? DownAfterMilliseconds { get; set; }
+    public int? FailoverTimeout { get; set; }
+    public int? ParallelSyncs { get; set; }
+}
+
+internal sealed class TwemproxySection : LocatedSection
+{
+    public string? Node { get; set; }
+    public string? Pool { get; set; }
+    public int? Listen { get; set; }
+    public string? FrontDoor { get; set; }
+    public string? Hash { get; set; }
+    public string? Distribution { get; set; }
+    public bool? AutoEjectHosts { get; set; }
+    public bool? Redis { get; set; }
+    public int? ServerRetryTimeout { get; set; }
+    public int? ServerFailureLimit { get; set; }
+    public string? ServerNames { get; set; }
+}
