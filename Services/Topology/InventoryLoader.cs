@@ -77,6 +77,12 @@ public static partial class InventoryLoader
             return $"unknown key '{unknown.Groups["key"].Value}'; check its spelling" +
                    (allowed is null ? "" : $" (allowed here: {string.Join(", ", allowed)})");
         }
+        var shape = WrongShapePattern().Match(e.Message);
+        if (shape.Success)
+        {
+            var section = UnderscoredNamingConvention.Instance.Apply(shape.Groups["type"].Value.Replace("Section", "").Replace("Document", "inventory"));
+            return $"expected the {section} settings as 'key: value' lines here, found a list or a single value";
+        }
         var innermost = e.InnerException;
         while (innermost?.InnerException is not null)
         {
@@ -89,6 +95,9 @@ public static partial class InventoryLoader
 
     [GeneratedRegex(@"Property '(?<key>[^']*)' not found on type '(?<type>[^']*)'")]
     private static partial Regex UnknownPropertyPattern();
+
+    [GeneratedRegex(@"No node deserializer was able to deserialize the node into type RedisHaLab\.Topology\.(?<type>\w+)")]
+    private static partial Regex WrongShapePattern();
 
     [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     private static partial Regex NodeNamePattern();

@@ -1,0 +1,127 @@
+using System.Net;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using RedisHaLab.Topology;
+using StackExchange.Redis;
+
+namespace RedisHaLab.IntegrationTests;
+
+/// <summary>
+/// Starts the real lab of one inventory through the AppHost, once per fixture, and waits until every instance is
+/// healthy. Tests reach the lab only through the loopback ports the inventory names.
+/// </summary>
+public abstract class LabFixture(string inventoryFile)
+{
+    /// <summary>Cold start builds the twemproxy image from source, so allow it minutes, bounded.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
+
+    protected DistributedApplication App { get; private set; } = null!;
+
+    protected Inventory Inventory { get; private set; } = null!;
+
+    [OneTimeSetUp]
+    public async Task StartLab()
+    {
+        var inventoryPath = Path.Combine(Repository.Root, "inventories", inventoryFile);
+        Inventory = InventoryLoader.Load(inventoryPath);
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["--inventory", inventoryPath],
+            (options, _) => options.DisableDashboard = true,
+            timeout.Token);
+        App = await builder.BuildAsync(timeout.Token);
+        await App.StartAsync(timeout.Token);
+        foreach (var name in ContainerNames)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task StopLab()
+    {
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+
+    /// <summary>Every container of the inventory, by resource name.</summary>
+    protected IEnumerable<string> ContainerNames =>
+        Inventory.RedisInstances.Select(i => i.Name)
+            .Concat(Inventory.Sentinels.Instances.Select(s => s.Name))
+            .Append(Inventory.Proxy.Name);
+
+    /// <summary>The lab's front door: the proxy on 127.0.0.1 (or the inventory's front_door address).</summary>
+    protected IPEndPoint FrontDoor => new(Inventory.Proxy.FrontDoorAddress, Inventory.Proxy.Port);
+
+    protected static IPEndPoint EndpointOf(RedisInstance instance) => new(instance.Node.Address, instance.Port);
+
+    protected static IPEndPoint EndpointOf(SentinelInstance sentinel) => new(sentinel.Node.Address, sentinel.Port);
+
+    protected static Task<ConnectionMultiplexer> ConnectProxyAsync(IPEndPoint endpoint) =>
+        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { endpoint },
+            Proxy = Proxy.Twemproxy,
+            AbortOnConnectFail = true,
+            ConnectTimeout = 5000,
+        });
+
+    protected static Task<ConnectionMultiplexer> ConnectRedisAsync(IPEndPoint endpoint) =>
+        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { endpoint },
+            AllowAdmin = true,
+            AbortOnConnectFail = true,
+            ConnectTimeout = 5000,
+        });
+
+    protected static Task<ConnectionMultiplexer> ConnectSentinelAsync(IPEndPoint endpoint) =>
+        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { endpoint },
+            CommandMap = CommandMap.Sentinel,
+            AbortOnConnectFail = true,
+            ConnectTimeout = 5000,
+        });
+
+    /// <summary>One section of INFO as a dictionary.</summary>
+    protected static async Task<Dictionary<string, string>> InfoAsync(IPEndPoint endpoint, string section)
+    {
+        await using var redis = await ConnectRedisAsync(endpoint);
+        var info = await redis.GetServer(endpoint).InfoAsync(section);
+        return info.SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+    }
+
+    /// <summary>Polls <paramref name="check"/> until it returns null (success) or the bounded time runs out; fails with its last answer.</summary>
+    protected static async Task Eventually(Func<Task<string?>> check, TimeSpan within, string what)
+    {
+        var deadline = DateTime.UtcNow + within;
+        string? problem;
+        while ((problem = await check()) is not null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+        Assert.That(problem, Is.Null, $"{what} within {within.TotalSeconds:0} s");
+    }
+}
+
+/// <summary>Finds the repository root (the folder with Lab.sln) from the test's output folder.</summary>
+internal static class Repository
+{
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Lab.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Lab.sln not found above the test folder");
+    }
+}
