@@ -18,7 +18,8 @@ catch (InventoryException e)
     return 2;
 }
 
-builder.AddRedisHaLab(inventory);
+var lab = builder.AddRedisHaLab(inventory);
+builder.AddReconfigService(lab);
 
 builder.Build().Run();
 return 0;

@@ -1,2 +1,58 @@
-// Placeholder until the service lands.
+// The reconfig service: the lab's replacement for the post's client-reconfig-script. It follows every Sentinel
+// and keeps twemproxy's config pointing at each shard's current master.
+using Docker.DotNet;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using RedisHaLab.Reconfig;
+using RedisHaLab.Topology;
+
+var builder = Host.CreateApplicationBuilder(args);
+
+ReconfigOptions options;
+try
+{
+    options = builder.Configuration.GetSection(ReconfigOptions.Section).Get<ReconfigOptions>() ?? new ReconfigOptions();
+}
+catch (InvalidOperationException e)
+{
+    // The binder's message names the key whose value could not be read (e.g. Lab:ReconcileIntervalSeconds).
+    return NotStarted(e.Message);
+}
+if (options.Problems() is { Count: > 0 } problems)
+{
+    return NotStarted(string.Join(Environment.NewLine + "  ", problems.Prepend("settings to fix:")));
+}
+
+Inventory inventory;
+try
+{
+    inventory = InventoryLoader.Load(options.Inventory!);
+}
+catch (InventoryException e)
+{
+    return NotStarted($"{ReconfigOptions.Variable(nameof(ReconfigOptions.Inventory))}: {e.Message}");
+}
+
+builder.Services
+    .AddSingleton(options)
+    .AddSingleton(inventory)
+    .AddSingleton<IDockerClient>(_ => new DockerClientConfiguration().CreateClient())
+    .AddSingleton(services => new ProxyContainer(services.GetRequiredService<IDockerClient>(), options.ProxyContainer!, options.ProxyContainerConfigFolder))
+    .AddSingleton(new ProxyConfigFile(options.ProxyConfigFile!))
+    .AddSingleton<ReconfigTelemetry>()
+    .AddSingleton<SentinelLinks>()
+    .AddSingleton<ReconfigQueue>()
+    .AddSingleton<ProxyReconfigurator>()
+    .AddSingleton<Reconciler>()
+    .AddHostedService<ReconfigWorker>();
+builder.AddOpenTelemetryWhenConfigured();
+
+await builder.Build().RunAsync();
 return 0;
+
+static int NotStarted(string why)
+{
+    Console.Error.WriteLine($"The reconfig service was not started. {why}");
+    return 2;
+}

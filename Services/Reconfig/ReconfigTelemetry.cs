@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace RedisHaLab.Reconfig;
+
+/// <summary>The service's spans and metrics, both named <see cref="Name"/>, so a timeline of a failover can be rebuilt.</summary>
+internal sealed class ReconfigTelemetry
+{
+    /// <summary>Name of the ActivitySource and the Meter.</summary>
+    public const string Name = "RedisHaLab.Reconfig";
+
+    /// <summary>One span per reconfiguration of the proxy.</summary>
+    public static readonly ActivitySource Source = new(Name);
+
+    private readonly Counter<long> _failoversSeen;
+    private readonly Counter<long> _applied;
+    private readonly Counter<long> _rejected;
+    private readonly Histogram<double> _applyDuration;
+
+    /// <summary>Creates the instruments on a meter owned by <paramref name="meterFactory"/>.</summary>
+    public ReconfigTelemetry(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(Name);
+        _failoversSeen = meter.CreateCounter<long>("reconfig.failovers_seen", "{failover}",
+            "Distinct +switch-master announcements received (repeats from other Sentinels are not counted).");
+        _applied = meter.CreateCounter<long>("reconfig.applied", "{reconfiguration}",
+            "Proxy configs rewritten and signalled to the proxy.");
+        _rejected = meter.CreateCounter<long>("reconfig.rejected", "{reconfiguration}",
+            "New proxy configs that nutcracker -t refused; the old config stayed.");
+        _applyDuration = meter.CreateHistogram<double>("reconfig.apply_duration", "ms",
+            "From deciding to rewrite the proxy config to the SIGHUP sent to the proxy container.");
+    }
+
+    /// <summary>Counts a failover the first time any Sentinel announces it.</summary>
+    public void FailoverSeen(string masterName) =>
+        _failoversSeen.Add(1, new KeyValuePair<string, object?>("master_name", masterName));
+
+    /// <summary>Counts a reconfiguration that reached the proxy and records how long it took.</summary>
+    public void Applied(string shard, string trigger, double milliseconds)
+    {
+        var tags = Tags(shard, trigger);
+        _applied.Add(1, tags);
+        _applyDuration.Record(milliseconds, tags);
+    }
+
+    /// <summary>Counts a config nutcracker refused.</summary>
+    public void Rejected(string shard, string trigger) => _rejected.Add(1, Tags(shard, trigger));
+
+    /// <summary>Starts the span of one reconfiguration; null when nobody listens.</summary>
+    public static Activity? StartReconfiguration(string shard, ReconfigTarget target, string oldAddress, string newAddress) =>
+        Source.StartActivity("reconfigure proxy")?
+            .SetTag("shard", shard)
+            .SetTag("master_name", target.MasterName)
+            .SetTag("old_address", oldAddress)
+            .SetTag("new_address", newAddress)
+            .SetTag("trigger", target.TriggerName)
+            .SetTag("source", target.Source);
+
+    private static TagList Tags(string shard, string trigger) => new() { { "shard", shard }, { "trigger", trigger } };
+}

@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RedisHaLab.Topology;
+
+namespace RedisHaLab.Reconfig;
+
+/// <summary>
+/// The service: listens to every Sentinel, reconciles at start-up, on a timer and after each reconnection, and runs
+/// every resulting reconfiguration one at a time.
+/// </summary>
+internal sealed class ReconfigWorker(
+    ReconfigOptions options,
+    Inventory inventory,
+    SentinelLinks sentinels,
+    ReconfigQueue queue,
+    Reconciler reconciler,
+    ProxyReconfigurator reconfigurator,
+    ReconfigTelemetry telemetry,
+    ILogger<ReconfigWorker> logger) : BackgroundService
+{
+    private readonly FailoverDeduplicator _failovers = new();
+
+    // Connections made before the start-up pass are covered by it; only later ones need a pass of their own.
+    private volatile bool _started;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        logger.LogInformation(
+            "Watching {SentinelCount} Sentinels for {ShardCount} shards of {Inventory}; proxy config {File} in container {Container}; reconcile every {IntervalSeconds} s; nutcracker -t check {Check}",
+            sentinels.Count, inventory.Shards.Count, inventory.SourceFile, options.ProxyConfigFile, options.ProxyContainer,
+            options.ReconcileIntervalSeconds, options.CheckConfigWithNutcracker ? "on" : "off");
+
+        var links = sentinels.RunAsync(OnSwitchMaster, OnConnected, stoppingToken);
+        var timer = RequestPeriodicReconcilesAsync(stoppingToken);
+        try
+        {
+            // A failover missed while this service was down is repaired by this first pass; it waits for the
+            // first connection attempts (at most the connect timeout) so that it has Sentinels to ask.
+            await sentinels.FirstAttempts.WaitAsync(stoppingToken);
+            _started = true;
+            queue.RequestReconcile("start-up");
+            await foreach (var work in queue.ReadAllAsync(stoppingToken))
+            {
+                await HandleAsync(work, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        await Task.WhenAll(links, timer);
+    }
+
+    /// <summary>Runs on the Redis client's thread: log and queue only, so the client is never held up.</summary>
+    private void OnSwitchMaster(SentinelLink link, string payload)
+    {
+        if (!SwitchMasterEvent.TryParse(payload, out var switchMaster, out var problem))
+        {
+            logger.LogWarning("Ignoring malformed {Channel} from Sentinel {Sentinel}: {Problem} (payload '{Payload}')",
+                SwitchMasterEvent.Channel, link.Name, problem, payload);
+            return;
+        }
+        logger.LogInformation("Received {Channel} from Sentinel {Sentinel}: {MasterName} moved from {OldAddress} to {NewAddress}",
+            SwitchMasterEvent.Channel, link.Name, switchMaster.MasterName, switchMaster.OldMaster, switchMaster.NewMaster);
+        queue.Post(new ReconfigWork.SwitchMasterReceived(switchMaster, link.Name));
+    }
+
+    /// <summary>A (re)connected Sentinel may know of a failover announced while it was unreachable: ask everyone again.</summary>
+    private void OnConnected(SentinelLink link)
+    {
+        if (_started)
+        {
+            queue.RequestReconcile($"{link.Name} connected");
+        }
+    }
+
+    private async Task HandleAsync(ReconfigWork work, CancellationToken stoppingToken)
+    {
+        try
+        {
+            switch (work)
+            {
+                case ReconfigWork.SwitchMasterReceived received:
+                    var switchMaster = received.SwitchMaster;
+                    if (_failovers.IsNew(switchMaster))
+                    {
+                        telemetry.FailoverSeen(switchMaster.MasterName);
+                    }
+                    // Repeats are applied too: the transform finds nothing to do, unless the first one failed.
+                    await reconfigurator.ApplyAsync(new ReconfigTarget(switchMaster.MasterName, switchMaster.NewMaster,
+                        switchMaster.OldMaster, ReconfigTrigger.Event, received.Sentinel), stoppingToken);
+                    break;
+                case ReconfigWork.ReconcileRequested reconcile:
+                    await reconciler.RunOnceAsync(reconcile.Reason, stoppingToken);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // A surprise in one reconfiguration must not stop the service: the host would exit and no later
+            // failover would reach the proxy. Log it; the next reconcile starts from the files as they are.
+            logger.LogError(e, "Reconfiguration step {Work} failed unexpectedly; carrying on", work);
+        }
+    }
+
+    private async Task RequestPeriodicReconcilesAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.ReconcileIntervalSeconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                queue.RequestReconcile("periodic");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+}
