@@ -25,7 +25,15 @@ ensure_docker_engine() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
   fi
   log "Docker engine: starting dockerd (log: $DOCKERD_LOG)"
-  nohup dockerd >"$DOCKERD_LOG" 2>&1 &
+  # dockerd outlives this script: it must not keep the caller's file descriptors (a CI log pipe, a lock
+  # file), or whoever waits for those to close waits forever.
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd="${fd##*/}"
+      [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid dockerd </dev/null >"$DOCKERD_LOG" 2>&1
+  ) &
   for _ in $(seq 1 60); do
     if docker info >/dev/null 2>&1; then log "Docker engine: running"; return; fi
     sleep 1
