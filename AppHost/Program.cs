@@ -20,6 +20,7 @@ catch (InventoryException e)
 
 var lab = builder.AddRedisHaLab(inventory);
 builder.AddReconfigService(lab);
+builder.AddChaosCommands(lab);
 
 builder.Build().Run();
 return 0;

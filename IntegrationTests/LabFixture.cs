@@ -19,10 +19,13 @@ public abstract class LabFixture(string inventoryFile)
 
     protected Inventory Inventory { get; private set; } = null!;
 
+    /// <summary>The inventory file (under inventories/) of the lab running now.</summary>
+    protected string InventoryFile { get; private set; } = inventoryFile;
+
     [OneTimeSetUp]
     public async Task StartLab()
     {
-        var inventoryPath = Path.Combine(Repository.Root, "inventories", inventoryFile);
+        var inventoryPath = Path.Combine(Repository.Root, "inventories", InventoryFile);
         Inventory = InventoryLoader.Load(inventoryPath);
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
@@ -44,8 +47,21 @@ public abstract class LabFixture(string inventoryFile)
         {
             await App.StopAsync();
             await App.DisposeAsync();
+            App = null!;
         }
     }
+
+    /// <summary>Stops the running lab and starts a fresh one of <paramref name="inventory"/> (a file under inventories/).</summary>
+    protected async Task RestartLabAsync(string inventory)
+    {
+        await StopLab();
+        InventoryFile = inventory;
+        await StartLab();
+    }
+
+    /// <summary>Host path of the proxy's config file, the one the reconfig service rewrites.</summary>
+    protected string ProxyConfigFile =>
+        Path.Combine(Repository.Root, ".lab", Path.GetFileNameWithoutExtension(InventoryFile), Inventory.Proxy.Name, "conf", Inventory.Proxy.ConfigFileName);
 
     /// <summary>Every container of the inventory, by resource name.</summary>
     protected IEnumerable<string> ContainerNames =>

@@ -93,7 +93,7 @@ internal static class LabBuilderExtensions
             state.Render();
         });
 
-        return new LabResources(inventory, state, redis, sentinels, proxyResource);
+        return new LabResources(inventory, state, nodes, redis, sentinels, proxyResource);
     }
 
     private static IResourceBuilder<LabNodeResource> AddNode(this IDistributedApplicationBuilder builder, LabNode node) =>
@@ -139,6 +139,7 @@ internal static class LabBuilderExtensions
 internal sealed record LabResources(
     Inventory Inventory,
     LabStateFolder State,
+    IReadOnlyDictionary<string, IResourceBuilder<LabNodeResource>> Nodes,
     IReadOnlyDictionary<string, IResourceBuilder<ContainerResource>> Redis,
     IReadOnlyList<IResourceBuilder<ContainerResource>> Sentinels,
     IResourceBuilder<ContainerResource> Proxy);

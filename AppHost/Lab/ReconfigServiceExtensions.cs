@@ -20,8 +20,10 @@ internal static class ReconfigServiceExtensions
                 }
                 context.EnvironmentVariables["Lab__ProxyContainer"] = lab.Inventory.Proxy.Name;
             })
-            // It subscribes to every Sentinel and restarts the proxy: both must be up first.
-            .WaitFor(lab.Proxy);
+            // It subscribes to every Sentinel and restarts the proxy: both must be up first. The proxy only started,
+            // not healthy: Aspire waits again at every start, and the proxy is unhealthy exactly when a failover went
+            // unapplied, which is when this service is needed (a chaos scenario caught a start waiting forever).
+            .WaitForStart(lab.Proxy);
         foreach (var sentinel in lab.Sentinels)
         {
             service.WaitFor(sentinel);

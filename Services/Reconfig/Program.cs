@@ -1,10 +1,12 @@
 // The reconfig service: the lab's replacement for the post's client-reconfig-script. It follows every Sentinel
-// and keeps twemproxy's config pointing at each shard's current master.
+// and keeps twemproxy's config pointing at each shard's current master. An inventory with
+// 'reconfig: post-script' gets the post's script instead (PostScript/), to compare the two.
 using Docker.DotNet;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using RedisHaLab.Reconfig;
+using RedisHaLab.Reconfig.PostScript;
 using RedisHaLab.Topology;
 
 var builder = Host.CreateApplicationBuilder(args);
@@ -39,13 +41,22 @@ builder.Services
     .AddSingleton(inventory)
     .AddSingleton<IDockerClient>(_ => new DockerClientConfiguration().CreateClient())
     .AddSingleton(services => new ProxyContainer(services.GetRequiredService<IDockerClient>(), options.ProxyContainer!, options.ProxyContainerConfigFolder))
-    .AddSingleton(new ProxyConfigFile(options.ProxyConfigFile!))
-    .AddSingleton<ReconfigTelemetry>()
-    .AddSingleton<SentinelLinks>()
-    .AddSingleton<ReconfigQueue>()
-    .AddSingleton<ProxyReconfigurator>()
-    .AddSingleton<Reconciler>()
-    .AddHostedService<ReconfigWorker>();
+    .AddSingleton(new ProxyConfigFile(options.ProxyConfigFile!));
+if (inventory.Proxy.Reconfig == ProxyReconfigMode.PostScript)
+{
+    // The inventory asks for the post's own mechanism (inventories/post-fidelity.yml), for comparison.
+    builder.Services.AddPostScriptReconfig();
+}
+else
+{
+    builder.Services
+        .AddSingleton<ReconfigTelemetry>()
+        .AddSingleton<SentinelLinks>()
+        .AddSingleton<ReconfigQueue>()
+        .AddSingleton<ProxyReconfigurator>()
+        .AddSingleton<Reconciler>()
+        .AddHostedService<ReconfigWorker>();
+}
 builder.AddOpenTelemetryWhenConfigured();
 
 await builder.Build().RunAsync();

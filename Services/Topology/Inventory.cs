@@ -67,6 +67,23 @@ public enum ProxyServerNaming
     Address,
 }
 
+/// <summary>How the proxy follows a failover: what the reconfig service does on a Sentinel's <c>+switch-master</c>.</summary>
+public enum ProxyReconfigMode
+{
+    /// <summary>
+    /// <c>reconfig: lab</c>, the default: follow every Sentinel, reconcile with a majority of them, rewrite the
+    /// shard's server in place, check the file with <c>nutcracker -t</c>, then restart nutcracker.
+    /// </summary>
+    Lab,
+
+    /// <summary>
+    /// <c>reconfig: post-script</c>, the post's <c>client-reconfig-script</c>: only the Sentinel on the proxy's node
+    /// is heard; each <c>+switch-master</c> replaces <c>old-host:old-port</c> with <c>new-host:new-port</c> in the
+    /// file's text, then nutcracker is restarted. No reconcile, no majority, no check.
+    /// </summary>
+    PostScript,
+}
+
 /// <summary>twemproxy (nutcracker) with one pool in front of every shard.</summary>
 public sealed record ProxyInstance(
     LabNode Node,
@@ -78,7 +95,8 @@ public sealed record ProxyInstance(
     bool AutoEjectHosts,
     int ServerRetryTimeoutMilliseconds,
     int ServerFailureLimit,
-    ProxyServerNaming ServerNaming)
+    ProxyServerNaming ServerNaming,
+    ProxyReconfigMode Reconfig = ProxyReconfigMode.Lab)
 {
     /// <summary>Container and resource name (e.g. <c>node23-twemproxy</c>).</summary>
     public string Name => $"{Node.Name}-twemproxy";

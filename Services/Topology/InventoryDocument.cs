@@ -67,4 +67,5 @@ internal sealed class TwemproxySection : LocatedSection
     public int? ServerRetryTimeout { get; set; }
     public int? ServerFailureLimit { get; set; }
     public string? ServerNames { get; set; }
+    public string? Reconfig { get; set; }
 }

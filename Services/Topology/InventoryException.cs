@@ -18,7 +18,5 @@ public sealed class InventoryException(string file, IReadOnlyList<InventoryProbl
     public IReadOnlyList<InventoryProblem> Problems { get; } = problems;
 
     private static string Describe(string file, IReadOnlyList<InventoryProblem> problems) =>
-        problems.Count == 1
-            ? $"{file}:{problems[0].Line}: {problems[0].Message}"
-            : $"{file} has {problems.Count} problems:" + string.Concat(problems.Select(p => $"\n  {file}:{p.Line}: {p.Message}"));
+        FileProblems.Describe(file, problems.Select(p => (p.Line, p.Message)).ToList());
 }

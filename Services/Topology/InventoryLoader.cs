@@ -367,7 +367,7 @@ public static partial class InventoryLoader
             var t = doc.Twemproxy;
             if (t is null)
             {
-                Problem(doc, "missing 'twemproxy:'; give node, pool, listen, front_door, hash, distribution, auto_eject_hosts, redis, server_retry_timeout, server_failure_limit and server_names");
+                Problem(doc, "missing 'twemproxy:'; give node, pool, listen, front_door, hash, distribution, auto_eject_hosts, redis, server_retry_timeout, server_failure_limit and server_names (reconfig is optional: lab by default)");
                 return null;
             }
             var node = Required(t, t.Node, "twemproxy", "node", "node23");
@@ -418,6 +418,7 @@ public static partial class InventoryLoader
             {
                 Problem(t, $"twemproxy server_names '{naming}' is unknown; use 'shard' (host:port:1 g1, keys stay put on failover) or 'address' (the post's unnamed servers)");
             }
+            var reconfig = BuildReconfigMode(t, node, doc.Sentinels);
             if (listen is not null && ValidPort(t, listen.Value, "twemproxy listen"))
             {
                 if (proxyNode is not null)
@@ -430,12 +431,39 @@ public static partial class InventoryLoader
                 }
             }
             if (proxyNode is null || pool is null || listen is null || frontDoorAddress is null || hash is null ||
-                distribution is null || autoEject is null || retry is null || failureLimit is null || serverNaming is null)
+                distribution is null || autoEject is null || retry is null || failureLimit is null || serverNaming is null ||
+                reconfig is null)
             {
                 return null;
             }
             return new ProxyInstance(proxyNode, listen.Value, frontDoorAddress, pool, hash, distribution, autoEject.Value,
-                retry.Value, failureLimit.Value, serverNaming.Value);
+                retry.Value, failureLimit.Value, serverNaming.Value, reconfig.Value);
+        }
+
+        /// <summary>
+        /// <c>reconfig</c>, optional: <c>lab</c> when absent. <c>post-script</c> hears only the Sentinel on the proxy's
+        /// node, as the post's script did, so that node must run one.
+        /// </summary>
+        private ProxyReconfigMode? BuildReconfigMode(TwemproxySection t, string? proxyNode, SentinelsSection? sentinels)
+        {
+            ProxyReconfigMode? mode = t.Reconfig switch
+            {
+                null or "lab" => ProxyReconfigMode.Lab,
+                "post-script" => ProxyReconfigMode.PostScript,
+                _ => null,
+            };
+            if (mode is null)
+            {
+                Problem(t, $"twemproxy reconfig '{t.Reconfig}' is unknown; use 'lab' (the default: every Sentinel, majority, nutcracker -t) " +
+                           "or 'post-script' (the post's client-reconfig-script: the proxy node's Sentinel, a textual rewrite, a restart)");
+            }
+            else if (mode == ProxyReconfigMode.PostScript && proxyNode is not null && sentinels?.Nodes is { } sentinelNodes &&
+                     !sentinelNodes.Contains(proxyNode))
+            {
+                Problem(t, $"twemproxy reconfig 'post-script' takes failovers from the Sentinel on the proxy's node '{proxyNode}', " +
+                           $"but sentinels.nodes does not list it; add {proxyNode} to sentinels.nodes or use 'reconfig: lab'");
+            }
+            return mode;
         }
 
         private T? Required<T>(ILocated at, T? value, string section, string key, string example)

@@ -1,0 +1,307 @@
+using System.Net;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RedisHaLab.Topology;
+using StackExchange.Redis;
+
+namespace RedisHaLab.FailoverBenchmark;
+
+/// <summary>
+/// One running lab of one inventory, started through the AppHost as the integration tests start it, and the ways the
+/// benchmark touches it: Redis, Sentinel and the proxy through their loopback ports, containers through Docker.
+/// </summary>
+internal sealed class LabSession : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
+
+    private readonly DistributedApplication _app;
+    private readonly DockerClient _docker = new DockerClientConfiguration().CreateClient();
+
+    private LabSession(DistributedApplication app, Inventory inventory)
+    {
+        _app = app;
+        Inventory = inventory;
+    }
+
+    /// <summary>The lab's inventory.</summary>
+    public Inventory Inventory { get; }
+
+    /// <summary>The proxy's front door, 127.0.0.1:14555 in the post's lab.</summary>
+    public IPEndPoint FrontDoor => new(Inventory.Proxy.FrontDoorAddress, Inventory.Proxy.Port);
+
+    /// <summary>Starts the AppHost with <paramref name="inventoryPath"/> and waits until every container is healthy and the reconfig service listens.</summary>
+    public static async Task<LabSession> StartAsync(string inventoryPath, CancellationToken cancellationToken)
+    {
+        var inventory = InventoryLoader.Load(inventoryPath);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["--inventory", inventoryPath],
+            (options, _) => options.DisableDashboard = true,
+            timeout.Token);
+        // The lab's own chatter would bury the progress lines; warnings and errors still show.
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            // Containers' stderr (twemproxy logs there), health checks that are red until an instance is up, and the
+            // missing dev certificate (no dashboard here) are normal while a lab starts.
+            .AddFilter("AppHost.Resources", LogLevel.None)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("Aspire.Hosting.Dcp.DcpHost", LogLevel.Error));
+        var app = await builder.BuildAsync(timeout.Token);
+        var session = new LabSession(app, inventory);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            foreach (var name in session.ContainerNames)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            }
+            await app.ResourceNotifications.WaitForResourceAsync("reconfig", KnownResourceStates.Running, timeout.Token);
+            await session.WaitForReconfigSubscriptionAsync(timeout.Token);
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+        return session;
+    }
+
+    /// <summary>Every container of the inventory.</summary>
+    public IReadOnlyList<string> ContainerNames =>
+        [.. Inventory.RedisInstances.Select(i => i.Name), .. Inventory.Sentinels.Instances.Select(s => s.Name), Inventory.Proxy.Name];
+
+    /// <summary>Where an instance listens on its node's loopback address.</summary>
+    public static IPEndPoint EndpointOf(RedisInstance instance) => new(instance.Node.Address, instance.Port);
+
+    /// <summary>Where a Sentinel listens on its node's loopback address.</summary>
+    public static IPEndPoint EndpointOf(SentinelInstance sentinel) => new(sentinel.Node.Address, sentinel.Port);
+
+    /// <summary>The instance Sentinel names by container name and port.</summary>
+    public RedisInstance? InstanceAt(string host, int port) =>
+        Inventory.RedisInstances.FirstOrDefault(i => string.Equals(i.Name, host, StringComparison.OrdinalIgnoreCase) && i.Port == port);
+
+    /// <summary>Short-lived connection to a Redis instance (not the proxy).</summary>
+    public static Task<ConnectionMultiplexer> ConnectRedisAsync(IPEndPoint endpoint) =>
+        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { endpoint },
+            AllowAdmin = true,
+            AbortOnConnectFail = true,
+            ConnectRetry = 1,
+            ConnectTimeout = 2000,
+            SyncTimeout = 10_000,
+            AsyncTimeout = 10_000,
+            ClientName = "redis-ha-lab-benchmark",
+        });
+
+    /// <summary>Short-lived connection to the proxy, for writing and reading the whole key set (not for the measured load).</summary>
+    public Task<ConnectionMultiplexer> ConnectProxyAsync() =>
+        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { FrontDoor },
+            Proxy = Proxy.Twemproxy,
+            AbortOnConnectFail = true,
+            ConnectRetry = 1,
+            ConnectTimeout = 2000,
+            SyncTimeout = 10_000,
+            AsyncTimeout = 10_000,
+            ClientName = "redis-ha-lab-benchmark",
+        });
+
+    /// <summary>Connection to a Sentinel.</summary>
+    public static Task<ConnectionMultiplexer> ConnectSentinelAsync(IPEndPoint endpoint) =>
+        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { endpoint },
+            CommandMap = CommandMap.Sentinel,
+            AbortOnConnectFail = true,
+            ConnectRetry = 1,
+            ConnectTimeout = 2000,
+            SyncTimeout = 5000,
+            AsyncTimeout = 5000,
+            ClientName = "redis-ha-lab-benchmark",
+        });
+
+    /// <summary>One INFO section of an instance, as key/value pairs; null when it does not answer.</summary>
+    public static async Task<Dictionary<string, string>?> InfoAsync(RedisInstance instance, string section)
+    {
+        try
+        {
+            await using var redis = await ConnectRedisAsync(EndpointOf(instance));
+            var info = await redis.GetServer(EndpointOf(instance)).InfoAsync(section);
+            return info.SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The master of <paramref name="shard"/> as the Sentinel on the proxy's node (or any that answers) names it.</summary>
+    public async Task<RedisInstance?> CurrentMasterAsync(Shard shard)
+    {
+        foreach (var sentinel in Inventory.Sentinels.Instances.OrderBy(s => s.Node == Inventory.Proxy.Node ? 0 : 1))
+        {
+            try
+            {
+                await using var connection = await ConnectSentinelAsync(EndpointOf(sentinel));
+                var endpoint = await connection.GetServer(EndpointOf(sentinel)).SentinelGetMasterAddressByNameAsync(shard.SentinelMasterName);
+                var (host, port) = endpoint switch
+                {
+                    DnsEndPoint dns => (dns.Host, dns.Port),
+                    IPEndPoint ip => (ip.Address.ToString(), ip.Port),
+                    _ => ("", 0),
+                };
+                return InstanceAt(host, port);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                // Ask the next one.
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Null when <paramref name="shard"/> is whole: every Sentinel names <paramref name="master"/> and flags none of its
+    /// replicas, the master has every replica connected, and each replica's link is up with the master's offset.
+    /// Otherwise what is not yet so.
+    /// </summary>
+    public async Task<string?> ShardProblemAsync(Shard shard, RedisInstance master)
+    {
+        var members = shard.Replicas.Prepend(shard.Master).ToList();
+        var replicas = members.Where(m => m != master).ToList();
+        var masterInfo = await InfoAsync(master, "replication");
+        if (masterInfo is null || masterInfo.GetValueOrDefault("role") != "master")
+        {
+            return $"{master.Name} is not answering as master";
+        }
+        if (masterInfo.GetValueOrDefault("connected_slaves") != replicas.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            return $"{master.Name} has {masterInfo.GetValueOrDefault("connected_slaves")} replicas connected, not {replicas.Count}";
+        }
+        foreach (var replica in replicas)
+        {
+            var info = await InfoAsync(replica, "replication");
+            if (info is null || info.GetValueOrDefault("role") != "slave" || info.GetValueOrDefault("master_link_status") != "up" ||
+                !string.Equals(info.GetValueOrDefault("master_host"), master.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                return $"{replica.Name} is not yet a replica of {master.Name} with its link up";
+            }
+            if (info.GetValueOrDefault("slave_repl_offset") != masterInfo.GetValueOrDefault("master_repl_offset"))
+            {
+                // Re-read the master: it moves on by itself (pings to replicas).
+                var again = await InfoAsync(master, "replication");
+                if (info.GetValueOrDefault("slave_repl_offset") != again?.GetValueOrDefault("master_repl_offset") &&
+                    Math.Abs(Offset(info, "slave_repl_offset") - Offset(again, "master_repl_offset")) > 64)
+                {
+                    return $"{replica.Name} at offset {info.GetValueOrDefault("slave_repl_offset")}, master at {again?.GetValueOrDefault("master_repl_offset")}";
+                }
+            }
+        }
+        foreach (var sentinel in Inventory.Sentinels.Instances)
+        {
+            try
+            {
+                await using var connection = await ConnectSentinelAsync(EndpointOf(sentinel));
+                var server = connection.GetServer(EndpointOf(sentinel));
+                var named = await server.SentinelGetMasterAddressByNameAsync(shard.SentinelMasterName);
+                if (named is not DnsEndPoint dns || !string.Equals(dns.Host, master.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return $"{sentinel.Name} names {named} as master of {shard.Name}";
+                }
+                var flagged = (await server.SentinelReplicasAsync(shard.SentinelMasterName))
+                    .Select(r => r.ToDictionary(p => p.Key, p => p.Value))
+                    .Where(r => r.GetValueOrDefault("flags") != "slave")
+                    .Select(r => $"{r.GetValueOrDefault("name")} [{r.GetValueOrDefault("flags")}]")
+                    .ToList();
+                if (flagged.Count > 0)
+                {
+                    return $"{sentinel.Name} still flags {string.Join(", ", flagged)}";
+                }
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                return $"{sentinel.Name} does not answer ({e.Message})";
+            }
+        }
+        return null;
+    }
+
+    private static long Offset(Dictionary<string, string>? info, string key) =>
+        long.TryParse(info?.GetValueOrDefault(key), out var value) ? value : long.MinValue / 2;
+
+    /// <summary>The post's <c>kill</c> of a master: SIGKILL to its container.</summary>
+    public Task KillAsync(RedisInstance instance, CancellationToken cancellationToken) =>
+        _docker.Containers.KillContainerAsync(instance.Name, new ContainerKillParameters { Signal = "KILL" }, cancellationToken);
+
+    /// <summary>Starts a killed instance's container again, with its config and data folder as they are.</summary>
+    public Task StartAsync(RedisInstance instance, CancellationToken cancellationToken) =>
+        _docker.Containers.StartContainerAsync(instance.Name, new ContainerStartParameters(), cancellationToken);
+
+    /// <summary>
+    /// Waits until the reconfig service is subscribed on the Sentinel of the proxy's node (every mode listens there),
+    /// so a kill is never made before anybody listens for its failover.
+    /// </summary>
+    private async Task WaitForReconfigSubscriptionAsync(CancellationToken cancellationToken)
+    {
+        var sentinel = Inventory.Sentinels.Instances.FirstOrDefault(s => s.Node == Inventory.Proxy.Node) ?? Inventory.Sentinels.Instances[0];
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            try
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                wait.CancelAfter(TimeSpan.FromSeconds(2));
+                using var connection = await RespConnection.ConnectAsync(EndpointOf(sentinel), wait.Token);
+                var clients = await connection.ExecuteAsync(RespConnection.Encode("CLIENT", "LIST"), wait.Token);
+                // The service's client name is not set on Sentinel connections (no CLIENT SETNAME in Sentinel's
+                // command map), but before the benchmark subscribes it is the only subscriber a Sentinel has.
+                if ((clients.Text ?? "").Split('\n').Any(c => c.Contains(" cmd=subscribe") || (c.Contains(" sub=") && !c.Contains(" sub=0 "))))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Not yet.
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+        throw new TimeoutException($"the reconfig service did not subscribe on {sentinel.Name} within 30 s");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync();
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            await WaitUntilContainersAreGoneAsync();
+            _docker.Dispose();
+        }
+    }
+
+    /// <summary>Aspire removes the lab's containers as it stops; the next profile reuses their names, so wait for that (bounded).</summary>
+    private async Task WaitUntilContainersAreGoneAsync()
+    {
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            var all = await _docker.Containers.ListContainersAsync(new ContainersListParameters { All = true });
+            if (!all.Any(c => c.Names.Any(n => ContainerNames.Contains(n.TrimStart('/')))))
+            {
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+    }
+}

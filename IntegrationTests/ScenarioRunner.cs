@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using RedisHaLab.Chaos;
+using RedisHaLab.Topology;
+using StackExchange.Redis;
+
+namespace RedisHaLab.IntegrationTests;
+
+/// <summary>How long a disruptive fault took to stop mattering: from the fault to every key readable through the front door.</summary>
+internal sealed record Recovery(string Fault, TimeSpan Duration);
+
+/// <summary>What running a scenario measured.</summary>
+internal sealed record ScenarioResult(string Name, TimeSpan Duration, IReadOnlyList<Recovery> Recoveries, LoadReport? Load);
+
+/// <summary>
+/// Runs a scenario's steps in order against a running lab, printing each step's duration as it ends. Every wait and
+/// check is bounded by its step's timeout; a step that fails stops the scenario with the file, line and reason.
+/// </summary>
+internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan CatchUpWithin = TimeSpan.FromSeconds(15);
+
+    /// <summary>Runs <paramref name="scenario"/>; the lab should be in its inventory's starting state.</summary>
+    public async Task<ScenarioResult> RunAsync(Scenario scenario, CancellationToken cancellationToken)
+    {
+        report.WriteLine($"scenario {scenario.Name}: {scenario.Description}");
+        var clock = Stopwatch.StartNew();
+        await using var run = await Run.StartAsync(lab);
+        foreach (var step in scenario.Steps)
+        {
+            var stepClock = Stopwatch.StartNew();
+            string note;
+            try
+            {
+                note = await ExecuteAsync(run, step, cancellationToken);
+            }
+            catch (Exception e) when (e is ChaosException or RedisException or TimeoutException or Docker.DotNet.DockerApiException)
+            {
+                report.WriteLine($"  line {step.Line,3}  {step.Text,-70} FAILED after {stepClock.Elapsed.TotalSeconds,6:0.00} s");
+                PrintProxyChanges(run);
+                throw new ChaosException($"{scenario.SourceFile}:{step.Line}: '{step.Text}' failed: {e.Message}", e);
+            }
+            report.WriteLine($"  line {step.Line,3}  {step.Text,-70} {stepClock.Elapsed.TotalSeconds,6:0.00} s{(note.Length > 0 ? $"  {note}" : "")}");
+        }
+        PrintProxyChanges(run);
+        var result = new ScenarioResult(scenario.Name, clock.Elapsed, run.Recoveries, run.LoadReport);
+        report.WriteLine($"  total {result.Duration.TotalSeconds:0.0} s; recovery: " +
+                         (result.Recoveries.Count == 0 ? "none measured" : string.Join(", ", result.Recoveries.Select(r => $"{r.Duration.TotalSeconds:0.00} s after '{r.Fault}'"))));
+        return result;
+    }
+
+    private void PrintProxyChanges(Run run) =>
+        report.WriteLine($"  proxy config: {string.Join("; ", run.Watch.Changes)}");
+
+    private async Task<string> ExecuteAsync(Run run, ScenarioStep step, CancellationToken cancellationToken)
+    {
+        switch (step)
+        {
+            case WriteKeysStep write:
+                await run.Keys.WriteAsync(run.Proxy, write.Count);
+                // Replication is asynchronous: the keys count as written once every replica has them.
+                foreach (var shard in lab.Inventory.Shards)
+                {
+                    await Until(() => RedisProbe.ReplicasBehindAsync(shard, run.Masters[shard]), CatchUpWithin, $"replicas of {shard.Name} caught up");
+                }
+                return $"{run.Keys.Count} keys in all, replicas caught up";
+            case StartLoadStep start:
+                run.Load = await WriteLoad.StartAsync(LabEndpoints.FrontDoor(lab.Inventory), start.RatePerSecond, $"load:{run.Id}");
+                return "";
+            case StopLoadStep:
+                run.LoadReport = await run.Load!.StopAsync();
+                await run.Load.DisposeAsync();
+                run.Load = null;
+                return run.LoadReport.ToString() + (run.LoadReport.Errors.Count == 0 ? "" : $"; errors: {string.Join("; ", run.LoadReport.Errors.Select(e => $"{e.Value} x {e.Key}"))}");
+            case FaultStep fault:
+                var containers = await lab.Faults.ApplyAsync(fault.Kind, fault.Target, cancellationToken);
+                // Recovery counts from the latest disruptive fault on a container: after "kill a Sentinel, then a
+                // master" it is the master's death that makes keys unreachable.
+                if (fault.Kind.IsDisruptive() && fault.Target is not FaultTarget.ReconfigService)
+                {
+                    run.PendingFault = (fault.Text, Stopwatch.StartNew());
+                }
+                return containers.Count == 0 ? "" : $"-> {string.Join(", ", containers)}";
+            case ManualFailoverStep failover:
+                return $"accepted by {await lab.Faults.ManualFailoverAsync(lab.Shard(failover.Shard))}";
+            case WaitStep wait:
+                await Task.Delay(wait.Duration, cancellationToken);
+                return "";
+            case WaitForFailoverStep wait:
+            {
+                var shard = lab.Shard(wait.Shard);
+                var before = run.Masters[shard];
+                RedisInstance? promoted = null;
+                await Until(async () =>
+                {
+                    var vote = await lab.Sentinels.MasterOfAsync(shard);
+                    if (vote.Master is null || vote.Master == before)
+                    {
+                        return $"the Sentinels name {vote}";
+                    }
+                    var info = await RedisProbe.ReplicationAsync(vote.Master);
+                    promoted = vote.Master;
+                    return info.IsMaster ? null : $"{vote.Master.Name} is named master but is {info}";
+                }, wait.Timeout, $"a new master of {shard.Name}");
+                run.Masters[shard] = promoted!;
+                return $"{before.Name} -> {promoted!.Name}";
+            }
+            case WaitForRoleStep wait:
+            {
+                var instance = await lab.Targets.RedisInstanceAsync(wait.Target);
+                var shard = lab.Shard(instance.ShardName);
+                await Until(async () =>
+                {
+                    var info = await RedisProbe.ReplicationAsync(instance);
+                    if (wait.Role == RedisRole.Master)
+                    {
+                        return info.IsMaster ? null : $"{instance.Name} is {info}";
+                    }
+                    var master = (await lab.Sentinels.MasterOfAsync(shard)).Master;
+                    return master is not null && info.IsReplicaOf(master) ? null : $"{instance.Name} is {info}; the Sentinels' master is {master?.Name ?? "none"}";
+                }, wait.Timeout, $"{instance.Name} a {wait.Role.ToString().ToLowerInvariant()}");
+                return $"{instance.Name} is a {wait.Role.ToString().ToLowerInvariant()}";
+            }
+            case HealAllStep:
+                var healed = await new LabReset(lab).HealAllAsync(cancellationToken);
+                return healed.Count == 0 ? "nothing to heal" : string.Join(", ", healed);
+            case AssertKeysReadableStep assert:
+                await Until(async () =>
+                {
+                    var unreadable = await run.Keys.UnreadableAsync(run.Proxy);
+                    return unreadable == 0 ? null : $"{unreadable} of {run.Keys.Count} keys unreadable";
+                }, assert.Timeout, "every key readable through the proxy");
+                if (run.PendingFault is { } pending)
+                {
+                    run.Recoveries.Add(new Recovery(pending.Fault, pending.Clock.Elapsed));
+                    run.PendingFault = null;
+                    return $"all {run.Keys.Count} keys readable, {pending.Clock.Elapsed.TotalSeconds:0.00} s after '{pending.Fault}'";
+                }
+                return $"all {run.Keys.Count} keys readable";
+            case AssertWritesSucceedStep assert:
+                await Until(() => FreshWritesProblemAsync(run.Proxy), assert.Timeout, "fresh writes acknowledged and read back through the proxy");
+                return "";
+            case AssertProxyPointsAtMasterStep assert:
+            {
+                var shard = lab.Shard(assert.Shard);
+                RedisInstance? master = null;
+                await Until(async () =>
+                {
+                    master = (await lab.Sentinels.MasterOfAsync(shard)).Master;
+                    var server = await lab.Proxy.ServerOfAsync(shard);
+                    if (master is null || server != master)
+                    {
+                        return $"the proxy sends {shard.Name} to {server?.Name ?? "no instance"}, the Sentinels name {master?.Name ?? "no master"}";
+                    }
+                    var info = await RedisProbe.ReplicationAsync(master);
+                    return info.IsMaster ? null : $"{master.Name} is {info}";
+                }, assert.Timeout, $"the proxy sending {shard.Name} to its master");
+                return $"{shard.Name} -> {master!.Name}";
+            }
+            case AssertProxyNeverWentBackStep assert:
+            {
+                var instance = await lab.Targets.RedisInstanceAsync(assert.Target);
+                var problem = ProxyWatch.WentBack(run.Watch.Changes, lab.Shard(instance.ShardName), instance);
+                return problem is null ? $"left {instance.Name} once, for good" : throw new ChaosException(problem);
+            }
+            default:
+                throw new ChaosException($"this runner does not know the step '{step.Text}'");
+        }
+    }
+
+    /// <summary>Null when a few fresh keys write and read back through the proxy, else what went wrong.</summary>
+    private static async Task<string?> FreshWritesProblemAsync(IDatabase proxy)
+    {
+        var keys = Enumerable.Range(0, 20).Select(_ => $"fresh:{Guid.NewGuid():N}").ToList();
+        try
+        {
+            var written = await Task.WhenAll(keys.Select(k => proxy.StringSetAsync(k, k)));
+            var read = await Task.WhenAll(keys.Select(k => proxy.StringGetAsync(k)));
+            var bad = keys.Where((k, i) => !written[i] || read[i] != k).Count();
+            return bad == 0 ? null : $"{bad} of {keys.Count} fresh keys did not write and read back";
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Polls <paramref name="check"/> until it returns null, for at most <paramref name="within"/>; throws with its last answer.</summary>
+    private static async Task Until(Func<Task<string?>> check, TimeSpan within, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        string? problem;
+        while ((problem = await check()) is not null)
+        {
+            if (clock.Elapsed >= within)
+            {
+                throw new ChaosException($"no {what} within {within.TotalSeconds:0} s: {problem}");
+            }
+            await Task.Delay(Poll);
+        }
+    }
+
+    /// <summary>The state of one run: its keys, its load, the masters it knows, the proxy's history.</summary>
+    private sealed class Run : IAsyncDisposable
+    {
+        private Run(ChaosLab lab, ConnectionMultiplexer proxy, Dictionary<Shard, RedisInstance> masters)
+        {
+            Id = $"{DateTime.UtcNow:HHmmss}-{Guid.NewGuid():N}"[..15];
+            ProxyConnection = proxy;
+            Keys = new KeySet($"scenario:{Id}");
+            Masters = masters;
+            Watch = new ProxyWatch(lab.Proxy);
+        }
+
+        public string Id { get; }
+
+        public ConnectionMultiplexer ProxyConnection { get; }
+
+        public IDatabase Proxy => ProxyConnection.GetDatabase();
+
+        public KeySet Keys { get; }
+
+        /// <summary>Each shard's master as this run last saw it: what a <c>wait_for_failover</c> waits to change.</summary>
+        public Dictionary<Shard, RedisInstance> Masters { get; }
+
+        public ProxyWatch Watch { get; }
+
+        public WriteLoad? Load { get; set; }
+
+        public LoadReport? LoadReport { get; set; }
+
+        public (string Fault, Stopwatch Clock)? PendingFault { get; set; }
+
+        public List<Recovery> Recoveries { get; } = [];
+
+        public static async Task<Run> StartAsync(ChaosLab lab)
+        {
+            var masters = new Dictionary<Shard, RedisInstance>();
+            foreach (var shard in lab.Inventory.Shards)
+            {
+                masters[shard] = await lab.Targets.CurrentMasterAsync(shard);
+            }
+            return new Run(lab, await LabClients.ProxyAsync(LabEndpoints.FrontDoor(lab.Inventory)), masters);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Load is not null)
+            {
+                await Load.DisposeAsync();
+            }
+            await Watch.DisposeAsync();
+            await ProxyConnection.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text;
+using Aspire.Hosting.ApplicationModel;
+using RedisHaLab.Chaos;
+
+namespace RedisHaLab.IntegrationTests;
+
+/// <summary>
+/// The chaos scenarios under <c>Scenarios/*.yml</c>, one test case per file: adding a scenario needs no C#. The cases
+/// share one lab; between two of them the lab is reset to its inventory's state (cheap), and only when that fails is a
+/// fresh lab started (minutes on this machine).
+/// </summary>
+[TestFixture]
+public class ScenarioTests() : LabFixture(Chaos.Scenario.DefaultInventory)
+{
+    private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan ScenarioWithin = TimeSpan.FromMinutes(10);
+
+    private readonly List<ScenarioResult> _results = [];
+    private ChaosLab? _lab;
+    private bool _labIsFresh = true;
+
+    /// <summary>Every scenario file copied beside the tests, in name order.</summary>
+    public static IEnumerable<TestCaseData> ScenarioFiles() =>
+        Directory.EnumerateFiles(ScenarioFolder, "*.yml")
+            .Order(StringComparer.Ordinal)
+            .Select(path => new TestCaseData(Path.GetFileName(path)).SetArgDisplayNames(Path.GetFileNameWithoutExtension(path)));
+
+    [TestCaseSource(nameof(ScenarioFiles))]
+    public async Task Scenario(string file)
+    {
+        var scenario = ScenarioLoader.Load(Path.Combine(ScenarioFolder, file), $"IntegrationTests/Scenarios/{file}");
+        if (scenario.InventoryFile != InventoryFile)
+        {
+            await FreshLabAsync(scenario.InventoryFile, $"{file} runs on {scenario.InventoryFile}");
+        }
+        ScenarioValidator.Validate(scenario, Inventory);
+        await ResetOrRestartAsync();
+
+        using var timeout = new CancellationTokenSource(ScenarioWithin);
+        var result = await new ScenarioRunner(Lab, TestContext.Out).RunAsync(scenario, timeout.Token);
+        _results.Add(result);
+        await WriteSummaryAsync();
+    }
+
+    [Test]
+    public async Task The_dashboard_commands_stage_their_faults_on_the_running_lab()
+    {
+        if (InventoryFile != Chaos.Scenario.DefaultInventory)
+        {
+            await FreshLabAsync(Chaos.Scenario.DefaultInventory, "the commands are checked on the post's lab");
+        }
+        await ResetOrRestartAsync();
+        var g1 = Inventory.Shards.Single(s => s.Name == "g1");
+        var g2Replica = Inventory.Shards.Single(s => s.Name == "g2").Replicas[0];
+        var sentinel = Inventory.Sentinels.Instances[^1].Name;
+
+        // The failover first, on a lab nothing else has touched yet; the other faults then go elsewhere.
+        await Command(g1.Master.Name, "chaos-failover-g1");
+        await Eventually(async () => (await Lab.Sentinels.MasterOfAsync(g1)).Master == g1.Replicas[0] ? null : "g1 not failed over yet",
+            TimeSpan.FromSeconds(30), "the Sentinels fail g1 over");
+
+        await Command(g2Replica.Name, "chaos-pause");
+        Assert.That(await Lab.Containers.IsSignalStoppedAsync(g2Replica.Name, CancellationToken.None), Is.True, "paused");
+        await Command(g2Replica.Name, "chaos-resume");
+        Assert.That(await Lab.Containers.IsSignalStoppedAsync(g2Replica.Name, CancellationToken.None), Is.False, "resumed");
+
+        await Command(g2Replica.Name, "chaos-partition");
+        Assert.That(await Lab.Network.IsCutOffAsync(g2Replica.Name, CancellationToken.None), Is.True, "cut off");
+        Assert.That((await RedisProbe.ReplicationAsync(g2Replica)).Answered, Is.False, "a cut-off replica does not answer on its published port");
+        await Command(g2Replica.Name, "chaos-heal");
+        Assert.That(await Lab.Network.IsCutOffAsync(g2Replica.Name, CancellationToken.None), Is.False, "reconnected");
+        Assert.That((await RedisProbe.ReplicationAsync(g2Replica)).Answered, Is.True, "a reconnected replica answers again");
+
+        await Command(sentinel, "chaos-kill");
+        Assert.That(await Lab.Containers.IsRunningAsync(sentinel, CancellationToken.None), Is.False, "killed");
+        // The way back from a kill is Aspire's own Start (which makes the container anew).
+        await Command(sentinel, KnownResourceCommands.StartCommand);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(sentinel).WaitAsync(TimeSpan.FromSeconds(60));
+
+        await Command("node24", "chaos-kill-node");
+        foreach (var container in TargetResolver.ContainersOn(Inventory, Inventory.Nodes.Single(n => n.Name == "node24")))
+        {
+            Assert.That(await Lab.Containers.IsRunningAsync(container, CancellationToken.None), Is.False, $"{container} killed with its node");
+        }
+    }
+
+    [OneTimeTearDown]
+    public void DisposeChaosLab() => _lab?.Dispose();
+
+    /// <summary>Runs a resource command as the dashboard would, and fails the test with its message if it fails.</summary>
+    private async Task Command(string resource, string command)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command);
+        Assert.That(result.Success, Is.True, $"{command} on {resource}: {result.Message}");
+    }
+
+    private static string ScenarioFolder => Path.Combine(AppContext.BaseDirectory, "Scenarios");
+
+    private ChaosLab Lab => _lab ??= new ChaosLab(Inventory, ProxyConfigFile, new AspireReconfigSwitch(App, "reconfig"));
+
+    /// <summary>Puts the shared lab back to the inventory's state; a lab that cannot be reset is replaced by a fresh one.</summary>
+    private async Task ResetOrRestartAsync()
+    {
+        if (_labIsFresh)
+        {
+            _labIsFresh = false;
+            return;
+        }
+        try
+        {
+            var done = await new LabReset(Lab).ResetAsync(ResetWithin, CancellationToken.None);
+            TestContext.Out.WriteLine($"reset to {InventoryFile}: {(done.Count == 0 ? "nothing to undo" : string.Join(", ", done))}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever stopped the reset, a fresh lab is the way back to a known state.
+            await FreshLabAsync(InventoryFile, $"reset failed: {e.Message}");
+            // The caller uses it: the next one must reset.
+            _labIsFresh = false;
+        }
+    }
+
+    private async Task FreshLabAsync(string inventory, string why)
+    {
+        TestContext.Out.WriteLine($"starting a fresh lab of {inventory} ({why})");
+        _lab?.Dispose();
+        _lab = null;
+        await RestartLabAsync(inventory);
+        _labIsFresh = true;
+    }
+
+    /// <summary>The table of every scenario run so far, kept with the test results (<c>.lab/test-results/scenarios.md</c>).</summary>
+    private async Task WriteSummaryAsync()
+    {
+        var table = new StringBuilder()
+            .AppendLine("| scenario | recovery (fault to all keys readable through the front door) | acknowledged | failed | indeterminate (applied) | lost | longest write gap | duration |")
+            .AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var r in _results)
+        {
+            var recovery = r.Recoveries.Count == 0 ? "-" : string.Join("; ", r.Recoveries.Select(x => $"{Seconds(x.Duration)} after `{x.Fault}`"));
+            var load = r.Load;
+            table.AppendLine(load is null
+                ? $"| {r.Name} | {recovery} | - | - | - | - | - | {Seconds(r.Duration)} |"
+                : $"| {r.Name} | {recovery} | {load.Acknowledged} | {load.Failed} | {load.Indeterminate} ({load.IndeterminateApplied}) | {load.Lost} | {Seconds(load.LongestGap)} | {Seconds(r.Duration)} |");
+        }
+        var folder = Path.Combine(Repository.Root, ".lab", "test-results");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "scenarios.md"), table.ToString());
+        TestContext.Out.WriteLine(table.ToString());
+    }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.0 s", CultureInfo.InvariantCulture);
+}

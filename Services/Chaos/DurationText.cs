@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace RedisHaLab.Chaos;
+
+/// <summary>Durations as scenarios write them: a number and a unit, <c>2500ms</c>, <c>30s</c>, <c>1.5m</c>.</summary>
+public static partial class DurationText
+{
+    /// <summary>Reads <paramref name="text"/>; false when it is not a number followed by ms, s or m.</summary>
+    public static bool TryParse(string? text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        var match = Pattern().Match(text?.Trim() ?? "");
+        if (!match.Success)
+        {
+            return false;
+        }
+        var number = double.Parse(match.Groups["number"].Value, CultureInfo.InvariantCulture);
+        duration = match.Groups["unit"].Value switch
+        {
+            "ms" => TimeSpan.FromMilliseconds(number),
+            "s" => TimeSpan.FromSeconds(number),
+            _ => TimeSpan.FromMinutes(number),
+        };
+        return true;
+    }
+
+    /// <summary>The shortest way to write <paramref name="duration"/> that <see cref="TryParse"/> reads back.</summary>
+    public static string Format(TimeSpan duration) =>
+        duration.TotalMilliseconds % 1000 != 0 ? $"{duration.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms"
+        : duration.TotalSeconds % 60 != 0 || duration == TimeSpan.Zero ? $"{duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s"
+        : $"{duration.TotalMinutes.ToString(CultureInfo.InvariantCulture)}m";
+
+    [GeneratedRegex(@"^(?<number>\d+(\.\d+)?)\s*(?<unit>ms|s|m)$")]
+    private static partial Regex Pattern();
+}

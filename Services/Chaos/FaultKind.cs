@@ -1,0 +1,40 @@
+namespace RedisHaLab.Chaos;
+
+/// <summary>What a fault does to its target.</summary>
+public enum FaultKind
+{
+    /// <summary>SIGKILL: the process dies at once, as in the post's <c>kill</c>.</summary>
+    Kill,
+
+    /// <summary>A clean stop (SIGTERM, then SIGKILL after a grace period); for the reconfig service, Aspire's stop.</summary>
+    Stop,
+
+    /// <summary>Starts a killed or stopped container again; for the reconfig service, Aspire's start.</summary>
+    Start,
+
+    /// <summary>SIGSTOP: alive but silent; connections open, nothing answered.</summary>
+    Pause,
+
+    /// <summary>SIGCONT: a paused process carries on where it stopped.</summary>
+    Resume,
+
+    /// <summary>Cut off the lab network: it runs, nobody reaches it, it reaches nobody.</summary>
+    Partition,
+
+    /// <summary>Back on the lab network under its old names.</summary>
+    Heal,
+}
+
+/// <summary>The words scenarios use for each <see cref="FaultKind"/>.</summary>
+public static class FaultKinds
+{
+    /// <summary>Step name to kind, e.g. <c>kill</c>.</summary>
+    public static IReadOnlyDictionary<string, FaultKind> ByStepName { get; } =
+        Enum.GetValues<FaultKind>().ToDictionary(StepName);
+
+    /// <summary>The step name of <paramref name="kind"/>, e.g. <c>partition</c>.</summary>
+    public static string StepName(this FaultKind kind) => kind.ToString().ToLowerInvariant();
+
+    /// <summary>True for faults that take something away (a kill, a stop, a pause, a partition) rather than give it back.</summary>
+    public static bool IsDisruptive(this FaultKind kind) => kind is FaultKind.Kill or FaultKind.Stop or FaultKind.Pause or FaultKind.Partition;
+}

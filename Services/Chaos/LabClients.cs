@@ -1,0 +1,56 @@
+using System.Net;
+using StackExchange.Redis;
+
+namespace RedisHaLab.Chaos;
+
+/// <summary>StackExchange.Redis connections with the settings each kind of lab server needs.</summary>
+public static class LabClients
+{
+    // Short: a paused or cut-off instance must read as "not answering" within a poll, not hold the caller up.
+    private const int QuickMilliseconds = 1500;
+
+    /// <summary>A short-lived admin connection to one Redis instance; fails fast when it does not answer.</summary>
+    public static Task<ConnectionMultiplexer> RedisAsync(IPEndPoint endpoint) =>
+        ConnectionMultiplexer.ConnectAsync(Quick(endpoint));
+
+    /// <summary>A short-lived connection to one Sentinel; fails fast when it does not answer.</summary>
+    public static Task<ConnectionMultiplexer> SentinelAsync(IPEndPoint endpoint)
+    {
+        var options = Quick(endpoint);
+        options.CommandMap = CommandMap.Sentinel;
+        return ConnectionMultiplexer.ConnectAsync(options);
+    }
+
+    /// <summary>
+    /// A connection to the proxy that rides out its restarts: it reconnects on its own, and a command sent while it is
+    /// disconnected fails at once instead of waiting in a queue, so a client sees each outage as it happens.
+    /// </summary>
+    public static Task<ConnectionMultiplexer> ProxyAsync(IPEndPoint frontDoor) =>
+        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { frontDoor },
+            Proxy = Proxy.Twemproxy,
+            AbortOnConnectFail = false,
+            BacklogPolicy = BacklogPolicy.FailFast,
+            ConnectTimeout = 2000,
+            SyncTimeout = 2000,
+            AsyncTimeout = 2000,
+            ReconnectRetryPolicy = new LinearRetry(100),
+        });
+
+    private static ConfigurationOptions Quick(IPEndPoint endpoint) => new()
+    {
+        EndPoints = { endpoint },
+        AllowAdmin = true,
+        AbortOnConnectFail = true,
+        ConnectRetry = 0,
+        ConnectTimeout = QuickMilliseconds,
+        SyncTimeout = QuickMilliseconds,
+        AsyncTimeout = QuickMilliseconds,
+        BacklogPolicy = BacklogPolicy.FailFast,
+        ClientName = "redis-ha-lab-chaos",
+    };
+
+    /// <summary>True for the ways a call to a lab server fails when the server is down, silent or unreachable.</summary>
+    public static bool IsUnreachable(Exception e) => e is RedisException or TimeoutException or ObjectDisposedException;
+}

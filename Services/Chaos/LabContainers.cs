@@ -1,0 +1,80 @@
+using System.Net;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace RedisHaLab.Chaos;
+
+/// <summary>The fault actions that are a signal or a state change of one container, by its name, through the Docker API.</summary>
+public sealed class LabContainers(IDockerClient docker, string proxyContainer)
+{
+    // Redis saves its data on SIGTERM; with the lab's small data sets that takes well under this.
+    private const uint StopGraceSeconds = 10;
+
+    /// <summary>SIGKILL to the container: its process dies at once, as in the post's <c>kill</c>. A container already down stays down.</summary>
+    public async Task KillAsync(string container, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await docker.Containers.KillContainerAsync(container, new ContainerKillParameters { Signal = "KILL" }, cancellationToken);
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Already dead is the state asked for (a node kill may find some of its instances down); anything else is not.
+            if (await IsRunningAsync(container, cancellationToken))
+            {
+                throw;
+            }
+        }
+    }
+
+    /// <summary>A clean stop: SIGTERM, and SIGKILL if the process has not exited after a grace period.</summary>
+    public Task StopAsync(string container, CancellationToken cancellationToken) =>
+        docker.Containers.StopContainerAsync(container, new ContainerStopParameters { WaitBeforeKillSeconds = StopGraceSeconds }, cancellationToken);
+
+    /// <summary>Starts a killed or stopped container with its settings and network as they were; a running one is left alone.</summary>
+    public Task StartAsync(string container, CancellationToken cancellationToken) =>
+        docker.Containers.StartContainerAsync(container, new ContainerStartParameters(), cancellationToken);
+
+    /// <summary>
+    /// Alive but silent. Redis and Sentinel get SIGSTOP: their PID 1 is the server itself. The proxy's PID 1 is a
+    /// supervisor, and stopping it alone would leave nutcracker serving, so its whole container is frozen instead.
+    /// </summary>
+    public Task PauseAsync(string container, CancellationToken cancellationToken) =>
+        container == proxyContainer
+            ? docker.Containers.PauseContainerAsync(container, cancellationToken)
+            : docker.Containers.KillContainerAsync(container, new ContainerKillParameters { Signal = "STOP" }, cancellationToken);
+
+    /// <summary>Undoes <see cref="PauseAsync"/>: SIGCONT, and a thaw for a frozen container.</summary>
+    public async Task ResumeAsync(string container, CancellationToken cancellationToken)
+    {
+        var state = await StateAsync(container, cancellationToken);
+        if (state.Paused)
+        {
+            await docker.Containers.UnpauseContainerAsync(container, cancellationToken);
+        }
+        if (state.Running)
+        {
+            // SIGCONT to a process that is not stopped does nothing, so this is safe to send whatever happened.
+            await docker.Containers.KillContainerAsync(container, new ContainerKillParameters { Signal = "CONT" }, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// True when a process of the running container is stopped by a signal (state <c>T</c> in <c>ps</c>): Docker itself
+    /// still calls such a container running, so this is how a SIGSTOP shows.
+    /// </summary>
+    public async Task<bool> IsSignalStoppedAsync(string container, CancellationToken cancellationToken)
+    {
+        var top = await docker.Containers.ListProcessesAsync(container, new ContainerListProcessesParameters { PsArgs = "-o pid,stat" }, cancellationToken);
+        var stat = top.Titles.IndexOf("STAT");
+        return stat >= 0 && top.Processes.Any(p => p[stat].StartsWith('T'));
+    }
+
+    /// <summary>True when the container's process runs (paused or not).</summary>
+    public async Task<bool> IsRunningAsync(string container, CancellationToken cancellationToken) =>
+        (await StateAsync(container, cancellationToken)).Running;
+
+    /// <summary>Docker's view of the container: running, frozen, exited.</summary>
+    public async Task<ContainerState> StateAsync(string container, CancellationToken cancellationToken) =>
+        (await docker.Containers.InspectContainerAsync(container, cancellationToken)).State;
+}

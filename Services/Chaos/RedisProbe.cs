@@ -1,0 +1,45 @@
+using RedisHaLab.Topology;
+
+namespace RedisHaLab.Chaos;
+
+/// <summary>Asks Redis instances about their role and replication, through their published loopback ports.</summary>
+public static class RedisProbe
+{
+    /// <summary><c>INFO replication</c> of <paramref name="instance"/>, or why it did not answer.</summary>
+    public static async Task<ReplicationInfo> ReplicationAsync(RedisInstance instance)
+    {
+        var endpoint = LabEndpoints.Of(instance);
+        try
+        {
+            await using var redis = await LabClients.RedisAsync(endpoint);
+            var info = await redis.GetServer(endpoint).InfoAsync("replication");
+            return ReplicationInfo.FromInfo(info.SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value));
+        }
+        catch (Exception e) when (LabClients.IsUnreachable(e))
+        {
+            return ReplicationInfo.Unreachable($"{endpoint}: {e.GetType().Name}");
+        }
+    }
+
+    /// <summary>
+    /// Null when every replica of <paramref name="master"/>'s shard has all the master has written (same offset), else
+    /// what is behind. Replication is asynchronous: before a master dies on purpose, its replicas should have caught up.
+    /// </summary>
+    public static async Task<string?> ReplicasBehindAsync(Shard shard, RedisInstance master)
+    {
+        var masterInfo = await ReplicationAsync(master);
+        if (!masterInfo.IsMaster)
+        {
+            return $"{master.Name} is not answering as master: {masterInfo}";
+        }
+        foreach (var replica in shard.Replicas.Prepend(shard.Master).Where(i => i != master))
+        {
+            var info = await ReplicationAsync(replica);
+            if (!info.IsReplicaOf(master) || info.Offset < masterInfo.Offset)
+            {
+                return $"{replica.Name} is {info}; {master.Name} is at offset {masterInfo.Offset}";
+            }
+        }
+        return null;
+    }
+}

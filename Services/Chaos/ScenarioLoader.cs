@@ -1,0 +1,240 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace RedisHaLab.Chaos;
+
+/// <summary>
+/// Reads a scenario file into a <see cref="Scenario"/>, reporting every problem at once with its line and its fix, as
+/// <see cref="InventoryLoader"/> does for inventories. The file is read as YAML nodes, each of which knows where it
+/// starts, since a step list mixes shapes (<c>- heal_all</c>, <c>- kill: master of g1</c>, <c>- wait_for_failover: { ... }</c>).
+/// </summary>
+public static partial class ScenarioLoader
+{
+    /// <summary>Every step a scenario may use, in the order the errors list them.</summary>
+    public static IReadOnlyList<string> StepNames { get; } =
+    [
+        "write_keys", "start_load", "stop_load", .. FaultKinds.ByStepName.Keys, "manual_failover", "wait", "wait_for_failover",
+        "wait_for_role", "heal_all", "assert_keys_readable", "assert_writes_succeed", "assert_proxy_points_at_master",
+        "assert_proxy_never_went_back",
+    ];
+
+    private static readonly string[] TopLevelKeys = ["description", "inventory", "steps"];
+
+    /// <summary>Loads <paramref name="path"/>; <paramref name="displayName"/> (default: the path) names it in errors.</summary>
+    /// <exception cref="ScenarioException">The file is missing, is not valid YAML, or is not a scenario.</exception>
+    public static Scenario Load(string path, string? displayName = null)
+    {
+        var name = displayName ?? path;
+        if (!File.Exists(path))
+        {
+            throw new ScenarioException(name, [new(1, "file not found; scenarios live in IntegrationTests/Scenarios/*.yml")]);
+        }
+        return Parse(File.ReadAllText(path), name);
+    }
+
+    /// <summary>Parses scenario text; <paramref name="file"/> only names it in errors and reports.</summary>
+    /// <exception cref="ScenarioException">The text is not valid YAML or is not a scenario.</exception>
+    public static Scenario Parse(string yaml, string file)
+    {
+        var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(yaml));
+        try
+        {
+            stream.Load(new Parser(scanner));
+        }
+        catch (YamlException e)
+        {
+            var reason = e.InnerException?.Message ?? e.Message;
+            throw new ScenarioException(file, [new(ScenarioValues.LineOf(e.Start), $"not valid YAML: {reason}")]);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner can trip over some unclosed brackets without a YamlException; where it stopped is the place to look.
+            throw new ScenarioException(file, [new(ScenarioValues.LineOf(scanner.CurrentPosition), "not valid YAML: check the brackets and quotes on this line and the one before")]);
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            throw new ScenarioException(file, [new(1, "the file is empty; start from IntegrationTests/Scenarios/kill-master-g1.yml")]);
+        }
+        var reading = new Reading();
+        var scenario = reading.Scenario(stream.Documents[0].RootNode, file);
+        if (reading.Problems.Count > 0 || scenario is null)
+        {
+            throw new ScenarioException(file, reading.Problems.OrderBy(p => p.Line).ToList());
+        }
+        return scenario;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]+\.ya?ml$")]
+    private static partial Regex InventoryFileName();
+
+    /// <summary>One pass over a document: collects every problem instead of stopping at the first.</summary>
+    private sealed class Reading : ScenarioValues
+    {
+        public Scenario? Scenario(YamlNode root, string file)
+        {
+            if (root is not YamlMappingNode document)
+            {
+                Problem(root, "a scenario is a mapping with 'description', 'inventory' (optional) and 'steps'; see IntegrationTests/Scenarios/kill-master-g1.yml");
+                return null;
+            }
+            var keys = Keys(document, "the scenario", TopLevelKeys);
+            var description = keys.TryGetValue("description", out var d) ? Text(d, "description") : null;
+            if (!keys.ContainsKey("description"))
+            {
+                Problem(document, "missing 'description'; say in a sentence what the scenario stages and what it expects");
+            }
+            var inventory = InventoryFile(keys);
+            if (!keys.TryGetValue("steps", out var stepsNode))
+            {
+                Problem(document, "missing 'steps'; list what to do, e.g. 'steps:' then '  - kill: master of g1'");
+                return null;
+            }
+            if (stepsNode is not YamlSequenceNode { Children.Count: > 0 } sequence)
+            {
+                Problem(stepsNode, "'steps' must be a list with at least one step, each on a '- ' line");
+                return null;
+            }
+            var steps = sequence.Children.Select(Step).ToList();
+            return description is null || inventory is null || steps.Any(s => s is null)
+                ? null
+                : new Scenario(file, description, inventory, steps!);
+        }
+
+        private string? InventoryFile(Dictionary<string, YamlNode> keys)
+        {
+            if (!keys.TryGetValue("inventory", out var node))
+            {
+                return Chaos.Scenario.DefaultInventory;
+            }
+            var inventory = Text(node, "inventory");
+            if (inventory is not null && !InventoryFileName().IsMatch(inventory))
+            {
+                Problem(node, $"inventory '{inventory}' must be a file name under inventories/, e.g. 'inventory: {Chaos.Scenario.DefaultInventory}'");
+                return null;
+            }
+            return inventory;
+        }
+
+        private ScenarioStep? Step(YamlNode item)
+        {
+            string name;
+            YamlNode? value = null;
+            switch (item)
+            {
+                case YamlScalarNode scalar:
+                    name = scalar.Value ?? "";
+                    break;
+                case YamlMappingNode { Children.Count: 1 } mapping:
+                    var (key, v) = mapping.Children.Single();
+                    name = (key as YamlScalarNode)?.Value ?? "";
+                    value = v;
+                    break;
+                case YamlMappingNode mapping:
+                    Problem(item, $"a step is one 'name: value' pair, this one has {mapping.Children.Count} " +
+                                  $"({string.Join(", ", mapping.Children.Keys)}); put each on its own '- ' line");
+                    return null;
+                default:
+                    Problem(item, "a step is 'name' or 'name: value', not a list");
+                    return null;
+            }
+            var line = LineOf(item.Start);
+            if (FaultKinds.ByStepName.TryGetValue(name, out var kind))
+            {
+                var target = Target(value, item, name, $"{name}: master of g1");
+                return target is null ? null : new FaultStep(line, kind, target);
+            }
+            switch (name)
+            {
+                case "write_keys":
+                    var count = Number(value, item, name, 1, 100_000, "write_keys: 1000");
+                    return count is null ? null : new WriteKeysStep(line, count.Value);
+                case "start_load":
+                {
+                    var args = Arguments(value, item, name, ["rate"], [], "start_load: { rate: 200 }");
+                    var rate = args is null ? null : Number(args["rate"], item, "start_load rate", 1, WriteLoad.MaxRatePerSecond, "rate: 200");
+                    return rate is null ? null : new StartLoadStep(line, rate.Value);
+                }
+                case "stop_load":
+                    return NoValue(value, name) ? new StopLoadStep(line) : null;
+                case "heal_all":
+                    return NoValue(value, name) ? new HealAllStep(line) : null;
+                case "manual_failover":
+                    var shard = value is null ? Missing(item, name, "manual_failover: g1") : Text(value, name);
+                    return shard is null ? null : new ManualFailoverStep(line, shard);
+                case "wait":
+                    var duration = value is null ? null : Duration(value, name, TimeSpan.FromMinutes(5));
+                    if (value is null)
+                    {
+                        Problem(item, "wait needs a duration, e.g. 'wait: 5s'");
+                    }
+                    return duration is null ? null : new WaitStep(line, duration.Value);
+                case "wait_for_failover":
+                {
+                    var args = Arguments(value, item, name, ["shard"], ["timeout"], "wait_for_failover: { shard: g1, timeout: 30s }");
+                    var (shardName, timeout) = (args is null ? null : Text(args["shard"], "shard"), Timeout(args));
+                    return shardName is null || timeout is null ? null : new WaitForFailoverStep(line, shardName, timeout.Value);
+                }
+                case "wait_for_role":
+                {
+                    var args = Arguments(value, item, name, ["target", "role"], ["timeout"], "wait_for_role: { target: original master of g1, role: replica }");
+                    var target = args is null ? null : Target(args["target"], item, name, "target: original master of g1");
+                    var role = args is null ? null : Role(args["role"]);
+                    var timeout = Timeout(args);
+                    return target is null || role is null || timeout is null ? null : new WaitForRoleStep(line, target, role.Value, timeout.Value);
+                }
+                case "assert_keys_readable":
+                {
+                    var timeout = Timeout(Arguments(value, item, name, [], ["timeout"], "assert_keys_readable: { timeout: 30s }"));
+                    return timeout is null ? null : new AssertKeysReadableStep(line, timeout.Value);
+                }
+                case "assert_writes_succeed":
+                {
+                    var timeout = Timeout(Arguments(value, item, name, [], ["timeout"], "assert_writes_succeed: { timeout: 30s }"));
+                    return timeout is null ? null : new AssertWritesSucceedStep(line, timeout.Value);
+                }
+                case "assert_proxy_points_at_master":
+                {
+                    var args = Arguments(value, item, name, ["shard"], ["timeout"], "assert_proxy_points_at_master: { shard: g1 }");
+                    var (shardName, timeout) = (args is null ? null : Text(args["shard"], "shard"), Timeout(args));
+                    return shardName is null || timeout is null ? null : new AssertProxyPointsAtMasterStep(line, shardName, timeout.Value);
+                }
+                case "assert_proxy_never_went_back":
+                    var away = Target(value, item, name, "assert_proxy_never_went_back: original master of g1");
+                    return away is null ? null : new AssertProxyNeverWentBackStep(line, away);
+                default:
+                    var suggestion = Closest(name);
+                    Problem(item, name.Length == 0
+                        ? $"a step needs a name; use one of: {string.Join(", ", StepNames)}"
+                        : $"unknown step '{name}'{(suggestion is null ? "" : $" (did you mean '{suggestion}'?)")}; use one of: {string.Join(", ", StepNames)}");
+                    return null;
+            }
+        }
+
+        /// <summary>The step name <paramref name="name"/> is most likely a typo of (at most two letters off), if any.</summary>
+        private static string? Closest(string name) =>
+            StepNames.Select(s => (Name: s, Distance: EditDistance(s, name)))
+                .Where(s => s.Distance <= 2)
+                .OrderBy(s => s.Distance)
+                .Select(s => s.Name)
+                .FirstOrDefault();
+
+        private static int EditDistance(string a, string b)
+        {
+            var row = Enumerable.Range(0, b.Length + 1).ToArray();
+            for (var i = 1; i <= a.Length; i++)
+            {
+                var diagonal = row[0];
+                row[0] = i;
+                for (var j = 1; j <= b.Length; j++)
+                {
+                    var above = row[j];
+                    row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                    diagonal = above;
+                }
+            }
+            return row[b.Length];
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using RedisHaLab.Topology;
+
+namespace RedisHaLab.Chaos;
+
+/// <summary>One step of a scenario and the line it is written on.</summary>
+public abstract record ScenarioStep(int Line)
+{
+    /// <summary>The step as a scenario writes it, e.g. <c>kill: master of g1</c>; reports print it.</summary>
+    public abstract string Text { get; }
+}
+
+/// <summary><c>write_keys: N</c>: writes N new keys through the proxy and waits until every replica has them.</summary>
+public sealed record WriteKeysStep(int Line, int Count) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"write_keys: {Count}";
+}
+
+/// <summary><c>start_load: { rate: N }</c>: starts N writes a second through the proxy, each a new key, until <c>stop_load</c>.</summary>
+public sealed record StartLoadStep(int Line, int RatePerSecond) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"start_load: {{ rate: {RatePerSecond} }}";
+}
+
+/// <summary><c>stop_load</c>: stops the load and reports acknowledged, failed, indeterminate and lost writes.</summary>
+public sealed record StopLoadStep(int Line) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => "stop_load";
+}
+
+/// <summary><c>kill: master of g1</c> and the other faults: one <see cref="FaultKind"/> aimed at a role.</summary>
+public sealed record FaultStep(int Line, FaultKind Kind, FaultTarget Target) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"{Kind.StepName()}: {Target}";
+}
+
+/// <summary><c>manual_failover: g1</c>: asks a Sentinel to fail the shard over (<c>SENTINEL FAILOVER</c>).</summary>
+public sealed record ManualFailoverStep(int Line, string Shard) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"manual_failover: {Shard}";
+}
+
+/// <summary><c>wait: 5s</c>: lets time pass (e.g. longer than Sentinel's down-after).</summary>
+public sealed record WaitStep(int Line, TimeSpan Duration) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"wait: {DurationText.Format(Duration)}";
+}
+
+/// <summary><c>wait_for_failover: { shard: g1 }</c>: until a majority of Sentinels names a new master of the shard and it answers as master.</summary>
+public sealed record WaitForFailoverStep(int Line, string Shard, TimeSpan Timeout) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"wait_for_failover: {{ shard: {Shard}, timeout: {DurationText.Format(Timeout)} }}";
+}
+
+/// <summary><c>wait_for_role: { target: original master of g1, role: replica }</c>: until the instance has that role (a replica: of the current master, link up).</summary>
+public sealed record WaitForRoleStep(int Line, FaultTarget Target, RedisRole Role, TimeSpan Timeout) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"wait_for_role: {{ target: {Target}, role: {Role.ToString().ToLowerInvariant()}, timeout: {DurationText.Format(Timeout)} }}";
+}
+
+/// <summary><c>heal_all</c>: resumes, reconnects and starts everything, the reconfig service included.</summary>
+public sealed record HealAllStep(int Line) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => "heal_all";
+}
+
+/// <summary><c>assert_keys_readable</c>: until every key of <c>write_keys</c> reads back through the proxy.</summary>
+public sealed record AssertKeysReadableStep(int Line, TimeSpan Timeout) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"assert_keys_readable: {{ timeout: {DurationText.Format(Timeout)} }}";
+}
+
+/// <summary><c>assert_writes_succeed</c>: until fresh writes through the proxy are all acknowledged and read back.</summary>
+public sealed record AssertWritesSucceedStep(int Line, TimeSpan Timeout) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"assert_writes_succeed: {{ timeout: {DurationText.Format(Timeout)} }}";
+}
+
+/// <summary><c>assert_proxy_points_at_master: { shard: g1 }</c>: until the proxy config sends the shard to the master the Sentinels name, and it answers as master.</summary>
+public sealed record AssertProxyPointsAtMasterStep(int Line, string Shard, TimeSpan Timeout) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"assert_proxy_points_at_master: {{ shard: {Shard}, timeout: {DurationText.Format(Timeout)} }}";
+}
+
+/// <summary><c>assert_proxy_never_went_back: original master of g1</c>: once the proxy config stopped sending its shard to that instance, it never did again.</summary>
+public sealed record AssertProxyNeverWentBackStep(int Line, FaultTarget Target) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"assert_proxy_never_went_back: {Target}";
+}
