@@ -4,7 +4,9 @@
 #  2. the base image `debian:bookworm-slim` (pulled where a registry answers, else made locally with
 #     debootstrap + `docker import`);
 #  3. where the docker CLI first on PATH has no buildx plugin, a narrow adapter that hands `docker build`
-#     to Debian's CLI (see docker-build-adapter.sh). The AppHost puts it first on PATH for Aspire's DCP.
+#     to Debian's CLI (see docker-build-adapter.sh). The AppHost puts it first on PATH for Aspire's DCP;
+#  4. the base image of Aspire's container tunnel proxy (pulled where a registry answers, else a local
+#     stand-in built from `debian:bookworm-slim`; see ensure_tunnel_proxy_base).
 set -euo pipefail
 
 readonly BASE_IMAGE="debian:bookworm-slim"
@@ -78,7 +80,44 @@ ensure_build_adapter() {
   log "docker build adapter: $ADAPTER_DIR/docker (build -> $legacy_cli, everything else -> $main_cli)"
 }
 
+# Aspire's DCP starts a "container network tunnel proxy" container whenever a container talks to the host,
+# e.g. a container resource with WithOtlpExporter() sending telemetry to the dashboard. DCP builds that
+# proxy's image FROM a base image of a registry this machine may not reach, and then no lab container starts.
+# Aspire gives DCP no other base, but DCP falls back to a local image of that exact name when the pull fails.
+# So where it cannot be pulled, tag a stand-in with that name: the lab's Debian base plus OpenSSL (the proxy
+# is a Go program that loads the unversioned libcrypto.so and libssl.so). The name is read at run time from
+# the DCP binary the AppHost restores (its documented default for the proxy's base image): no registry is
+# named in this repository, and for the same reason the log lines below never print it.
+ensure_tunnel_proxy_base() {
+  command -v dotnet >/dev/null 2>&1 || { log "tunnel proxy base image: no dotnet SDK, skipped"; return; }
+  local packages dcps names name
+  packages="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')"
+  dcps=("$packages"/aspire.hosting.orchestration.*/*/tools/dcp)
+  if [ ! -f "${dcps[0]}" ]; then
+    log "tunnel proxy base image: restoring the AppHost to find Aspire's DCP"
+    dotnet restore "$here/../AppHost" -nologo -v q >/dev/null
+    dcps=("$packages"/aspire.hosting.orchestration.*/*/tools/dcp)
+  fi
+  names="$(grep -ahoP 'client proxy container\. Defaults to \K[^ ]+(?= if not specified)' "${dcps[@]}" 2>/dev/null | sort -u || true)"
+  [ -n "$names" ] || { log "tunnel proxy base image: not named in Aspire's DCP; skipped (containers may not start)"; return; }
+  for name in $names; do
+    if docker image inspect "$name" >/dev/null 2>&1; then log "tunnel proxy base image: present"; continue; fi
+    if timeout 20 docker pull -q "$name" >/dev/null 2>&1; then log "tunnel proxy base image: pulled"; continue; fi
+    log "tunnel proxy base image: no registry answered; building a stand-in from $BASE_IMAGE"
+    # Built like DCP builds: through the adapter where there is one.
+    PATH="$ADAPTER_DIR:$PATH" docker build -q -t "$name" - >/dev/null <<EOF
+FROM $BASE_IMAGE
+LABEL redis-ha-lab.stand-in="tunnel proxy base image of Aspire's DCP (made by eng/setup.sh)"
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libssl3 >/dev/null \
+ && rm -rf /var/lib/apt/lists/* \
+ && cd /usr/lib/\$(uname -m)-linux-gnu && ln -sf libcrypto.so.3 libcrypto.so && ln -sf libssl.so.3 libssl.so
+EOF
+    log "tunnel proxy base image: stand-in built"
+  done
+}
+
 ensure_docker_engine
 ensure_base_image
 ensure_build_adapter
+ensure_tunnel_proxy_base
 log "ready"

@@ -106,7 +106,8 @@ internal static class LabBuilderExtensions
                 Properties = [new ResourcePropertySnapshot("node.address", node.Address.ToString())],
             });
 
-    private static IResourceBuilder<ContainerResource> AddLabContainer(this IDistributedApplicationBuilder builder,
+    /// <summary>A container of the lab: built from <paramref name="dockerContext"/> under a pinned tag, with a fixed name, nested under its node.</summary>
+    internal static IResourceBuilder<ContainerResource> AddLabContainer(this IDistributedApplicationBuilder builder,
         string name, string dockerContext, string image, string tag, IResourceBuilder<LabNodeResource> node) =>
         builder.AddContainer(name, image, tag)
             .WithDockerfile(dockerContext)

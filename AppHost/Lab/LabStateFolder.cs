@@ -22,7 +22,8 @@ internal sealed class LabStateFolder(string root, Inventory inventory)
 
     /// <summary>Container names of every instance of the inventory.</summary>
     public IReadOnlyList<string> ContainerNames =>
-        [.. inventory.RedisInstances.Select(i => i.Name), .. inventory.Sentinels.Instances.Select(s => s.Name), inventory.Proxy.Name];
+        [.. inventory.RedisInstances.Select(i => i.Name), .. inventory.Sentinels.Instances.Select(s => s.Name), inventory.Proxy.Name,
+         inventory.Proxy.ReconfigName];
 
     /// <summary>Deletes what an earlier run left and writes every instance's config.</summary>
     public void Render()

@@ -1,28 +1,41 @@
+using RedisHaLab.Topology;
+
 namespace RedisHaLab.AppHost.Lab;
 
 /// <summary>Adds the reconfig service, the lab's replacement for the post's client-reconfig-script.</summary>
 internal static class ReconfigServiceExtensions
 {
-    /// <summary>Resource name of the reconfig service.</summary>
-    public const string ResourceName = "reconfig";
+    /// <summary>Image of the service, built from <c>containers/reconfig</c> (the AppHost's build publishes the service into it).</summary>
+    public const string ReconfigImage = "redis-ha-lab/reconfig";
 
-    /// <summary>Adds the service, pointed at this lab's inventory, proxy config file and proxy container.</summary>
-    public static IResourceBuilder<ProjectResource> AddReconfigService(this IDistributedApplicationBuilder builder, LabResources lab)
+    /// <summary>Pinned so that a restart rebuilds the same tag (Docker's cache keeps an unchanged service's layers).</summary>
+    public const string ReconfigImageTag = "lab";
+
+    /// <summary>Where the inventory file is mounted (read-only) inside the service's container.</summary>
+    public const string InventoryFolder = "/etc/redis-ha-lab";
+
+    /// <summary>
+    /// Adds the service as a container on the proxy's node (it dies with that node, as the post's script did with its
+    /// host). It shares the proxy's config folder, at the same path as in the proxy's container, and nothing else: no
+    /// Docker socket, no host path. It reaches Sentinels and Redis instances by container name on the lab network.
+    /// </summary>
+    public static IResourceBuilder<ContainerResource> AddReconfigService(this IDistributedApplicationBuilder builder, LabResources lab)
     {
-        var service = builder.AddProject<Projects.Reconfig>(ResourceName)
-            .WithEnvironment(context =>
-            {
-                // Host paths of this checkout: meaningful to a local run only, so kept out of the manifest.
-                if (context.ExecutionContext.IsRunMode)
-                {
-                    context.EnvironmentVariables["Lab__Inventory"] = lab.Inventory.SourceFile;
-                    context.EnvironmentVariables["Lab__ProxyConfigFile"] = lab.State.ProxyConfigFile;
-                }
-                context.EnvironmentVariables["Lab__ProxyContainer"] = lab.Inventory.Proxy.Name;
-            })
-            // It subscribes to every Sentinel and restarts the proxy: both must be up first. The proxy only started,
-            // not healthy: Aspire waits again at every start, and the proxy is unhealthy exactly when a failover went
-            // unapplied, which is when this service is needed (a chaos scenario caught a start waiting forever).
+        var proxy = lab.Inventory.Proxy;
+        var inventoryFile = Path.GetFileName(lab.Inventory.SourceFile);
+        var service = builder
+            .AddLabContainer(proxy.ReconfigName, Path.Combine(LabOptions.RepositoryRoot(builder), "containers", "reconfig"),
+                ReconfigImage, ReconfigImageTag, lab.Nodes[proxy.Node.Name])
+            .WithBindMount(lab.State.ProxyConfigFolder, LabBuilderExtensions.ProxyConfigFolder)
+            .WithBindMount(lab.Inventory.SourceFile, $"{InventoryFolder}/{inventoryFile}", isReadOnly: true)
+            .WithEnvironment("Lab__Inventory", $"{InventoryFolder}/{inventoryFile}")
+            .WithEnvironment("Lab__ProxyConfigFile", $"{LabBuilderExtensions.ProxyConfigFolder}/{proxy.ConfigFileName}")
+            // Logs, spans and metrics to the dashboard, through DCP's tunnel from the lab network to the host
+            // (eng/setup.sh makes the tunnel's base image where no registry can be reached).
+            .WithOtlpExporter()
+            // It subscribes to every Sentinel and hands the proxy its config: both must be up first. The proxy only
+            // started, not healthy: Aspire waits again at every start, and the proxy is unhealthy exactly when a
+            // failover went unapplied, which is when this service is needed.
             .WaitForStart(lab.Proxy);
         foreach (var sentinel in lab.Sentinels)
         {

@@ -61,7 +61,7 @@ internal sealed class LabSession : IAsyncDisposable
             {
                 await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
             }
-            await app.ResourceNotifications.WaitForResourceAsync("reconfig", KnownResourceStates.Running, timeout.Token);
+            await app.ResourceNotifications.WaitForResourceAsync(inventory.Proxy.ReconfigName, KnownResourceStates.Running, timeout.Token);
             await session.WaitForReconfigSubscriptionAsync(timeout.Token);
         }
         catch

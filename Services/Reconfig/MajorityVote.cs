@@ -5,7 +5,8 @@ namespace RedisHaLab.Reconfig;
 /// <param name="Votes">How many Sentinels named the leading address.</param>
 /// <param name="Needed">The majority: more than half of the inventory's Sentinels, reachable or not.</param>
 /// <param name="Summary">Every answer, for the log.</param>
-internal sealed record MajorityDecision(MasterAddress? Master, int Votes, int Needed, string Summary);
+/// <param name="ConfigEpoch">The lowest config epoch among the Sentinels that named <paramref name="Master"/> (what the majority vouches for); null when one did not say.</param>
+internal sealed record MajorityDecision(MasterAddress? Master, int Votes, int Needed, string Summary, long? ConfigEpoch = null);
 
 /// <summary>Decides a shard's master from the Sentinels' answers.</summary>
 internal static class MajorityVote
@@ -23,13 +24,13 @@ internal static class MajorityVote
         var needed = sentinelCount / 2 + 1;
         var tally = distinct.Where(a => a.Master is not null)
             .GroupBy(a => a.Master!)
-            .Select(g => (Master: g.Key, Votes: g.Count()))
+            .Select(g => (Master: g.Key, Votes: g.Count(), Epoch: g.Any(a => a.ConfigEpoch is null) ? null : g.Min(a => a.ConfigEpoch)))
             .OrderByDescending(t => t.Votes)
             .ToList();
         var summary = distinct.Count == 0 ? "no Sentinel answered" : string.Join("; ", distinct);
         var leader = tally.FirstOrDefault();
         return leader.Votes >= needed
-            ? new MajorityDecision(leader.Master, leader.Votes, needed, summary)
+            ? new MajorityDecision(leader.Master, leader.Votes, needed, summary, leader.Epoch)
             : new MajorityDecision(null, leader.Votes, needed, summary);
     }
 }

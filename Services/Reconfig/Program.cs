@@ -1,7 +1,6 @@
 // The reconfig service: the lab's replacement for the post's client-reconfig-script. It follows every Sentinel
 // and keeps twemproxy's config pointing at each shard's current master. An inventory with
 // 'reconfig: post-script' gets the post's script instead (PostScript/), to compare the two.
-using Docker.DotNet;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -36,12 +35,15 @@ catch (InventoryException e)
     return NotStarted($"{ReconfigOptions.Variable(nameof(ReconfigOptions.Inventory))}: {e.Message}");
 }
 
+// The proxy's reports sit beside the wanted file, under the names the inventory gives them.
+var wanted = new ProxyConfigFile(options.ProxyConfigFile!);
+var folder = Path.GetDirectoryName(wanted.Path)!;
 builder.Services
     .AddSingleton(options)
     .AddSingleton(inventory)
-    .AddSingleton<IDockerClient>(_ => new DockerClientConfiguration().CreateClient())
-    .AddSingleton(services => new ProxyContainer(services.GetRequiredService<IDockerClient>(), options.ProxyContainer!, options.ProxyContainerConfigFolder))
-    .AddSingleton(new ProxyConfigFile(options.ProxyConfigFile!));
+    .AddSingleton(wanted)
+    .AddSingleton<IProxySide>(new ProxyConfigFolder(wanted,
+        Path.Combine(folder, inventory.Proxy.RunningConfigFileName), Path.Combine(folder, inventory.Proxy.RejectedConfigFileName)));
 if (inventory.Proxy.Reconfig == ProxyReconfigMode.PostScript)
 {
     // The inventory asks for the post's own mechanism (inventories/post-fidelity.yml), for comparison.
@@ -52,8 +54,13 @@ else
     builder.Services
         .AddSingleton<ReconfigTelemetry>()
         .AddSingleton<SentinelLinks>()
+        .AddSingleton<ISentinels>(services => services.GetRequiredService<SentinelLinks>())
+        .AddSingleton<RedisRoleProbe>()
+        .AddSingleton<IRoleProbe>(services => services.GetRequiredService<RedisRoleProbe>())
+        .AddSingleton<ClaimVerifier>()
         .AddSingleton<ReconfigQueue>()
         .AddSingleton<ProxyReconfigurator>()
+        .AddSingleton<ClaimHandler>()
         .AddSingleton<Reconciler>()
         .AddHostedService<ReconfigWorker>();
 }

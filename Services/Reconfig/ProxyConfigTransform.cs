@@ -93,6 +93,23 @@ internal static class ProxyConfigTransform
         };
     }
 
+    /// <summary>
+    /// Runs the parse, transform and render paths once on <paramref name="inventory"/>'s own config, so the first
+    /// failover after start-up does not pay for compiling them (measured: the first round was the slowest).
+    /// </summary>
+    public static void WarmUp(Inventory inventory)
+    {
+        var config = NutcrackerConfig.Parse(NutcrackerConfig.FromInventory(inventory).Render());
+        foreach (var shard in inventory.Shards)
+        {
+            var other = shard.Replicas.FirstOrDefault() ?? shard.Master;
+            if (Retarget(config, inventory, shard.SentinelMasterName, new MasterAddress(other.Name, other.Port)) is ProxyConfigChange.Rewrite rewrite)
+            {
+                _ = rewrite.Config.Render();
+            }
+        }
+    }
+
     private static List<int> Indexes(IReadOnlyList<ProxyServer> servers, Func<ProxyServer, bool> match) =>
         Enumerable.Range(0, servers.Count).Where(i => match(servers[i])).ToList();
 }

@@ -7,157 +7,186 @@ namespace RedisHaLab.Reconfig;
 /// <summary>How one reconfiguration ended.</summary>
 internal enum ApplyOutcome
 {
-    /// <summary>The config was rewritten and the proxy signalled.</summary>
+    /// <summary>The proxy reported that it runs the new config.</summary>
     Applied,
 
-    /// <summary>The config already pointed at that master.</summary>
+    /// <summary>The running proxy already sent the shard to that master.</summary>
     Unchanged,
 
-    /// <summary>The master name belongs to no shard of the inventory.</summary>
-    Ignored,
-
-    /// <summary>nutcracker -t refused the new config; the old one stays.</summary>
+    /// <summary>The proxy refused the new config (<c>nutcracker -t</c>, or the new process did not start); the old one runs.</summary>
     Rejected,
 
-    /// <summary>Something failed (file, Docker, config shape); the next reconcile tries again.</summary>
+    /// <summary>Something failed (file, config shape, no confirmation in time); the next reconcile tries again.</summary>
     Failed,
 }
 
-/// <summary>Carries out one decision: read the proxy config, change the shard's server, check, replace, signal.</summary>
+/// <summary>
+/// Carries out trusted decisions. It keeps, per shard, the master the proxy should send it to, builds the wanted
+/// config from what the proxy <em>runs</em> (never from the file this service wrote: that may be newer than what
+/// nutcracker was started with), hands it to the proxy side and waits until the proxy reports running it.
+/// </summary>
 /// <remarks>Called only from the single reconfiguration loop, so its state needs no lock.</remarks>
 internal sealed class ProxyReconfigurator(
     Inventory inventory,
     ReconfigOptions options,
-    ProxyConfigFile file,
-    ProxyContainer container,
+    IProxySide proxy,
     ReconfigTelemetry telemetry,
     ILogger<ProxyReconfigurator> logger)
 {
-    // Each Docker call is a local socket round trip; one that takes this long means the engine is in trouble.
-    private static readonly TimeSpan DockerTimeout = TimeSpan.FromSeconds(10);
+    // How often the proxy's report is read while waiting for it: the supervisor applies within milliseconds.
+    private static readonly TimeSpan ConfirmPoll = TimeSpan.FromMilliseconds(2);
 
-    // Set between a file replaced and its SIGHUP delivered: if that signal fails, the file already looks
-    // "unchanged" to every later pass, so this is what makes them signal again.
-    private bool _reloadPending;
+    private readonly Dictionary<string, ReconfigTarget> _intended = [];
 
-    /// <summary>Makes the proxy serve the shard of <see cref="ReconfigTarget.MasterName"/> from <see cref="ReconfigTarget.NewMaster"/>.</summary>
-    public async Task<ApplyOutcome> ApplyAsync(ReconfigTarget target, CancellationToken cancellationToken)
+    /// <summary>Makes the proxy serve the shard of <paramref name="target"/> from <see cref="ReconfigTarget.NewMaster"/>.</summary>
+    /// <remarks>The target must have passed <see cref="ClaimVerifier"/>: this class does not check it again.</remarks>
+    public async Task<ApplyOutcome> ApplyAsync(Shard shard, ReconfigTarget target, CancellationToken cancellationToken)
     {
-        NutcrackerConfig current;
+        _intended[shard.Name] = target;
+        return await ConvergeAsync(shard, target, cancellationToken);
+    }
+
+    private async Task<ApplyOutcome> ConvergeAsync(Shard shard, ReconfigTarget target, CancellationToken cancellationToken)
+    {
+        var decided = Stopwatch.GetTimestamp();
+        string? runningText;
+        NutcrackerConfig running;
         try
         {
-            current = NutcrackerConfig.Parse(await file.ReadAsync(cancellationToken));
+            runningText = await proxy.ReadRunningAsync(cancellationToken);
+            if (runningText is null)
+            {
+                logger.LogWarning("The proxy has not reported a running config yet ({File}); shard {Shard} not reconfigured, the next pass tries again",
+                    proxy.WantedPath, shard.Name);
+                return ApplyOutcome.Failed;
+            }
+            running = NutcrackerConfig.Parse(runningText);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
-            logger.LogError("Cannot read proxy config {File}: {Reason}; shard of {MasterName} not reconfigured", file.Path, e.Message, target.MasterName);
+            logger.LogError("Cannot read the proxy's running config: {Reason}; shard {Shard} not reconfigured", e.Message, shard.Name);
             return ApplyOutcome.Failed;
         }
 
-        switch (ProxyConfigTransform.Retarget(current, inventory, target.MasterName, target.NewMaster, target.OldMaster))
+        // Every intended master applied to what runs; the target shard's change is the one reported.
+        var wanted = running;
+        ProxyConfigChange? targetChange = null;
+        foreach (var intended in _intended.Values)
         {
-            case ProxyConfigChange.UnknownMaster:
-                logger.LogWarning("Ignoring master {MasterName} (from {Source}): no shard of {Inventory} is monitored under that name",
-                    target.MasterName, target.Source, inventory.SourceFile);
-                return ApplyOutcome.Ignored;
-            case ProxyConfigChange.CannotApply cannot:
-                logger.LogError("Cannot point shard {Shard} ({MasterName}) at {NewAddress} in {File}: {Reason}",
-                    cannot.Shard.Name, target.MasterName, target.NewMaster, file.Path, cannot.Reason);
-                return ApplyOutcome.Failed;
-            case ProxyConfigChange.Unchanged unchanged:
-                // Repeats of an announcement land here; they are part of a failover's timeline, periodic passes are not.
-                logger.Log(target.Trigger == ReconfigTrigger.Event ? LogLevel.Information : LogLevel.Debug,
-                    "Proxy already sends shard {Shard} ({MasterName}) to {Address}; nothing to do ({Trigger} from {Source})",
-                    unchanged.Shard.Name, target.MasterName, unchanged.Server.Address, target.TriggerName, target.Source);
-                if (_reloadPending && await SignalAsync(cancellationToken))
-                {
-                    logger.LogInformation("Sent {Container} the SIGHUP an earlier pass could not deliver", container.Name);
-                }
-                return ApplyOutcome.Unchanged;
-            case ProxyConfigChange.Rewrite rewrite:
-                return await RewriteAsync(rewrite, target, cancellationToken);
-            default:
-                throw new UnreachableException();
-        }
-    }
-
-    private async Task<ApplyOutcome> RewriteAsync(ProxyConfigChange.Rewrite rewrite, ReconfigTarget target, CancellationToken cancellationToken)
-    {
-        var decided = Stopwatch.GetTimestamp();
-        var shard = rewrite.Shard.Name;
-        using var activity = ReconfigTelemetry.StartReconfiguration(shard, target, rewrite.Before.Address, rewrite.After.Address);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(DockerTimeout);
-        try
-        {
-            await file.WriteTempAsync(rewrite.Config.Render(), timeout.Token);
-            if (options.CheckConfigWithNutcracker)
+            var change = ProxyConfigTransform.Retarget(wanted, inventory, intended.MasterName, intended.NewMaster, intended.OldMaster);
+            switch (change)
             {
-                var check = await container.CheckConfigAsync(file.TempPath, timeout.Token);
-                if (!check.Passed)
-                {
-                    Discard();
-                    telemetry.Rejected(shard, target.TriggerName);
-                    activity?.SetStatus(ActivityStatusCode.Error, "nutcracker -t rejected the new config");
-                    logger.LogError("nutcracker -t in {Container} rejected the config pointing shard {Shard} at {NewAddress}; {File} kept as it was. nutcracker said: {CheckOutput}",
-                        container.Name, shard, rewrite.After.Address, file.Path, check.Output);
-                    return ApplyOutcome.Rejected;
-                }
+                case ProxyConfigChange.Rewrite rewrite:
+                    wanted = rewrite.Config;
+                    break;
+                case ProxyConfigChange.CannotApply cannot:
+                    logger.LogError("Cannot point shard {Shard} ({MasterName}) at {NewAddress}: {Reason}",
+                        cannot.Shard.Name, intended.MasterName, intended.NewMaster, cannot.Reason);
+                    return ApplyOutcome.Failed;
             }
-            file.ReplaceWithTemp();
+            if (intended.MasterName == target.MasterName)
+            {
+                targetChange = change;
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException || ProxyContainer.IsDockerFailure(e) ||
-                                  (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        var wantedText = wanted.Render();
+        if (wantedText == runningText || NutcrackerConfig.Parse(runningText).Render() == wantedText)
         {
-            Discard();
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            logger.LogError("Could not rewrite {File} to point shard {Shard} at {NewAddress}: {Reason}; the next reconcile tries again",
-                file.Path, shard, rewrite.After.Address, e.Message);
-            return ApplyOutcome.Failed;
+            // Repeats of an announcement land here; they are part of a failover's timeline, periodic passes are not.
+            logger.Log(target.Trigger == ReconfigTrigger.Event ? LogLevel.Information : LogLevel.Debug,
+                "Proxy already runs shard {Shard} ({MasterName}) on {Address}; nothing to do ({Trigger} from {Source})",
+                shard.Name, target.MasterName, target.NewMaster, target.TriggerName, target.Source);
+            await AlignWantedAsync(runningText, cancellationToken);
+            return ApplyOutcome.Unchanged;
         }
 
-        _reloadPending = true;
-        if (!await SignalAsync(cancellationToken))
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, "SIGHUP not delivered");
-            return ApplyOutcome.Failed;
-        }
-        var milliseconds = Stopwatch.GetElapsedTime(decided).TotalMilliseconds;
-        telemetry.Applied(shard, target.TriggerName, milliseconds);
-        logger.LogInformation("Applied: shard {Shard} ({MasterName}) moved from {OldAddress} to {NewAddress} ({Trigger} from {Source}); SIGHUP sent to {Container} {ApplyMs:F1} ms after the decision",
-            shard, target.MasterName, rewrite.Before.Address, rewrite.After.Address, target.TriggerName, target.Source, container.Name, milliseconds);
-        return ApplyOutcome.Applied;
-    }
-
-    /// <summary>Sends SIGHUP; on failure logs it and leaves <see cref="_reloadPending"/> set for the next pass.</summary>
-    private async Task<bool> SignalAsync(CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(DockerTimeout);
+        var before = targetChange is ProxyConfigChange.Rewrite r ? r.Before.Address : target.NewMaster.ToString();
+        using var activity = ReconfigTelemetry.StartReconfiguration(shard.Name, target, before, target.NewMaster.ToString());
         try
         {
-            await container.SignalReloadAsync(timeout.Token);
-            _reloadPending = false;
-            return true;
-        }
-        catch (Exception e) when (ProxyContainer.IsDockerFailure(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            logger.LogError("Could not send SIGHUP to {Container}: {Reason}; {File} is already rewritten, the next pass signals again",
-                container.Name, e.Message, file.Path);
-            return false;
-        }
-    }
-
-    private void Discard()
-    {
-        try
-        {
-            file.DiscardTemp();
+            // Written even when the file already says so: a rename is what wakes the proxy's supervisor, and this
+            // is how a change it missed (it was frozen, the service died before it looked) is repaired.
+            await proxy.WriteWantedAsync(wantedText, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A leftover temp file is harmless: the next write replaces it.
-            logger.LogDebug("Could not remove {TempFile}: {Reason}", file.TempPath, e.Message);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            logger.LogError("Could not write {File} to point shard {Shard} at {NewAddress}: {Reason}; the next reconcile tries again",
+                proxy.WantedPath, shard.Name, target.NewMaster, e.Message);
+            return ApplyOutcome.Failed;
+        }
+
+        var outcome = await AwaitProxyAsync(wantedText, cancellationToken);
+        var milliseconds = Stopwatch.GetElapsedTime(decided).TotalMilliseconds;
+        switch (outcome)
+        {
+            case ApplyOutcome.Applied:
+                telemetry.Applied(shard.Name, target.TriggerName, milliseconds);
+                logger.LogInformation("Applied: shard {Shard} ({MasterName}) moved from {OldAddress} to {NewAddress} ({Trigger} from {Source}); the proxy runs it {ApplyMs:F1} ms after the decision",
+                    shard.Name, target.MasterName, before, target.NewMaster, target.TriggerName, target.Source, milliseconds);
+                break;
+            case ApplyOutcome.Rejected:
+                telemetry.Rejected(shard.Name, target.TriggerName);
+                activity?.SetStatus(ActivityStatusCode.Error, "the proxy refused the new config");
+                logger.LogError("The proxy refused the config pointing shard {Shard} at {NewAddress} (nutcracker -t, or it did not start); it keeps running the previous one. See the proxy's log",
+                    shard.Name, target.NewMaster);
+                break;
+            default:
+                activity?.SetStatus(ActivityStatusCode.Error, "not confirmed");
+                logger.LogWarning("The proxy has not confirmed the config pointing shard {Shard} at {NewAddress} within {TimeoutMs} ms; the next reconcile checks again",
+                    shard.Name, target.NewMaster, options.ProxyConfirmTimeoutMilliseconds);
+                break;
+        }
+        return outcome;
+    }
+
+    /// <summary>
+    /// When the proxy runs what this service intends but the wanted file says something else (a broken write, a
+    /// change the proxy refused), sets the file back to what runs: else the proxy's next restart would start from it.
+    /// The supervisor finds it equal to what runs and restarts nothing.
+    /// </summary>
+    private async Task AlignWantedAsync(string runningText, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await proxy.ReadWantedAsync(cancellationToken) != runningText)
+            {
+                await proxy.WriteWantedAsync(runningText, cancellationToken);
+                logger.LogInformation("Set {File} back to the config the proxy runs", proxy.WantedPath);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Could not set {File} back to the config the proxy runs: {Reason}; the next pass tries again", proxy.WantedPath, e.Message);
+        }
+    }
+
+    /// <summary>Waits until the proxy reports running <paramref name="wantedText"/> or refusing it, within the timeout.</summary>
+    private async Task<ApplyOutcome> AwaitProxyAsync(string wantedText, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(options.ProxyConfirmTimeoutMilliseconds / 1000.0 * Stopwatch.Frequency);
+        while (true)
+        {
+            try
+            {
+                if (await proxy.ReadRunningAsync(cancellationToken) == wantedText)
+                {
+                    return ApplyOutcome.Applied;
+                }
+                if (await proxy.ReadRejectedAsync(cancellationToken) == wantedText)
+                {
+                    return ApplyOutcome.Rejected;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A read racing the supervisor's rename; the next poll sees the file whole.
+            }
+            if (Stopwatch.GetTimestamp() >= deadline)
+            {
+                return ApplyOutcome.Failed;
+            }
+            await Task.Delay(ConfirmPoll, cancellationToken);
         }
     }
 }

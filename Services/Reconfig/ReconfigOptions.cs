@@ -9,38 +9,31 @@ internal sealed class ReconfigOptions
     /// <summary>Absolute path of the inventory YAML (<c>Lab__Inventory</c>).</summary>
     public string? Inventory { get; set; }
 
-    /// <summary>Absolute host path of the proxy's config file (<c>Lab__ProxyConfigFile</c>).</summary>
+    /// <summary>
+    /// Absolute path of the proxy's wanted config (<c>Lab__ProxyConfigFile</c>), in the folder this service shares with
+    /// the proxy; the proxy's reports (<c>.running.yml</c>, <c>.rejected.yml</c>) are read beside it.
+    /// </summary>
     public string? ProxyConfigFile { get; set; }
 
-    /// <summary>Name of the proxy's container (<c>Lab__ProxyContainer</c>), e.g. <c>node23-twemproxy</c>.</summary>
-    public string? ProxyContainer { get; set; }
-
-    /// <summary>Where the proxy's config folder is mounted inside its container (<c>Lab__ProxyContainerConfigFolder</c>).</summary>
-    public string ProxyContainerConfigFolder { get; set; } = "/usr/local/twemproxy/conf";
-
-    /// <summary>Seconds between two comparisons of the proxy's config with the Sentinels' view (<c>Lab__ReconcileIntervalSeconds</c>).</summary>
+    /// <summary>Seconds between two comparisons of what the proxy runs with the Sentinels' view (<c>Lab__ReconcileIntervalSeconds</c>).</summary>
     public double ReconcileIntervalSeconds { get; set; } = 5;
 
-    /// <summary>Whether a new config must pass <c>nutcracker -t</c> in the container before it replaces the old (<c>Lab__CheckConfigWithNutcracker</c>).</summary>
-    public bool CheckConfigWithNutcracker { get; set; } = true;
+    /// <summary>How long to wait for the proxy to report running a new config (<c>Lab__ProxyConfirmTimeoutMilliseconds</c>).</summary>
+    public int ProxyConfirmTimeoutMilliseconds { get; set; } = 3000;
 
     /// <summary>Every setting that is missing or unusable, each naming its environment variable; empty when all is well.</summary>
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        AbsolutePath(problems, Inventory, nameof(Inventory), "absolute path of the inventory YAML, e.g. /repo/inventories/post-2016.yml");
-        AbsolutePath(problems, ProxyConfigFile, nameof(ProxyConfigFile), "absolute host path of the proxy's config, e.g. /repo/.lab/post-2016/node23-twemproxy/conf/redis_14555.yml");
-        if (string.IsNullOrWhiteSpace(ProxyContainer))
-        {
-            problems.Add($"{Variable(nameof(ProxyContainer))} is missing; set it to the proxy's container name, e.g. node23-twemproxy");
-        }
-        if (!ProxyContainerConfigFolder.StartsWith('/'))
-        {
-            problems.Add($"{Variable(nameof(ProxyContainerConfigFolder))} '{ProxyContainerConfigFolder}' must be an absolute path inside the container");
-        }
+        AbsolutePath(problems, Inventory, nameof(Inventory), "absolute path of the inventory YAML, e.g. /etc/redis-ha-lab/post-2016.yml");
+        AbsolutePath(problems, ProxyConfigFile, nameof(ProxyConfigFile), "absolute path of the proxy's wanted config, e.g. /usr/local/twemproxy/conf/redis_14555.yml");
         if (!(ReconcileIntervalSeconds > 0))
         {
             problems.Add($"{Variable(nameof(ReconcileIntervalSeconds))} must be a positive number of seconds, not {ReconcileIntervalSeconds}");
+        }
+        if (ProxyConfirmTimeoutMilliseconds <= 0)
+        {
+            problems.Add($"{Variable(nameof(ProxyConfirmTimeoutMilliseconds))} must be a positive number of milliseconds, not {ProxyConfirmTimeoutMilliseconds}");
         }
         return problems;
     }

@@ -16,6 +16,7 @@ internal sealed class ReconfigTelemetry
     private readonly Counter<long> _applied;
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _applyDuration;
+    private readonly Counter<long> _refused;
 
     /// <summary>Creates the instruments on a meter owned by <paramref name="meterFactory"/>.</summary>
     public ReconfigTelemetry(IMeterFactory meterFactory)
@@ -26,9 +27,11 @@ internal sealed class ReconfigTelemetry
         _applied = meter.CreateCounter<long>("reconfig.applied", "{reconfiguration}",
             "Proxy configs rewritten and signalled to the proxy.");
         _rejected = meter.CreateCounter<long>("reconfig.rejected", "{reconfiguration}",
-            "New proxy configs that nutcracker -t refused; the old config stayed.");
+            "New proxy configs the proxy refused (nutcracker -t, or the new process did not start); the old config stayed.");
         _applyDuration = meter.CreateHistogram<double>("reconfig.apply_duration", "ms",
-            "From deciding to rewrite the proxy config to the SIGHUP sent to the proxy container.");
+            "From deciding to rewrite the proxy config to the proxy reporting that it runs it.");
+        _refused = meter.CreateCounter<long>("reconfig.refused", "{claim}",
+            "Claims about a shard's master that failed a check (not in the shard, stale or unordered epoch, not answering ROLE master) and were not applied.");
     }
 
     /// <summary>Counts a failover the first time any Sentinel announces it.</summary>
@@ -41,6 +44,14 @@ internal sealed class ReconfigTelemetry
         var tags = Tags(shard, trigger);
         _applied.Add(1, tags);
         _applyDuration.Record(milliseconds, tags);
+    }
+
+    /// <summary>Counts a claim that failed <paramref name="check"/>.</summary>
+    public void Refused(string shard, ClaimCheck check, string trigger)
+    {
+        var tags = Tags(shard, trigger);
+        tags.Add("check", check.ToString());
+        _refused.Add(1, tags);
     }
 
     /// <summary>Counts a config nutcracker refused.</summary>

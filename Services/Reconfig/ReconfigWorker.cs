@@ -14,7 +14,9 @@ internal sealed class ReconfigWorker(
     SentinelLinks sentinels,
     ReconfigQueue queue,
     Reconciler reconciler,
-    ProxyReconfigurator reconfigurator,
+    ClaimHandler claims,
+    RedisRoleProbe roles,
+    IProxySide proxy,
     ReconfigTelemetry telemetry,
     ILogger<ReconfigWorker> logger) : BackgroundService
 {
@@ -27,9 +29,11 @@ internal sealed class ReconfigWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         logger.LogInformation(
-            "Watching {SentinelCount} Sentinels for {ShardCount} shards of {Inventory}; proxy config {File} in container {Container}; reconcile every {IntervalSeconds} s; nutcracker -t check {Check}",
-            sentinels.Count, inventory.Shards.Count, inventory.SourceFile, options.ProxyConfigFile, options.ProxyContainer,
-            options.ReconcileIntervalSeconds, options.CheckConfigWithNutcracker ? "on" : "off");
+            "Watching {SentinelCount} Sentinels for {ShardCount} shards of {Inventory}; wanted proxy config {File}; reconcile every {IntervalSeconds} s",
+            sentinels.Count, inventory.Shards.Count, inventory.SourceFile, proxy.WantedPath, options.ReconcileIntervalSeconds);
+        // Connections to every instance are made now, so the ROLE check of the first failover costs a round trip only.
+        roles.Prepare(inventory);
+        ProxyConfigTransform.WarmUp(inventory);
 
         var links = sentinels.RunAsync(OnSwitchMaster, OnConnected, stoppingToken);
         var timer = RequestPeriodicReconcilesAsync(stoppingToken);
@@ -87,9 +91,7 @@ internal sealed class ReconfigWorker(
                     {
                         telemetry.FailoverSeen(switchMaster.MasterName);
                     }
-                    // Repeats are applied too: the transform finds nothing to do, unless the first one failed.
-                    await reconfigurator.ApplyAsync(new ReconfigTarget(switchMaster.MasterName, switchMaster.NewMaster,
-                        switchMaster.OldMaster, ReconfigTrigger.Event, received.Sentinel), stoppingToken);
+                    await claims.HandleAnnouncementAsync(switchMaster, received.Sentinel, stoppingToken);
                     break;
                 case ReconfigWork.ReconcileRequested reconcile:
                     await reconciler.RunOnceAsync(reconcile.Reason, stoppingToken);

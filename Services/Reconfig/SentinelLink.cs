@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace RedisHaLab.Reconfig;
 
 /// <summary>
-/// One Sentinel, reached from the host at its node's loopback address: a connection subscribed to
+/// One Sentinel, reached by its container name inside the lab network: a connection subscribed to
 /// <c>+switch-master</c>, re-made with back-off whenever the Sentinel goes away, and asked for masters on demand.
 /// </summary>
 internal sealed class SentinelLink(SentinelInstance sentinel, ILogger logger)
@@ -16,7 +16,7 @@ internal sealed class SentinelLink(SentinelInstance sentinel, ILogger logger)
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(10);
 
-    private readonly IPEndPoint _endpoint = new(sentinel.Node.Address, sentinel.Port);
+    private readonly DnsEndPoint _endpoint = new(sentinel.Name, sentinel.Port);
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile ConnectionMultiplexer? _connection;
 
@@ -89,7 +89,10 @@ internal sealed class SentinelLink(SentinelInstance sentinel, ILogger logger)
         }
     }
 
-    /// <summary>Asks <c>SENTINEL GET-MASTER-ADDR-BY-NAME</c>; a Sentinel that is not connected answers at once as unreachable.</summary>
+    /// <summary>
+    /// Asks <c>SENTINEL MASTER</c>: the address and the config epoch in one answer. A Sentinel that is not connected
+    /// answers at once as unreachable.
+    /// </summary>
     public async Task<SentinelAnswer> AskMasterAsync(string masterName)
     {
         var connection = _connection;
@@ -99,13 +102,13 @@ internal sealed class SentinelLink(SentinelInstance sentinel, ILogger logger)
         }
         try
         {
-            var endPoint = await connection.GetServer(_endpoint).SentinelGetMasterAddressByNameAsync(masterName);
-            if (endPoint is null)
-            {
-                return SentinelAnswer.Unknown(Name);
-            }
-            var master = MasterAddress.FromEndPoint(endPoint);
-            return master is null ? SentinelAnswer.Unreachable(Name, $"unusable address {endPoint}") : SentinelAnswer.Named(Name, master);
+            var fields = (await connection.GetServer(_endpoint).SentinelMasterAsync(masterName))
+                .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
+            return SentinelMasterReply.Read(Name, fields);
+        }
+        catch (RedisServerException e) when (e.Message.Contains("No such master", StringComparison.OrdinalIgnoreCase))
+        {
+            return SentinelAnswer.Unknown(Name);
         }
         catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
         {

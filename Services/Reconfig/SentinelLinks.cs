@@ -3,13 +3,26 @@ using RedisHaLab.Topology;
 
 namespace RedisHaLab.Reconfig;
 
+/// <summary>The Sentinels as the decision logic asks them: the seam unit tests put scripted answers behind.</summary>
+internal interface ISentinels
+{
+    /// <summary>How many Sentinels the inventory has, reachable or not: the base of every majority.</summary>
+    int Count { get; }
+
+    /// <summary>Asks every Sentinel, all at once, for the master of <paramref name="masterName"/> and its config epoch.</summary>
+    Task<IReadOnlyList<SentinelAnswer>> AskMasterAsync(string masterName);
+
+    /// <summary>Asks one Sentinel (by container name) the same question.</summary>
+    Task<SentinelAnswer> AskOneAsync(string sentinel, string masterName);
+}
+
 /// <summary>Every Sentinel of the inventory, each with its own <see cref="SentinelLink"/>: one down never silences the others.</summary>
-internal sealed class SentinelLinks(Inventory inventory, ILoggerFactory loggerFactory)
+internal sealed class SentinelLinks(Inventory inventory, ILoggerFactory loggerFactory) : ISentinels
 {
     private readonly IReadOnlyList<SentinelLink> _links =
         inventory.Sentinels.Instances.Select(s => new SentinelLink(s, loggerFactory.CreateLogger<SentinelLink>())).ToList();
 
-    /// <summary>How many Sentinels the inventory has, reachable or not: the base of every majority.</summary>
+    /// <inheritdoc />
     public int Count => _links.Count;
 
     /// <summary>Runs every link until <paramref name="cancellationToken"/> fires; see <see cref="SentinelLink.RunAsync"/>.</summary>
@@ -19,7 +32,12 @@ internal sealed class SentinelLinks(Inventory inventory, ILoggerFactory loggerFa
     /// <summary>Completes when every Sentinel has been tried once, so a first reconcile asks connected Sentinels, not empty links.</summary>
     public Task FirstAttempts => Task.WhenAll(_links.Select(l => l.FirstAttempt));
 
-    /// <summary>Asks every Sentinel, all at once, for the master of <paramref name="masterName"/>.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<SentinelAnswer>> AskMasterAsync(string masterName) =>
         await Task.WhenAll(_links.Select(l => l.AskMasterAsync(masterName)));
+
+    /// <inheritdoc />
+    public Task<SentinelAnswer> AskOneAsync(string sentinel, string masterName) =>
+        _links.FirstOrDefault(l => l.Name == sentinel)?.AskMasterAsync(masterName)
+        ?? Task.FromResult(SentinelAnswer.Unreachable(sentinel, "not a Sentinel of the inventory"));
 }

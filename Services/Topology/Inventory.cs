@@ -102,5 +102,22 @@ public sealed record ProxyInstance(
     public string Name => $"{Node.Name}-twemproxy";
 
     /// <summary>The config file name the post derives from the pool (<c>redis_14555.yml</c>).</summary>
+    /// <remarks>
+    /// The <em>wanted</em> config: the reconfig service renames a new version over it, and the proxy's supervisor,
+    /// which watches the folder, checks it and restarts nutcracker on it.
+    /// </remarks>
     public string ConfigFileName => $"{Pool}.yml";
+
+    /// <summary>
+    /// The config the running nutcracker was started with (<c>redis_14555.running.yml</c>), written by the proxy's
+    /// supervisor only after <c>nutcracker -t</c> passed and the new process accepts connections: the proxy's own
+    /// word on what it serves. The reconfig service compares what it wants with this file, never with its own.
+    /// </summary>
+    public string RunningConfigFileName => $"{Pool}.running.yml";
+
+    /// <summary>The last wanted config the supervisor refused (<c>redis_14555.rejected.yml</c>), kept so it is not retried until it changes.</summary>
+    public string RejectedConfigFileName => $"{Pool}.rejected.yml";
+
+    /// <summary>Container and resource name of the reconfig service that runs beside this proxy (e.g. <c>node23-reconfig</c>).</summary>
+    public string ReconfigName => $"{Node.Name}-reconfig";
 }

@@ -129,7 +129,7 @@ public class MajorityVoteTests
         Assert.That(() => MajorityVote.Decide([], 0), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
-    private static SentinelAnswer Says(string sentinel, MasterAddress master) => SentinelAnswer.Named(sentinel, master);
+    private static SentinelAnswer Says(string sentinel, MasterAddress master) => SentinelAnswer.Named(sentinel, master, 1);
 
     private static SentinelAnswer Unreachable(string sentinel) => SentinelAnswer.Unreachable(sentinel, "not connected");
 }

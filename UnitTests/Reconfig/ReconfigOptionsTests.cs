@@ -8,8 +8,7 @@ public class ReconfigOptionsTests
     private static readonly Dictionary<string, string?> Complete = new()
     {
         ["Lab:Inventory"] = "/repo/inventories/post-2016.yml",
-        ["Lab:ProxyConfigFile"] = "/repo/.lab/post-2016/node23-twemproxy/conf/redis_14555.yml",
-        ["Lab:ProxyContainer"] = "node23-twemproxy",
+        ["Lab:ProxyConfigFile"] = "/usr/local/twemproxy/conf/redis_14555.yml",
     };
 
     [Test]
@@ -21,26 +20,24 @@ public class ReconfigOptionsTests
         {
             Assert.That(options.Problems(), Is.Empty);
             Assert.That(options.ReconcileIntervalSeconds, Is.EqualTo(5));
-            Assert.That(options.CheckConfigWithNutcracker, Is.True);
-            Assert.That(options.ProxyContainerConfigFolder, Is.EqualTo("/usr/local/twemproxy/conf"));
+            Assert.That(options.ProxyConfirmTimeoutMilliseconds, Is.EqualTo(3000));
         });
     }
 
     [Test]
     public void Settings_are_read_from_the_Lab_section_as_environment_variables_Lab__X_provide_it()
     {
-        var options = Bind(new(Complete) { ["Lab:ReconcileIntervalSeconds"] = "0.5", ["Lab:CheckConfigWithNutcracker"] = "false" });
+        var options = Bind(new(Complete) { ["Lab:ReconcileIntervalSeconds"] = "0.5", ["Lab:ProxyConfirmTimeoutMilliseconds"] = "250" });
 
         Assert.Multiple(() =>
         {
             Assert.That(options.ReconcileIntervalSeconds, Is.EqualTo(0.5));
-            Assert.That(options.CheckConfigWithNutcracker, Is.False);
+            Assert.That(options.ProxyConfirmTimeoutMilliseconds, Is.EqualTo(250));
         });
     }
 
     [TestCase("Lab:Inventory", "Lab__Inventory is missing")]
     [TestCase("Lab:ProxyConfigFile", "Lab__ProxyConfigFile is missing")]
-    [TestCase("Lab:ProxyContainer", "Lab__ProxyContainer is missing")]
     public void A_missing_setting_is_named_by_its_environment_variable(string key, string expected)
     {
         var settings = new Dictionary<string, string?>(Complete);
@@ -54,7 +51,7 @@ public class ReconfigOptionsTests
     {
         var problems = new ReconfigOptions().Problems();
 
-        Assert.That(problems.Select(p => p.Split(' ')[0]), Is.EqualTo(new[] { "Lab__Inventory", "Lab__ProxyConfigFile", "Lab__ProxyContainer" }));
+        Assert.That(problems.Select(p => p.Split(' ')[0]), Is.EqualTo(new[] { "Lab__Inventory", "Lab__ProxyConfigFile" }));
     }
 
     [Test]

@@ -9,21 +9,22 @@ namespace RedisHaLab.Reconfig.PostScript;
 /// <summary>
 /// <c>reconfig: post-script</c>: the post's <c>client-reconfig-script</c>, run by this service instead of by a
 /// Sentinel. It hears <c>+switch-master</c> from the Sentinel on the proxy's node only (the post set the script on
-/// that Sentinel alone) and, for every announcement, edits the proxy's config as the script's <c>sed</c> did and
-/// restarts nutcracker (SIGHUP to the proxy container, whose supervisor kills and restarts it).
+/// that Sentinel alone) and, for every announcement, edits the proxy's config as the script's <c>sed</c> did; the
+/// proxy's supervisor, which watches that file, restarts nutcracker on it as the script's kill and start did.
 /// </summary>
 /// <remarks>
 /// Deliberately without the lab's safeguards: no reconcile after a missed announcement, no majority of Sentinels,
-/// no repeat filtering, no <c>nutcracker -t</c> before the swap. Announcements are handled one at a time, in order.
+/// no repeat filtering, no check of the claim. Announcements are handled one at a time, in order. One difference is
+/// the proxy's, not this class's: its supervisor runs <c>nutcracker -t</c> before any restart, so a broken edit
+/// leaves the old nutcracker running where the post's script would have left none.
 /// </remarks>
 internal sealed class PostScriptWorker(
     Inventory inventory,
     ProxyConfigFile file,
-    ProxyContainer container,
     ILoggerFactory loggerFactory,
     ILogger<PostScriptWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan DockerTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan FileTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Channel<string> _announcements = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -34,8 +35,8 @@ internal sealed class PostScriptWorker(
         var sentinel = inventory.Sentinels.Instances.Single(s => s.Node == inventory.Proxy.Node);
         var link = new SentinelLink(sentinel, loggerFactory.CreateLogger<SentinelLink>());
         logger.LogInformation(
-            "Post-script mode: {Channel} from Sentinel {Sentinel} only; each one rewrites {File} textually and restarts nutcracker in {Container}",
-            SwitchMasterEvent.Channel, sentinel.Name, file.Path, container.Name);
+            "Post-script mode: {Channel} from Sentinel {Sentinel} only; each one rewrites {File} textually, which restarts nutcracker",
+            SwitchMasterEvent.Channel, sentinel.Name, file.Path);
 
         var listening = link.RunAsync((_, payload) => _announcements.Writer.TryWrite(payload), _ => { }, stoppingToken);
         try
@@ -52,7 +53,7 @@ internal sealed class PostScriptWorker(
         await listening;
     }
 
-    /// <summary>One run of the script: derive the file, sed it, kill and restart nutcracker.</summary>
+    /// <summary>One run of the script: derive the file and sed it (the proxy restarts nutcracker on the new file).</summary>
     private async Task RunScriptAsync(string payload, string sentinel, CancellationToken stoppingToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -64,14 +65,14 @@ internal sealed class PostScriptWorker(
             return;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(DockerTimeout);
+        timeout.CancelAfter(FileTimeout);
         try
         {
             var derived = PostScriptRewrite.ConfigFileName(switchMaster.MasterName);
             if (derived != Path.GetFileName(file.Path))
             {
-                // The script's sed would fail on a file that is not there; its kill and restart would still run.
-                logger.LogError("Master {MasterName} names config {Derived}, not the proxy's {File}: not edited, nutcracker restarted anyway (as the script would)",
+                // The script's sed would fail on a file that is not there.
+                logger.LogError("Master {MasterName} names config {Derived}, not the proxy's {File}: not edited",
                     switchMaster.MasterName, derived, file.Path);
             }
             else
@@ -86,11 +87,10 @@ internal sealed class PostScriptWorker(
                 logger.LogInformation("Post script for {MasterName} (from {Sentinel}): {OldAddress} -> {NewAddress}, {Lines} line(s) of {File} changed",
                     switchMaster.MasterName, sentinel, switchMaster.OldMaster, switchMaster.NewMaster, edit.LinesChanged, file.Path);
             }
-            await container.SignalReloadAsync(timeout.Token);
-            logger.LogInformation("Post script: SIGHUP sent to {Container} {ElapsedMs:F1} ms after the announcement",
-                container.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            logger.LogInformation("Post script: done {ElapsedMs:F1} ms after the announcement",
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException || ProxyContainer.IsDockerFailure(e) ||
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException ||
                                   (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
         {
             // The script has no retry either: the failover stays unapplied until the next announcement.

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace RedisHaLab.Reconfig;
+
+/// <summary>The one path from a claim to the proxy: verify, apply what is trusted, remember its epoch; refuse the rest aloud.</summary>
+internal sealed class ClaimHandler(ClaimVerifier verifier, ProxyReconfigurator reconfigurator, ISentinels sentinels,
+    ReconfigTelemetry telemetry, ILogger<ClaimHandler> logger)
+{
+    /// <summary>
+    /// Acts on a Sentinel's <c>+switch-master</c>. Repeats go through too: they find nothing to do, unless the first
+    /// one failed. The announcing Sentinel is asked at once for the epoch that orders the claim.
+    /// </summary>
+    public async Task<ApplyOutcome?> HandleAnnouncementAsync(SwitchMasterEvent announcement, string sentinel, CancellationToken cancellationToken)
+    {
+        var current = await sentinels.AskOneAsync(sentinel, announcement.MasterName);
+        return await HandleAsync(FromAnnouncement(announcement, sentinel, current), cancellationToken);
+    }
+
+    /// <summary>Acts on <paramref name="claim"/> if, and only if, <see cref="ClaimVerifier"/> trusts it.</summary>
+    public async Task<ApplyOutcome?> HandleAsync(MasterClaim claim, CancellationToken cancellationToken)
+    {
+        switch (await verifier.VerifyAsync(claim, cancellationToken))
+        {
+            case ClaimVerdict.Refused refused:
+                telemetry.Refused(refused.Shard?.Name ?? claim.MasterName, refused.Check, claim.ToTarget().TriggerName);
+                logger.LogWarning("Refused: {MasterName} -> {Address} ({Trigger} from {Source}), check {Check}: {Reason}; the proxy is left as it is",
+                    claim.MasterName, claim.Address, claim.ToTarget().TriggerName, claim.Source, refused.Check, refused.Reason);
+                return null;
+            case ClaimVerdict.Trusted trusted:
+                var outcome = await reconfigurator.ApplyAsync(trusted.Shard, claim.ToTarget(), cancellationToken);
+                if (outcome is ApplyOutcome.Applied or ApplyOutcome.Unchanged)
+                {
+                    verifier.Remember(trusted.Shard, trusted.ConfigEpoch);
+                }
+                return outcome;
+            default:
+                throw new System.Diagnostics.UnreachableException();
+        }
+    }
+
+    /// <summary>
+    /// The claim an announcement makes. <c>+switch-master</c> carries no epoch, so the announcing Sentinel is asked
+    /// at once: when it still names the announced master, its config epoch orders the claim; when it names another
+    /// one now, the announcement is old news and gets no epoch (and is refused).
+    /// </summary>
+    public static MasterClaim FromAnnouncement(SwitchMasterEvent announcement, string sentinel, SentinelAnswer current) =>
+        current.Master is not null && current.Master.Equals(announcement.NewMaster)
+            ? new MasterClaim(announcement.MasterName, announcement.NewMaster, current.ConfigEpoch, announcement.OldMaster,
+                ReconfigTrigger.Event, $"{sentinel}'s +switch-master")
+            : new MasterClaim(announcement.MasterName, announcement.NewMaster, null, announcement.OldMaster, ReconfigTrigger.Event,
+                $"{sentinel}'s +switch-master, which it no longer confirms ({current})");
+}

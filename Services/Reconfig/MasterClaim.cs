@@ -1,0 +1,53 @@
+using RedisHaLab.Topology;
+
+namespace RedisHaLab.Reconfig;
+
+/// <summary>
+/// Someone says the shard Sentinel calls <see cref="MasterName"/> is now served by <see cref="Address"/>: a Sentinel's
+/// announcement or the Sentinels' answers to a reconcile. Nothing is done with it until <see cref="ClaimVerifier"/> checked it.
+/// </summary>
+/// <param name="MasterName">Sentinel's name for the shard.</param>
+/// <param name="Address">The master it names.</param>
+/// <param name="ConfigEpoch">Sentinel's config epoch for that master name (orders failovers); null when it could not be learned.</param>
+/// <param name="OldMaster">The master being replaced, when an announcement says so.</param>
+/// <param name="Trigger">Why the service is looking.</param>
+/// <param name="Source">Who said so, for logs.</param>
+internal sealed record MasterClaim(string MasterName, MasterAddress Address, long? ConfigEpoch, MasterAddress? OldMaster,
+    ReconfigTrigger Trigger, string Source)
+{
+    /// <summary>The claim as the apply path takes it.</summary>
+    public ReconfigTarget ToTarget() => new(MasterName, Address, OldMaster, Trigger, Source);
+}
+
+/// <summary>Which check refused a claim; also the <c>check</c> tag of the <c>reconfig.refused</c> metric.</summary>
+internal enum ClaimCheck
+{
+    /// <summary>The master name is no shard of the inventory.</summary>
+    UnknownShard,
+
+    /// <summary>The address is no instance of that shard in the inventory.</summary>
+    NotInShard,
+
+    /// <summary>The claim's config epoch could not be learned, so it cannot be ordered.</summary>
+    NoEpoch,
+
+    /// <summary>The claim is older than what the proxy was last set to.</summary>
+    Stale,
+
+    /// <summary>The named instance does not answer <c>ROLE</c> with <c>master</c>.</summary>
+    NotMaster,
+}
+
+/// <summary>The verdict on a claim: a closed set of cases.</summary>
+internal abstract record ClaimVerdict
+{
+    private ClaimVerdict()
+    {
+    }
+
+    /// <summary>Every check passed: <see cref="Instance"/> of <see cref="Shard"/> says it is master.</summary>
+    public sealed record Trusted(Shard Shard, RedisInstance Instance, long? ConfigEpoch) : ClaimVerdict;
+
+    /// <summary>A check failed; nothing may change. <see cref="Reason"/> is for the log.</summary>
+    public sealed record Refused(Shard? Shard, ClaimCheck Check, string Reason) : ClaimVerdict;
+}

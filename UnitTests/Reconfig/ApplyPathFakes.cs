@@ -1,0 +1,170 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using RedisHaLab.Reconfig;
+using RedisHaLab.Topology;
+
+namespace RedisHaLab.UnitTests.Reconfig;
+
+/// <summary>How the fake proxy answers a new wanted config.</summary>
+internal enum ProxyBehaviour
+{
+    /// <summary>Like the supervisor: checks it and runs it.</summary>
+    Applies,
+
+    /// <summary>nutcracker -t says no: it goes to the rejected report, the old config keeps running.</summary>
+    Refuses,
+
+    /// <summary>Frozen (SIGSTOP) or slow: nothing happens until it is thawed.</summary>
+    Frozen,
+}
+
+/// <summary>
+/// The proxy's side of the shared folder, in memory, behaving as <c>nutcracker-supervisor</c> does: the wanted file
+/// is what the service writes; only the proxy moves it to running (or rejected).
+/// </summary>
+internal sealed class FakeProxy : IProxySide
+{
+    public FakeProxy(Inventory inventory)
+    {
+        Running = NutcrackerConfig.FromInventory(inventory).Render();
+        Wanted = Running;
+    }
+
+    public ProxyBehaviour Behaviour { get; set; } = ProxyBehaviour.Applies;
+
+    public string? Running { get; set; }
+
+    public string? Wanted { get; set; }
+
+    public string? Rejected { get; private set; }
+
+    /// <summary>How many times the service replaced the wanted file.</summary>
+    public int Writes { get; private set; }
+
+    public string WantedPath => "/usr/local/twemproxy/conf/redis_14555.yml";
+
+    public Task<string?> ReadRunningAsync(CancellationToken cancellationToken) => Task.FromResult(Running);
+
+    public Task<string?> ReadWantedAsync(CancellationToken cancellationToken) => Task.FromResult(Wanted);
+
+    public Task<string?> ReadRejectedAsync(CancellationToken cancellationToken) => Task.FromResult(Rejected);
+
+    public Task WriteWantedAsync(string text, CancellationToken cancellationToken)
+    {
+        Writes++;
+        Wanted = text;
+        React();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A frozen proxy resumes and, as the supervisor's once-a-second comparison does, applies what is wanted.</summary>
+    public void Thaw()
+    {
+        Behaviour = ProxyBehaviour.Applies;
+        React();
+    }
+
+    /// <summary>Which instance the running config sends <paramref name="shard"/> to, as <c>host:port</c>.</summary>
+    public string RunningServerOf(Inventory inventory, string shard) =>
+        NutcrackerConfig.Parse(Running!).Servers(inventory.Proxy.Pool).Single(s => s.Name == shard).Address;
+
+    private void React()
+    {
+        switch (Behaviour)
+        {
+            case ProxyBehaviour.Applies when Wanted != Rejected:
+                Running = Wanted;
+                break;
+            case ProxyBehaviour.Refuses:
+                Rejected = Wanted;
+                break;
+        }
+    }
+}
+
+/// <summary>Each instance answers ROLE as set here; one not set does not answer.</summary>
+internal sealed class FakeRoles : IRoleProbe
+{
+    private readonly Dictionary<string, string> _roles = [];
+
+    public List<string> Asked { get; } = [];
+
+    public FakeRoles Says(string instance, string role)
+    {
+        _roles[instance] = role;
+        return this;
+    }
+
+    public Task<string?> RoleAsync(RedisInstance instance, CancellationToken cancellationToken)
+    {
+        Asked.Add(instance.Name);
+        return Task.FromResult(_roles.GetValueOrDefault(instance.Name));
+    }
+}
+
+/// <summary>Sentinels with scripted answers per master name.</summary>
+internal sealed class FakeSentinels(int count) : ISentinels
+{
+    private readonly Dictionary<(string Sentinel, string MasterName), SentinelAnswer> _answers = [];
+
+    public int Count => count;
+
+    public FakeSentinels Says(string sentinel, string masterName, string address, long epoch)
+    {
+        _answers[(sentinel, masterName)] = SentinelAnswer.Named(sentinel, Fixtures.At(address), epoch);
+        return this;
+    }
+
+    public Task<IReadOnlyList<SentinelAnswer>> AskMasterAsync(string masterName) =>
+        Task.FromResult<IReadOnlyList<SentinelAnswer>>(_answers.Where(a => a.Key.MasterName == masterName).Select(a => a.Value).ToList());
+
+    public Task<SentinelAnswer> AskOneAsync(string sentinel, string masterName) =>
+        Task.FromResult(_answers.GetValueOrDefault((sentinel, masterName)) ?? SentinelAnswer.Unreachable(sentinel, "not connected"));
+}
+
+/// <summary>The service's decision and apply path, wired as Program.cs wires it, over the fakes.</summary>
+internal sealed class ApplyPath : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    public ApplyPath(Inventory inventory, FakeProxy proxy, FakeRoles roles, FakeSentinels? sentinels = null, int confirmTimeoutMilliseconds = 50)
+    {
+        Inventory = inventory;
+        Proxy = proxy;
+        Roles = roles;
+        Sentinels = sentinels ?? new FakeSentinels(3);
+        var telemetry = new ReconfigTelemetry(_services.GetRequiredService<IMeterFactory>());
+        Verifier = new ClaimVerifier(inventory, roles);
+        var options = new ReconfigOptions { ProxyConfirmTimeoutMilliseconds = confirmTimeoutMilliseconds };
+        var reconfigurator = new ProxyReconfigurator(inventory, options, proxy, telemetry, NullLogger<ProxyReconfigurator>.Instance);
+        Claims = new ClaimHandler(Verifier, reconfigurator, Sentinels, telemetry, NullLogger<ClaimHandler>.Instance);
+        Reconciler = new Reconciler(inventory, Sentinels, Claims, NullLogger<Reconciler>.Instance);
+    }
+
+    public Inventory Inventory { get; }
+
+    public FakeProxy Proxy { get; }
+
+    public FakeRoles Roles { get; }
+
+    public FakeSentinels Sentinels { get; }
+
+    public ClaimVerifier Verifier { get; }
+
+    public ClaimHandler Claims { get; }
+
+    public Reconciler Reconciler { get; }
+
+    /// <summary>A Sentinel's <c>+switch-master</c>, handled as the worker hands it over.</summary>
+    public async Task<ApplyOutcome?> AnnounceAsync(string sentinel, string payload)
+    {
+        Assert.That(SwitchMasterEvent.TryParse(payload, out var announcement, out var problem), Is.True, problem);
+        return await Claims.HandleAnnouncementAsync(announcement!, sentinel, CancellationToken.None);
+    }
+
+    public Task<ApplyOutcome?> ClaimAsync(string masterName, string address, long? epoch) =>
+        Claims.HandleAsync(new MasterClaim(masterName, Fixtures.At(address), epoch, null, ReconfigTrigger.Reconcile, "test"), CancellationToken.None);
+
+    public void Dispose() => _services.Dispose();
+}
