@@ -19,8 +19,8 @@ catch (InventoryException e)
 }
 
 var lab = builder.AddRedisHaLab(inventory);
-builder.AddReconfigService(lab);
-builder.AddChaosCommands(lab);
+var reconfig = builder.AddReconfigService(lab);
+builder.AddChaosCommands(lab, reconfig);
 
 builder.Build().Run();
 return 0;

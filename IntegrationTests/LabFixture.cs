@@ -63,11 +63,12 @@ public abstract class LabFixture(string inventoryFile)
     protected string ProxyConfigFile =>
         Path.Combine(Repository.Root, ".lab", Path.GetFileNameWithoutExtension(InventoryFile), Inventory.Proxy.Name, "conf", Inventory.Proxy.ConfigFileName);
 
-    /// <summary>Every container of the inventory, by resource name.</summary>
+    /// <summary>Every container of the inventory, by resource name, the reconfig service beside the proxy included.</summary>
     protected IEnumerable<string> ContainerNames =>
         Inventory.RedisInstances.Select(i => i.Name)
             .Concat(Inventory.Sentinels.Instances.Select(s => s.Name))
-            .Append(Inventory.Proxy.Name);
+            .Append(Inventory.Proxy.Name)
+            .Append(Inventory.Proxy.ReconfigName);
 
     /// <summary>The lab's front door: the proxy on 127.0.0.1 (or the inventory's front_door address).</summary>
     protected IPEndPoint FrontDoor => new(Inventory.Proxy.FrontDoorAddress, Inventory.Proxy.Port);

@@ -26,31 +26,56 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
         report.WriteLine($"scenario {scenario.Name}: {scenario.Description}");
         var clock = Stopwatch.StartNew();
         await using var run = await Run.StartAsync(lab);
-        foreach (var step in scenario.Steps)
+        try
         {
-            var stepClock = Stopwatch.StartNew();
-            string note;
-            try
+            foreach (var step in scenario.Steps)
             {
-                note = await ExecuteAsync(run, step, cancellationToken);
+                var stepClock = Stopwatch.StartNew();
+                string note;
+                try
+                {
+                    note = await ExecuteAsync(run, step, cancellationToken);
+                }
+                catch (Exception e) when (e is ChaosException or RedisException or TimeoutException or Docker.DotNet.DockerApiException)
+                {
+                    report.WriteLine($"  line {step.Line,3}  {step.Text,-70} FAILED after {stepClock.Elapsed.TotalSeconds,6:0.00} s");
+                    PrintRouting(run);
+                    throw new ChaosException($"{scenario.SourceFile}:{step.Line}: '{step.Text}' failed: {e.Message}", e);
+                }
+                report.WriteLine($"  line {step.Line,3}  {step.Text,-70} {stepClock.Elapsed.TotalSeconds,6:0.00} s{(note.Length > 0 ? $"  {note}" : "")}");
             }
-            catch (Exception e) when (e is ChaosException or RedisException or TimeoutException or Docker.DotNet.DockerApiException)
-            {
-                report.WriteLine($"  line {step.Line,3}  {step.Text,-70} FAILED after {stepClock.Elapsed.TotalSeconds,6:0.00} s");
-                PrintProxyChanges(run);
-                throw new ChaosException($"{scenario.SourceFile}:{step.Line}: '{step.Text}' failed: {e.Message}", e);
-            }
-            report.WriteLine($"  line {step.Line,3}  {step.Text,-70} {stepClock.Elapsed.TotalSeconds,6:0.00} s{(note.Length > 0 ? $"  {note}" : "")}");
         }
-        PrintProxyChanges(run);
+        finally
+        {
+            // A forgery left standing (a step failed between forge_master and restore_master) destroys a shard's data
+            // within seconds: undo it before anything else, whatever stopped the scenario.
+            await RestoreForgeriesAsync(run);
+        }
+        PrintRouting(run);
         var result = new ScenarioResult(scenario.Name, clock.Elapsed, run.Recoveries, run.LoadReport);
         report.WriteLine($"  total {result.Duration.TotalSeconds:0.0} s; recovery: " +
                          (result.Recoveries.Count == 0 ? "none measured" : string.Join(", ", result.Recoveries.Select(r => $"{r.Duration.TotalSeconds:0.00} s after '{r.Fault}'"))));
         return result;
     }
 
-    private void PrintProxyChanges(Run run) =>
-        report.WriteLine($"  proxy config: {string.Join("; ", run.Watch.Changes)}");
+    private void PrintRouting(Run run) =>
+        report.WriteLine($"  routing by probe keys: {run.Watch}");
+
+    private async Task RestoreForgeriesAsync(Run run)
+    {
+        foreach (var shard in run.Forged.ToList())
+        {
+            try
+            {
+                report.WriteLine($"  restoring the forged master of {shard}: {await lab.Faults.RestoreMasterAsync(lab.Shard(shard), CancellationToken.None)}");
+            }
+            catch (Exception e) when (e is ChaosException or RedisException or TimeoutException)
+            {
+                report.WriteLine($"  restoring the forged master of {shard} failed: {e.Message}");
+            }
+            run.Forged.Remove(shard);
+        }
+    }
 
     private async Task<string> ExecuteAsync(Run run, ScenarioStep step, CancellationToken cancellationToken)
     {
@@ -82,7 +107,24 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
                 }
                 return containers.Count == 0 ? "" : $"-> {string.Join(", ", containers)}";
             case ManualFailoverStep failover:
-                return $"accepted by {await lab.Faults.ManualFailoverAsync(lab.Shard(failover.Shard))}";
+            {
+                var shard = lab.Shard(failover.Shard);
+                string? acceptedBy = null;
+                await Until(async () =>
+                {
+                    try
+                    {
+                        acceptedBy = await lab.Faults.ManualFailoverAsync(shard);
+                        return null;
+                    }
+                    catch (ChaosException e)
+                    {
+                        // In progress, or no replica fit yet (an old master still rejoining): both pass.
+                        return e.Message;
+                    }
+                }, ManualFailoverStep.RetryWithin, $"Sentinel accepting SENTINEL FAILOVER {shard.SentinelMasterName}");
+                return $"accepted by {acceptedBy}";
+            }
             case WaitStep wait:
                 await Task.Delay(wait.Duration, cancellationToken);
                 return "";
@@ -93,14 +135,20 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
                 RedisInstance? promoted = null;
                 await Until(async () =>
                 {
-                    var vote = await lab.Sentinels.MasterOfAsync(shard);
-                    if (vote.Master is null || vote.Master == before)
+                    var master = await lab.Masters.OfAsync(shard);
+                    if (master.Instance is null || master.Instance == before)
                     {
-                        return $"the Sentinels name {vote}";
+                        return $"the current master is {master}";
                     }
-                    var info = await RedisProbe.ReplicationAsync(vote.Master);
-                    promoted = vote.Master;
-                    return info.IsMaster ? null : $"{vote.Master.Name} is named master but is {info}";
+                    // A failover is done when the Sentinels have switched too: what follows (a fail-back, a forged
+                    // announcement) acts on them.
+                    var vote = await lab.Sentinels.MasterOfAsync(shard);
+                    if (vote.Master != master.Instance)
+                    {
+                        return $"{master}, but the Sentinels name {vote}";
+                    }
+                    promoted = master.Instance;
+                    return await RedisProbe.RoleAsync(promoted) == "master" ? null : $"{promoted.Name} no longer answers ROLE master";
                 }, wait.Timeout, $"a new master of {shard.Name}");
                 run.Masters[shard] = promoted!;
                 return $"{before.Name} -> {promoted!.Name}";
@@ -116,10 +164,20 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
                     {
                         return info.IsMaster ? null : $"{instance.Name} is {info}";
                     }
-                    var master = (await lab.Sentinels.MasterOfAsync(shard)).Master;
-                    return master is not null && info.IsReplicaOf(master) ? null : $"{instance.Name} is {info}; the Sentinels' master is {master?.Name ?? "none"}";
+                    var master = await lab.Masters.OfAsync(shard);
+                    return master.Instance is not null && info.IsReplicaOf(master.Instance) ? null : $"{instance.Name} is {info}; the current master is {master}";
                 }, wait.Timeout, $"{instance.Name} a {wait.Role.ToString().ToLowerInvariant()}");
                 return $"{instance.Name} is a {wait.Role.ToString().ToLowerInvariant()}";
+            }
+            case ForgeMasterStep forge:
+                // Counted as standing before it is sent: even a forgery only some Sentinels took must be undone.
+                run.Forged.Add(forge.Shard);
+                return await lab.Faults.ForgeMasterAsync(lab.Shard(forge.Shard), forge.Address);
+            case RestoreMasterStep restore:
+            {
+                var note = await lab.Faults.RestoreMasterAsync(lab.Shard(restore.Shard), cancellationToken);
+                run.Forged.Remove(restore.Shard);
+                return note;
             }
             case HealAllStep:
                 var healed = await new LabReset(lab).HealAllAsync(cancellationToken);
@@ -144,24 +202,28 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
             {
                 var shard = lab.Shard(assert.Shard);
                 RedisInstance? master = null;
+                var clock = Stopwatch.StartNew();
                 await Until(async () =>
                 {
-                    master = (await lab.Sentinels.MasterOfAsync(shard)).Master;
-                    var server = await lab.Proxy.ServerOfAsync(shard);
-                    if (master is null || server != master)
+                    IReadOnlyDictionary<Shard, RedisInstance> masters;
+                    try
                     {
-                        return $"the proxy sends {shard.Name} to {server?.Name ?? "no instance"}, the Sentinels name {master?.Name ?? "no master"}";
+                        masters = await lab.Masters.RequireAllAsync(lab.Inventory);
                     }
-                    var info = await RedisProbe.ReplicationAsync(master);
-                    return info.IsMaster ? null : $"{master.Name} is {info}";
-                }, assert.Timeout, $"the proxy sending {shard.Name} to its master");
-                return $"{shard.Name} -> {master!.Name}";
+                    catch (ChaosException e)
+                    {
+                        return e.Message;
+                    }
+                    master = masters[shard];
+                    return await RoutingProbe.ProblemAsync(run.Proxy, shard, masters, assert.Timeout - clock.Elapsed);
+                }, assert.Timeout, $"probe keys of {shard.Name} written through the front door landing on its current master");
+                return $"{shard.Name} -> {master!.Name}, by probe keys read back there";
             }
             case AssertProxyNeverWentBackStep assert:
             {
                 var instance = await lab.Targets.RedisInstanceAsync(assert.Target);
-                var problem = ProxyWatch.WentBack(run.Watch.Changes, lab.Shard(instance.ShardName), instance);
-                return problem is null ? $"left {instance.Name} once, for good" : throw new ChaosException(problem);
+                var problem = RoutingWatch.WentBack(run.Watch.Changes, lab.Shard(instance.ShardName), instance);
+                return problem is null ? $"probe keys left {instance.Name} once, for good" : throw new ChaosException(problem);
             }
             default:
                 throw new ChaosException($"this runner does not know the step '{step.Text}'");
@@ -200,16 +262,16 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
         }
     }
 
-    /// <summary>The state of one run: its keys, its load, the masters it knows, the proxy's history.</summary>
+    /// <summary>The state of one run: its keys, its load, the masters it knows, where writes landed, the forgeries standing.</summary>
     private sealed class Run : IAsyncDisposable
     {
-        private Run(ChaosLab lab, ConnectionMultiplexer proxy, Dictionary<Shard, RedisInstance> masters)
+        private Run(ConnectionMultiplexer proxy, Dictionary<Shard, RedisInstance> masters, RoutingWatch watch)
         {
             Id = $"{DateTime.UtcNow:HHmmss}-{Guid.NewGuid():N}"[..15];
             ProxyConnection = proxy;
             Keys = new KeySet($"scenario:{Id}");
             Masters = masters;
-            Watch = new ProxyWatch(lab.Proxy);
+            Watch = watch;
         }
 
         public string Id { get; }
@@ -223,7 +285,11 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
         /// <summary>Each shard's master as this run last saw it: what a <c>wait_for_failover</c> waits to change.</summary>
         public Dictionary<Shard, RedisInstance> Masters { get; }
 
-        public ProxyWatch Watch { get; }
+        /// <summary>Where writes through the front door land, all through the run, by data.</summary>
+        public RoutingWatch Watch { get; }
+
+        /// <summary>Shards whose forged master is not restored yet.</summary>
+        public HashSet<string> Forged { get; } = [];
 
         public WriteLoad? Load { get; set; }
 
@@ -240,7 +306,7 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
             {
                 masters[shard] = await lab.Targets.CurrentMasterAsync(shard);
             }
-            return new Run(lab, await LabClients.ProxyAsync(LabEndpoints.FrontDoor(lab.Inventory)), masters);
+            return new Run(await LabClients.ProxyAsync(LabEndpoints.FrontDoor(lab.Inventory)), masters, await RoutingWatch.StartAsync(lab.Inventory));
         }
 
         public async ValueTask DisposeAsync()

@@ -97,7 +97,8 @@ public class ScenarioTests() : LabFixture(Chaos.Scenario.DefaultInventory)
 
     private static string ScenarioFolder => Path.Combine(AppContext.BaseDirectory, "Scenarios");
 
-    private ChaosLab Lab => _lab ??= new ChaosLab(Inventory, ProxyConfigFile, new AspireReconfigSwitch(App, "reconfig"));
+    // The reconfig service is a container of the lab: chaos stops and starts it through Docker like any other.
+    private ChaosLab Lab => _lab ??= new ChaosLab(Inventory);
 
     /// <summary>Puts the shared lab back to the inventory's state; a lab that cannot be reset is replaced by a fresh one.</summary>
     private async Task ResetOrRestartAsync()

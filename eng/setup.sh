@@ -61,23 +61,79 @@ ensure_base_image() {
   log "base image $BASE_IMAGE: imported"
 }
 
+# A program the build adapter may run: an absolute path (its real one, no link) of an executable file that only root can
+# change: owned by root and not group- or world-writable, and so is every folder above it. The path may hold only
+# letters, digits and . _ / + -, which also makes it safe to write into the adapter.
+root_only() {
+  local path="$1" owner mode
+  [[ "$path" =~ ^/[A-Za-z0-9._/+-]+$ ]] && [ -f "$path" ] && [ -x "$path" ] && [ ! -L "$path" ] || return 1
+  while :; do
+    read -r owner mode < <(stat -c '%u %a' -- "$path") || return 1
+    [ "$owner" = 0 ] && (( (8#$mode & 8#022) == 0 )) || return 1
+    [ "$path" = / ] && return 0
+    path="$(dirname "$path")"
+  done
+}
+
+# The path and every folder above it, one per line.
+path_and_folders() {
+  local path="$1"
+  while :; do
+    printf '%s\n' "$path"
+    [ "$path" = / ] && return
+    path="$(dirname "$path")"
+  done
+}
+
 ensure_build_adapter() {
-  mkdir -p "$ADAPTER_DIR"
-  if docker buildx version >/dev/null 2>&1; then
-    rm -f "$ADAPTER_DIR/docker"
+  local adapter="$ADAPTER_DIR/docker" uid folder owner mode who
+  uid="$(id -u)"
+  who="$( [ "$uid" = 0 ] && echo root || echo "$(id -un) and root")"
+  # The AppHost puts this folder first on PATH: it, and every folder above it, must be writable by no one but this
+  # user (or root), or someone else could put a "docker" there that the AppHost would run.
+  (umask 022 && mkdir -p "$ADAPTER_DIR")
+  while read -r folder; do
+    read -r owner mode < <(stat -c '%u %a' -- "$folder")
+    { [ "$owner" = 0 ] || [ "$owner" = "$uid" ]; } && (( (8#$mode & 8#022) == 0 )) ||
+      die "$folder can be written by others than $who, and the AppHost runs the build adapter from $ADAPTER_DIR; set REDIS_HA_LAB_HOME to a folder only you can write"
+  done < <(path_and_folders "$(readlink -f "$ADAPTER_DIR")")
+
+  # The docker first on PATH, the adapter left out (a shell that already has its folder on PATH finds it first).
+  local main_cli="" candidate
+  while read -r candidate; do
+    [ "$(readlink -f "$(dirname "$candidate")")" = "$(readlink -f "$ADAPTER_DIR")" ] && continue
+    main_cli="$(readlink -f "$candidate")"
+    break
+  done < <(type -ap docker)
+  [ -n "$main_cli" ] || die "no docker CLI on PATH"
+  if "$main_cli" buildx version >/dev/null 2>&1; then
+    rm -f "$adapter"
     log "docker buildx present: no build adapter needed"
     return
   fi
-  local main_cli legacy_cli
-  main_cli="$(type -P docker)"
-  legacy_cli="/usr/bin/docker"
-  [ -x "$legacy_cli" ] && [ "$main_cli" != "$legacy_cli" ] || {
+  local legacy_cli
+  legacy_cli="$(readlink -f /usr/bin/docker 2>/dev/null || true)"
+  [ -n "$legacy_cli" ] && [ -x "$legacy_cli" ] && [ "$main_cli" != "$legacy_cli" ] || {
+    rm -f "$adapter"
     log "docker CLI $main_cli has no buildx and no second CLI to build with; image builds may fail"
     return
   }
-  sed -e "s|@MAIN_CLI@|$main_cli|" -e "s|@BUILD_CLI@|$legacy_cli|" "$here/docker-build-adapter.sh" >"$ADAPTER_DIR/docker"
-  chmod +x "$ADAPTER_DIR/docker"
-  log "docker build adapter: $ADAPTER_DIR/docker (build -> $legacy_cli, everything else -> $main_cli)"
+  # /usr/bin/stat too: the adapter checks the CLIs with it before each run.
+  local program
+  for program in "$main_cli" "$legacy_cli" /usr/bin/stat; do
+    root_only "$program" || {
+      rm -f "$adapter"
+      die "the build adapter runs only programs that only root can change, and $program is not one (owned by someone else, writable by a group or everyone, in such a folder, or an odd path); install docker under /usr/local/bin or /usr/bin"
+    }
+  done
+  local checked
+  checked="$( { path_and_folders "$main_cli"; path_and_folders "$legacy_cli"; } | sort -u | tr '\n' ' ')"
+  # Written beside the adapter and renamed over it: a half-written adapter is never on PATH.
+  sed -e "s|@MAIN_CLI@|$main_cli|g" -e "s|@BUILD_CLI@|$legacy_cli|g" -e "s|@CHECKED@|${checked% }|" \
+    "$here/docker-build-adapter.sh" >"$adapter.new"
+  chmod 755 "$adapter.new"
+  mv -f "$adapter.new" "$adapter"
+  log "docker build adapter: $adapter (build -> $legacy_cli, everything else -> $main_cli)"
 }
 
 # Aspire's DCP starts a "container network tunnel proxy" container whenever a container talks to the host,

@@ -13,12 +13,11 @@ namespace RedisHaLab.AppHost.Lab;
 internal static class ChaosCommands
 {
     /// <summary>Adds the commands to every node, Redis instance and Sentinel of <paramref name="lab"/>.</summary>
-    public static void AddChaosCommands(this IDistributedApplicationBuilder builder, LabResources lab)
+    public static void AddChaosCommands(this IDistributedApplicationBuilder builder, LabResources lab, IResourceBuilder<ContainerResource> reconfig)
     {
         // One for the AppHost's life, made on the first command: a manifest run never connects to Docker. It keeps
-        // what each partition took away, so a heal gives back the exact aliases. The reconfig service needs no switch
-        // here: the dashboard's own stop and start commands act on it.
-        builder.Services.AddSingleton(_ => new ChaosLab(lab.Inventory, lab.State.ProxyConfigFile));
+        // what each partition took away, so a heal gives back the exact aliases.
+        builder.Services.AddSingleton(_ => new ChaosLab(lab.Inventory));
         var downAfter = TimeSpan.FromMilliseconds(lab.Inventory.Sentinels.DownAfterMilliseconds).TotalSeconds;
 
         foreach (var instance in lab.Inventory.RedisInstances)
@@ -40,6 +39,8 @@ internal static class ChaosCommands
         {
             sentinel.WithInstanceFaults(downAfter);
         }
+        // The reconfig service is a container like the others: kill it mid-failover and watch the next one repair.
+        reconfig.WithInstanceFaults(downAfter);
         foreach (var node in lab.Inventory.Nodes)
         {
             var containers = TargetResolver.ContainersOn(lab.Inventory, node);

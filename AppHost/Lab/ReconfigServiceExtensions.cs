@@ -26,6 +26,7 @@ internal static class ReconfigServiceExtensions
         var service = builder
             .AddLabContainer(proxy.ReconfigName, Path.Combine(LabOptions.RepositoryRoot(builder), "containers", "reconfig"),
                 ReconfigImage, ReconfigImageTag, lab.Nodes[proxy.Node.Name])
+            .WithContainerRuntimeArgs("--cpu-shares", LabBuilderExtensions.FailoverPathCpuShares)
             .WithBindMount(lab.State.ProxyConfigFolder, LabBuilderExtensions.ProxyConfigFolder)
             .WithBindMount(lab.Inventory.SourceFile, $"{InventoryFolder}/{inventoryFile}", isReadOnly: true)
             .WithEnvironment("Lab__Inventory", $"{InventoryFolder}/{inventoryFile}")

@@ -5,7 +5,8 @@ namespace RedisHaLab.Chaos;
 
 /// <summary>
 /// The running lab as chaos sees it: the inventory, the Docker engine (API 1.41, what Debian's engine 20.10 speaks),
-/// the proxy's config file, and a switch for the reconfig service when the host supplies one.
+/// the Sentinels, and every instance through its loopback port. Every container of the lab, the reconfig service's
+/// included, is reached through Docker; nothing reads the proxy's config files.
 /// </summary>
 public sealed class ChaosLab : IDisposable
 {
@@ -14,26 +15,20 @@ public sealed class ChaosLab : IDisposable
 
     /// <summary>Connects to the local Docker engine for the lab of <paramref name="inventory"/>.</summary>
     /// <param name="inventory">The lab's inventory: which instances exist, on which nodes, in which shards.</param>
-    /// <param name="proxyConfigFile">Host path of the proxy's config file.</param>
-    /// <param name="reconfig">Stops and starts the reconfig service; without it, steps aimed at the service fail.</param>
-    public ChaosLab(Inventory inventory, string proxyConfigFile, IReconfigSwitch? reconfig = null)
+    public ChaosLab(Inventory inventory)
     {
         Inventory = inventory;
-        Reconfig = reconfig;
         _docker = new DockerClientConfiguration().CreateClient(DockerApiVersion);
-        Containers = new LabContainers(_docker, inventory.Proxy.Name);
+        Containers = new LabContainers(_docker, [inventory.Proxy.Name, inventory.Proxy.ReconfigName]);
         Network = new LabNetwork(_docker);
         Sentinels = new SentinelView(inventory);
-        Proxy = new ProxyView(inventory, proxyConfigFile);
-        Targets = new TargetResolver(inventory, Sentinels);
+        Masters = new ShardMasters(Sentinels);
+        Targets = new TargetResolver(inventory, Sentinels, Masters);
         Faults = new LabFaults(this);
     }
 
     /// <summary>The lab's inventory.</summary>
     public Inventory Inventory { get; }
-
-    /// <summary>The reconfig service's switch, when the host supplied one.</summary>
-    public IReconfigSwitch? Reconfig { get; }
 
     /// <summary>Signals and state changes of single containers.</summary>
     public LabContainers Containers { get; }
@@ -41,11 +36,11 @@ public sealed class ChaosLab : IDisposable
     /// <summary>Partitions and heals.</summary>
     public LabNetwork Network { get; }
 
-    /// <summary>The Sentinels' view: masters by majority, manual failover.</summary>
+    /// <summary>The Sentinels' view: masters by majority, manual failover, announcements.</summary>
     public SentinelView Sentinels { get; }
 
-    /// <summary>The proxy's config file.</summary>
-    public ProxyView Proxy { get; }
+    /// <summary>Who masters each shard now: the one rule every step that asks uses.</summary>
+    public ShardMasters Masters { get; }
 
     /// <summary>Turns role targets into containers and instances.</summary>
     public TargetResolver Targets { get; }
@@ -53,9 +48,12 @@ public sealed class ChaosLab : IDisposable
     /// <summary>Every fault, aimed by role.</summary>
     public LabFaults Faults { get; }
 
-    /// <summary>Every container of the inventory, by name: Redis instances, Sentinels, the proxy.</summary>
+    /// <summary>Every container of the inventory, by name: Redis instances, Sentinels, the proxy and the reconfig service beside it.</summary>
     public IReadOnlyList<string> ContainerNames =>
-        [.. Inventory.RedisInstances.Select(i => i.Name), .. Inventory.Sentinels.Instances.Select(s => s.Name), Inventory.Proxy.Name];
+    [
+        .. Inventory.RedisInstances.Select(i => i.Name), .. Inventory.Sentinels.Instances.Select(s => s.Name),
+        Inventory.Proxy.Name, Inventory.Proxy.ReconfigName,
+    ];
 
     /// <summary>The shard of the inventory called <paramref name="name"/>.</summary>
     /// <exception cref="ChaosException">There is none.</exception>

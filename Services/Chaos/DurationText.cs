@@ -6,7 +6,10 @@ namespace RedisHaLab.Chaos;
 /// <summary>Durations as scenarios write them: a number and a unit, <c>2500ms</c>, <c>30s</c>, <c>1.5m</c>.</summary>
 public static partial class DurationText
 {
-    /// <summary>Reads <paramref name="text"/>; false when it is not a number followed by ms, s or m.</summary>
+    /// <summary>
+    /// Reads <paramref name="text"/>; false when it is not a number followed by ms, s or m. One too long for a
+    /// <see cref="TimeSpan"/> reads as <see cref="TimeSpan.MaxValue"/>, for the caller's range check to refuse.
+    /// </summary>
     public static bool TryParse(string? text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
@@ -16,12 +19,15 @@ public static partial class DurationText
             return false;
         }
         var number = double.Parse(match.Groups["number"].Value, CultureInfo.InvariantCulture);
-        duration = match.Groups["unit"].Value switch
+        var ticks = number * match.Groups["unit"].Value switch
         {
-            "ms" => TimeSpan.FromMilliseconds(number),
-            "s" => TimeSpan.FromSeconds(number),
-            _ => TimeSpan.FromMinutes(number),
+            "ms" => TimeSpan.TicksPerMillisecond,
+            "s" => TimeSpan.TicksPerSecond,
+            _ => TimeSpan.TicksPerMinute,
         };
+        // A number too big for a TimeSpan (99999999999m) reads as the longest one, which every range check refuses by
+        // its text, instead of overflowing. Otherwise as TimeSpan.FromSeconds and the others read it: to the tick below.
+        duration = ticks >= TimeSpan.MaxValue.Ticks ? TimeSpan.MaxValue : new TimeSpan((long)ticks);
         return true;
     }
 

@@ -6,10 +6,10 @@ public enum FaultKind
     /// <summary>SIGKILL: the process dies at once, as in the post's <c>kill</c>.</summary>
     Kill,
 
-    /// <summary>A clean stop (SIGTERM, then SIGKILL after a grace period); for the reconfig service, Aspire's stop.</summary>
+    /// <summary>A clean stop (SIGTERM, then SIGKILL after a grace period).</summary>
     Stop,
 
-    /// <summary>Starts a killed or stopped container again; for the reconfig service, Aspire's start.</summary>
+    /// <summary>Starts a killed or stopped container again.</summary>
     Start,
 
     /// <summary>SIGSTOP: alive but silent; connections open, nothing answered.</summary>

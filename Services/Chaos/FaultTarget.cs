@@ -20,14 +20,14 @@ public abstract partial record FaultTarget
     /// <summary>True for targets that name exactly one Redis instance (a master or a replica).</summary>
     public bool IsRedisInstance => this is MasterOf or ReplicaOf or OriginalMasterOf or OriginalReplicaOf;
 
-    /// <summary>The shard's master at the moment the step runs, as a majority of the Sentinels names it.</summary>
+    /// <summary>The shard's master at the moment the step runs, by <see cref="ShardMasters"/>' rule (ROLE first, then the Sentinels).</summary>
     public sealed record MasterOf(string Shard) : FaultTarget
     {
         /// <inheritdoc />
         public override string ToString() => $"master of {Shard}";
     }
 
-    /// <summary>A replica of the shard at the moment the step runs: the first instance, in inventory order, that is not its master.</summary>
+    /// <summary>A replica of the shard at the moment the step runs: the first instance, in inventory order, that is not its current master.</summary>
     public sealed record ReplicaOf(string Shard) : FaultTarget
     {
         /// <inheritdoc />
@@ -76,7 +76,7 @@ public abstract partial record FaultTarget
         public override string ToString() => "the proxy";
     }
 
-    /// <summary>The reconfig service: a process Aspire runs on the host, so it can only be stopped and started.</summary>
+    /// <summary>The reconfig service's container, beside the proxy on the proxy's node.</summary>
     public sealed record ReconfigService : FaultTarget
     {
         /// <inheritdoc />

@@ -9,15 +9,41 @@ public static class LabClients
     // Short: a paused or cut-off instance must read as "not answering" within a poll, not hold the caller up.
     private const int QuickMilliseconds = 1500;
 
+    // A watch probes many times a second: a paused or cut-off instance may cost it half a second per probe, no more.
+    private const int WatchMilliseconds = 500;
+
+    // StackExchange.Redis's Sentinel map, plus PUBLISH: Sentinel accepts it on its hello channel (and only there), and
+    // that is how a forged announcement reaches it. The library's own map leaves PUBLISH out.
+    private static readonly CommandMap SentinelWithPublish = CommandMap.Create(
+        ["auth", "hello", "info", "ping", "role", "sentinel", "shutdown", "subscribe", "psubscribe", "unsubscribe", "punsubscribe", "publish"],
+        available: true);
+
     /// <summary>A short-lived admin connection to one Redis instance; fails fast when it does not answer.</summary>
     public static Task<ConnectionMultiplexer> RedisAsync(IPEndPoint endpoint) =>
         ConnectionMultiplexer.ConnectAsync(Quick(endpoint));
 
-    /// <summary>A short-lived connection to one Sentinel; fails fast when it does not answer.</summary>
+    /// <summary>
+    /// A connection to one Redis instance that lives as long as a watch does: it reconnects on its own after a restart,
+    /// and a command sent while the instance is away fails at once, so one instance down never holds the watch up.
+    /// </summary>
+    public static Task<ConnectionMultiplexer> RedisForWatchAsync(IPEndPoint endpoint) =>
+        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { endpoint },
+            AbortOnConnectFail = false,
+            BacklogPolicy = BacklogPolicy.FailFast,
+            ConnectTimeout = WatchMilliseconds,
+            SyncTimeout = WatchMilliseconds,
+            AsyncTimeout = WatchMilliseconds,
+            ReconnectRetryPolicy = new LinearRetry(200),
+            ClientName = "redis-ha-lab-chaos-watch",
+        });
+
+    /// <summary>A short-lived connection to one Sentinel; fails fast when it does not answer. It may PUBLISH (hello messages only).</summary>
     public static Task<ConnectionMultiplexer> SentinelAsync(IPEndPoint endpoint)
     {
         var options = Quick(endpoint);
-        options.CommandMap = CommandMap.Sentinel;
+        options.CommandMap = SentinelWithPublish;
         return ConnectionMultiplexer.ConnectAsync(options);
     }
 

@@ -5,10 +5,15 @@ using Docker.DotNet.Models;
 namespace RedisHaLab.Chaos;
 
 /// <summary>The fault actions that are a signal or a state change of one container, by its name, through the Docker API.</summary>
-public sealed class LabContainers(IDockerClient docker, string proxyContainer)
+/// <param name="docker">The local Docker engine.</param>
+/// <param name="frozenWhole">Containers whose PID 1 is not the process a pause is meant for; a pause freezes them whole.</param>
+public sealed class LabContainers(IDockerClient docker, IReadOnlyCollection<string> frozenWhole)
 {
     // Redis saves its data on SIGTERM; with the lab's small data sets that takes well under this.
     private const uint StopGraceSeconds = 10;
+
+    /// <summary>The longest a clean stop takes: the grace period before SIGKILL.</summary>
+    public static TimeSpan StopGrace { get; } = TimeSpan.FromSeconds(StopGraceSeconds);
 
     /// <summary>SIGKILL to the container: its process dies at once, as in the post's <c>kill</c>. A container already down stays down.</summary>
     public async Task KillAsync(string container, CancellationToken cancellationToken)
@@ -37,10 +42,11 @@ public sealed class LabContainers(IDockerClient docker, string proxyContainer)
 
     /// <summary>
     /// Alive but silent. Redis and Sentinel get SIGSTOP: their PID 1 is the server itself. The proxy's PID 1 is a
-    /// supervisor, and stopping it alone would leave nutcracker serving, so its whole container is frozen instead.
+    /// supervisor, and stopping it alone would leave nutcracker serving, so its whole container is frozen instead; so is
+    /// the reconfig service's, whatever starts it there (a freeze stops every process of a container alike).
     /// </summary>
     public Task PauseAsync(string container, CancellationToken cancellationToken) =>
-        container == proxyContainer
+        frozenWhole.Contains(container)
             ? docker.Containers.PauseContainerAsync(container, cancellationToken)
             : docker.Containers.KillContainerAsync(container, new ContainerKillParameters { Signal = "STOP" }, cancellationToken);
 

@@ -4,19 +4,17 @@ namespace RedisHaLab.Chaos;
 
 /// <summary>
 /// Every fault the lab can stage, aimed by role: the target is resolved when the fault runs, then the fault goes to
-/// Docker (containers, the network), to a Sentinel (manual failover) or to the reconfig service's switch.
+/// Docker (containers, the reconfig service's included, and the network) or to the Sentinels (a manual failover, a
+/// forged announcement).
 /// </summary>
 public sealed class LabFaults(ChaosLab lab)
 {
+    private readonly SentinelForgery _forgery = new(lab.Inventory, lab.Sentinels);
+
     /// <summary>Applies <paramref name="kind"/> to whatever <paramref name="target"/> means now; returns the containers it hit.</summary>
-    /// <exception cref="ChaosException">The target cannot take that fault, or cannot be resolved.</exception>
+    /// <exception cref="ChaosException">The target cannot be resolved.</exception>
     public async Task<IReadOnlyList<string>> ApplyAsync(FaultKind kind, FaultTarget target, CancellationToken cancellationToken)
     {
-        if (target is FaultTarget.ReconfigService)
-        {
-            await SwitchReconfigAsync(kind, cancellationToken);
-            return [];
-        }
         var containers = await lab.Targets.ContainersAsync(target);
         // All at once: a node going down takes every instance on it in the same instant, as a host crash would.
         await Task.WhenAll(containers.Select(c => ApplyAsync(kind, c, cancellationToken)));
@@ -36,22 +34,23 @@ public sealed class LabFaults(ChaosLab lab)
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    /// <summary>SIGKILL to every instance the inventory puts on <paramref name="node"/>, all at once.</summary>
+    /// <summary>SIGKILL to every container the inventory puts on <paramref name="node"/>, all at once.</summary>
     public Task<IReadOnlyList<string>> KillNodeAsync(LabNode node, CancellationToken cancellationToken) =>
         ApplyAsync(FaultKind.Kill, new FaultTarget.Node(node.Name), cancellationToken);
 
     /// <summary>Asks a Sentinel to fail <paramref name="shard"/> over now (<c>SENTINEL FAILOVER</c>); returns the Sentinel that accepted.</summary>
     public Task<string> ManualFailoverAsync(Shard shard) => lab.Sentinels.FailoverAsync(shard);
 
-    private Task SwitchReconfigAsync(FaultKind kind, CancellationToken cancellationToken)
-    {
-        var reconfig = lab.Reconfig
-            ?? throw new ChaosException("this host gave the chaos library no way to stop or start the reconfig service");
-        return kind switch
-        {
-            FaultKind.Stop => reconfig.StopAsync(cancellationToken),
-            FaultKind.Start => reconfig.StartAsync(cancellationToken),
-            _ => throw new ChaosException($"the reconfig service is a process on the host, not a container: it can be stopped and started, not {kind.StepName()}ed"),
-        };
-    }
+    /// <summary>
+    /// Tells every Sentinel, with a forged hello, that the one instance <paramref name="address"/> means now masters
+    /// <paramref name="shard"/>. Undo it within seconds with <see cref="RestoreMasterAsync"/> (see <see cref="SentinelForgery"/>).
+    /// </summary>
+    /// <exception cref="ChaosException">The address is no single instance now, or a majority of the Sentinels did not adopt it.</exception>
+    public async Task<string> ForgeMasterAsync(Shard shard, FaultTarget address) =>
+        await _forgery.ForgeAsync(shard, await lab.Targets.RedisInstanceAsync(address));
+
+    /// <summary>Names <paramref name="shard"/>'s real master (by ROLE) to every Sentinel again and waits until a majority agrees.</summary>
+    /// <exception cref="ChaosException">The shard has no single master by ROLE, or the Sentinels do not agree in time.</exception>
+    public Task<string> RestoreMasterAsync(Shard shard, CancellationToken cancellationToken) =>
+        _forgery.RestoreAsync(shard, cancellationToken);
 }

@@ -4,15 +4,16 @@ using RedisHaLab.Topology;
 namespace RedisHaLab.Chaos;
 
 /// <summary>
-/// Brings a running lab back to its inventory's starting state without restarting it: every container running,
-/// resumed and on the network, the reconfig service running, each shard's master the inventory's again (by a manual
-/// failover back), and the Sentinels and the proxy agreeing. Much cheaper than a fresh lab between two scenarios.
+/// Brings a running lab back to its inventory's starting state without restarting it: every container (the reconfig
+/// service's included) running, resumed and on the network, each shard's master the inventory's again (by a manual
+/// failover back), the Sentinels agreeing, and writes through the front door landing on those masters. Much cheaper
+/// than a fresh lab between two scenarios.
 /// </summary>
 public sealed class LabReset(ChaosLab lab)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Resumes, heals and starts whatever a scenario left paused, cut off or down; returns what it did.</summary>
+    /// <summary>Resumes, heals and starts whatever a scenario left paused, cut off or down, the reconfig service included; returns what it did.</summary>
     public async Task<IReadOnlyList<string>> HealAllAsync(CancellationToken cancellationToken)
     {
         var done = new List<string>();
@@ -34,10 +35,6 @@ public sealed class LabReset(ChaosLab lab)
                 await lab.Containers.StartAsync(container, cancellationToken);
                 done.Add($"started {container}");
             }
-        }
-        if (lab.Reconfig is not null)
-        {
-            await lab.Reconfig.StartAsync(cancellationToken);
         }
         return done;
     }
@@ -78,16 +75,16 @@ public sealed class LabReset(ChaosLab lab)
         string last = "";
         while (clock.Elapsed < within)
         {
-            var vote = await lab.Sentinels.MasterOfAsync(shard);
-            if (vote.Master == shard.Master)
+            var master = await lab.Masters.OfAsync(shard);
+            if (master.Instance == shard.Master)
             {
                 return failovers == 0 ? null : $"failed {shard.Name} back to {shard.Master.Name} ({failovers} manual failovers)";
             }
             // Sentinel promotes only a replica that is in sync; a restarted old master first has to rejoin.
             var candidate = await RedisProbe.ReplicationAsync(shard.Master);
-            if (vote.Master is null || !candidate.IsReplicaOf(vote.Master))
+            if (master.Instance is null || !candidate.IsReplicaOf(master.Instance))
             {
-                last = $"waiting for {shard.Master.Name} to replicate the master ({vote}); it is {candidate}";
+                last = $"waiting for {shard.Master.Name} to replicate the master ({master}); it is {candidate}";
                 await Task.Delay(Poll, cancellationToken);
                 continue;
             }
@@ -95,7 +92,7 @@ public sealed class LabReset(ChaosLab lab)
             {
                 await lab.Sentinels.FailoverAsync(shard);
                 failovers++;
-                await WaitForMasterChangeAsync(shard, vote.Master, TimeSpan.FromSeconds(20), cancellationToken);
+                await WaitForMasterChangeAsync(shard, master.Instance, TimeSpan.FromSeconds(20), cancellationToken);
             }
             catch (ChaosException e)
             {
@@ -112,8 +109,8 @@ public sealed class LabReset(ChaosLab lab)
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < within)
         {
-            var vote = await lab.Sentinels.MasterOfAsync(shard);
-            if (vote.Master is not null && vote.Master != from)
+            var master = await lab.Masters.OfAsync(shard);
+            if (master.Instance is not null && master.Instance != from)
             {
                 return;
             }

@@ -21,6 +21,21 @@ public static class RedisProbe
         }
     }
 
+    /// <summary>What <paramref name="instance"/> answers to <c>ROLE</c> (<c>master</c> or <c>slave</c>), or null when it does not answer.</summary>
+    public static async Task<string?> RoleAsync(RedisInstance instance)
+    {
+        var endpoint = LabEndpoints.Of(instance);
+        try
+        {
+            await using var redis = await LabClients.RedisAsync(endpoint);
+            return (await redis.GetServer(endpoint).RoleAsync()).Value;
+        }
+        catch (Exception e) when (LabClients.IsUnreachable(e))
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// Null when every replica of <paramref name="master"/>'s shard has all the master has written (same offset), else
     /// what is behind. Replication is asynchronous: before a master dies on purpose, its replicas should have caught up.

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using RedisHaLab.Topology;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -15,8 +16,8 @@ public static partial class ScenarioLoader
     public static IReadOnlyList<string> StepNames { get; } =
     [
         "write_keys", "start_load", "stop_load", .. FaultKinds.ByStepName.Keys, "manual_failover", "wait", "wait_for_failover",
-        "wait_for_role", "heal_all", "assert_keys_readable", "assert_writes_succeed", "assert_proxy_points_at_master",
-        "assert_proxy_never_went_back",
+        "wait_for_role", "heal_all", "forge_master", "restore_master", "assert_keys_readable", "assert_writes_succeed",
+        "assert_proxy_points_at_master", "assert_proxy_never_went_back",
     ];
 
     private static readonly string[] TopLevelKeys = ["description", "inventory", "steps"];
@@ -37,6 +38,14 @@ public static partial class ScenarioLoader
     /// <exception cref="ScenarioException">The text is not valid YAML or is not a scenario.</exception>
     public static Scenario Parse(string yaml, string file)
     {
+        // First the file's shape, read without recursion: YamlStream.Load recurses once per level of nesting, and
+        // 100,000 brackets would overflow the stack and kill the process; it also refuses a repeated key without saying
+        // where the first one is. Any of these stops the reading, each reported with its line.
+        var outline = YamlOutline.Read(yaml, "a scenario");
+        if (outline.Problems.Count > 0)
+        {
+            throw new ScenarioException(file, outline.Problems.Select(p => new ScenarioProblem(p.Line, p.Message)).OrderBy(p => p.Line).ToList());
+        }
         var stream = new YamlStream();
         var scanner = new Scanner(new StringReader(yaml));
         try
@@ -53,7 +62,7 @@ public static partial class ScenarioLoader
             // YamlDotNet's scanner can trip over some unclosed brackets without a YamlException; where it stopped is the place to look.
             throw new ScenarioException(file, [new(ScenarioValues.LineOf(scanner.CurrentPosition), "not valid YAML: check the brackets and quotes on this line and the one before")]);
         }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        if (stream.Documents.Count == 0 || ScenarioValues.IsEmpty(stream.Documents[0].RootNode))
         {
             throw new ScenarioException(file, [new(1, "the file is empty; start from IntegrationTests/Scenarios/kill-master-g1.yml")]);
         }
@@ -66,7 +75,7 @@ public static partial class ScenarioLoader
         return scenario;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.-]+\.ya?ml$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]+\.ya?ml\z")]
     private static partial Regex InventoryFileName();
 
     /// <summary>One pass over a document: collects every problem instead of stopping at the first.</summary>
@@ -80,7 +89,7 @@ public static partial class ScenarioLoader
                 return null;
             }
             var keys = Keys(document, "the scenario", TopLevelKeys);
-            var description = keys.TryGetValue("description", out var d) ? Text(d, "description") : null;
+            var description = keys.TryGetValue("description", out var d) ? Text(d, "description", multiLine: true) : null;
             if (!keys.ContainsKey("description"))
             {
                 Problem(document, "missing 'description'; say in a sentence what the scenario stages and what it expects");
@@ -124,7 +133,7 @@ public static partial class ScenarioLoader
             switch (item)
             {
                 case YamlScalarNode scalar:
-                    name = scalar.Value ?? "";
+                    name = IsEmpty(scalar) ? "" : scalar.Value!;
                     break;
                 case YamlMappingNode { Children.Count: 1 } mapping:
                     var (key, v) = mapping.Children.Single();
@@ -184,6 +193,16 @@ public static partial class ScenarioLoader
                     var timeout = Timeout(args);
                     return target is null || role is null || timeout is null ? null : new WaitForRoleStep(line, target, role.Value, timeout.Value);
                 }
+                case "forge_master":
+                {
+                    var args = Arguments(value, item, name, ["shard", "address"], [], "forge_master: { shard: g1, address: master of g2 }");
+                    var shardName = args is null ? null : Text(args["shard"], "shard");
+                    var address = args is null ? null : Target(args["address"], item, "forge_master address", "address: master of g2");
+                    return shardName is null || address is null ? null : new ForgeMasterStep(line, shardName, address);
+                }
+                case "restore_master":
+                    var restored = value is null ? Missing(item, name, "restore_master: g1") : Text(value, name);
+                    return restored is null ? null : new RestoreMasterStep(line, restored);
                 case "assert_keys_readable":
                 {
                     var timeout = Timeout(Arguments(value, item, name, [], ["timeout"], "assert_keys_readable: { timeout: 30s }"));
@@ -207,7 +226,7 @@ public static partial class ScenarioLoader
                     var suggestion = Closest(name);
                     Problem(item, name.Length == 0
                         ? $"a step needs a name; use one of: {string.Join(", ", StepNames)}"
-                        : $"unknown step '{name}'{(suggestion is null ? "" : $" (did you mean '{suggestion}'?)")}; use one of: {string.Join(", ", StepNames)}");
+                        : $"unknown step {YamlOutline.Shown(name)}{(suggestion is null ? "" : $" (did you mean '{suggestion}'?)")}; use one of: {string.Join(", ", StepNames)}");
                     return null;
             }
         }

@@ -37,9 +37,16 @@ public sealed record FaultStep(int Line, FaultKind Kind, FaultTarget Target) : S
     public override string Text => $"{Kind.StepName()}: {Target}";
 }
 
-/// <summary><c>manual_failover: g1</c>: asks a Sentinel to fail the shard over (<c>SENTINEL FAILOVER</c>).</summary>
+/// <summary>
+/// <c>manual_failover: g1</c>: asks a Sentinel to fail the shard over (<c>SENTINEL FAILOVER</c>). Sentinels refuse while a
+/// failover is in progress or while they know no replica fit to promote (an old master still rejoining), so the request
+/// is repeated for up to <see cref="RetryWithin"/>.
+/// </summary>
 public sealed record ManualFailoverStep(int Line, string Shard) : ScenarioStep(Line)
 {
+    /// <summary>How long a refused request is repeated.</summary>
+    public static readonly TimeSpan RetryWithin = TimeSpan.FromSeconds(20);
+
     /// <inheritdoc />
     public override string Text => $"manual_failover: {Shard}";
 }
@@ -51,21 +58,24 @@ public sealed record WaitStep(int Line, TimeSpan Duration) : ScenarioStep(Line)
     public override string Text => $"wait: {DurationText.Format(Duration)}";
 }
 
-/// <summary><c>wait_for_failover: { shard: g1 }</c>: until a majority of Sentinels names a new master of the shard and it answers as master.</summary>
+/// <summary>
+/// <c>wait_for_failover: { shard: g1 }</c>: until the shard's current master (see <see cref="ShardMasters"/>) is another
+/// instance than the run last knew, a majority of the Sentinels names that one too, and it answers ROLE master.
+/// </summary>
 public sealed record WaitForFailoverStep(int Line, string Shard, TimeSpan Timeout) : ScenarioStep(Line)
 {
     /// <inheritdoc />
     public override string Text => $"wait_for_failover: {{ shard: {Shard}, timeout: {DurationText.Format(Timeout)} }}";
 }
 
-/// <summary><c>wait_for_role: { target: original master of g1, role: replica }</c>: until the instance has that role (a replica: of the current master, link up).</summary>
+/// <summary><c>wait_for_role: { target: original master of g1, role: replica }</c>: until the instance has that role (a replica: of the shard's current master, link up).</summary>
 public sealed record WaitForRoleStep(int Line, FaultTarget Target, RedisRole Role, TimeSpan Timeout) : ScenarioStep(Line)
 {
     /// <inheritdoc />
     public override string Text => $"wait_for_role: {{ target: {Target}, role: {Role.ToString().ToLowerInvariant()}, timeout: {DurationText.Format(Timeout)} }}";
 }
 
-/// <summary><c>heal_all</c>: resumes, reconnects and starts everything, the reconfig service included.</summary>
+/// <summary><c>heal_all</c>: resumes, reconnects and starts every container, the reconfig service's included.</summary>
 public sealed record HealAllStep(int Line) : ScenarioStep(Line)
 {
     /// <inheritdoc />
@@ -86,16 +96,45 @@ public sealed record AssertWritesSucceedStep(int Line, TimeSpan Timeout) : Scena
     public override string Text => $"assert_writes_succeed: {{ timeout: {DurationText.Format(Timeout)} }}";
 }
 
-/// <summary><c>assert_proxy_points_at_master: { shard: g1 }</c>: until the proxy config sends the shard to the master the Sentinels name, and it answers as master.</summary>
+/// <summary>
+/// <c>assert_proxy_points_at_master: { shard: g1 }</c>: until, by data, the front door routes the shard to its current
+/// master: fresh probe keys written through the front door are each found on exactly one shard's current master, read
+/// there directly, and one of them (within <see cref="RoutingProbe.MaxKeys"/>) on this shard's.
+/// </summary>
 public sealed record AssertProxyPointsAtMasterStep(int Line, string Shard, TimeSpan Timeout) : ScenarioStep(Line)
 {
     /// <inheritdoc />
     public override string Text => $"assert_proxy_points_at_master: {{ shard: {Shard}, timeout: {DurationText.Format(Timeout)} }}";
 }
 
-/// <summary><c>assert_proxy_never_went_back: original master of g1</c>: once the proxy config stopped sending its shard to that instance, it never did again.</summary>
+/// <summary>
+/// <c>assert_proxy_never_went_back: original master of g1</c>: by the run's <see cref="RoutingWatch"/>, probe keys of the
+/// instance's shard landed on it first, then left it, and never landed on it again.
+/// </summary>
 public sealed record AssertProxyNeverWentBackStep(int Line, FaultTarget Target) : ScenarioStep(Line)
 {
     /// <inheritdoc />
     public override string Text => $"assert_proxy_never_went_back: {Target}";
+}
+
+/// <summary>
+/// <c>forge_master: { shard: g1, address: master of g2 }</c>: tells every Sentinel, with a forged hello at an epoch above
+/// theirs, that the one instance the address means masters the shard (see <see cref="SentinelForgery"/>). Must be
+/// undone by <c>restore_master</c> within seconds.
+/// </summary>
+public sealed record ForgeMasterStep(int Line, string Shard, FaultTarget Address) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"forge_master: {{ shard: {Shard}, address: {Address} }}";
+}
+
+/// <summary>
+/// <c>restore_master: g1</c>: names the shard's real master (the one instance answering ROLE master) to every Sentinel
+/// at a still higher epoch, resets their view of the shard, and waits (at most <see cref="SentinelForgery.RestoreWithin"/>)
+/// until a majority names that master with its replicas again.
+/// </summary>
+public sealed record RestoreMasterStep(int Line, string Shard) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"restore_master: {Shard}";
 }

@@ -4,10 +4,18 @@ namespace RedisHaLab.Chaos;
 
 /// <summary>
 /// Checks a loaded scenario against the lab it will run on and against itself: every shard and node it names exists,
-/// each fault suits its target, and the load is started once and stopped before the end. Every problem at once.
+/// each step that needs one Redis instance names one, the load is started once and stopped before the end, and every
+/// forged announcement is undone soon enough. Every problem at once.
 /// </summary>
 public static class ScenarioValidator
 {
+    /// <summary>
+    /// The most the steps between a <c>forge_master</c> and its <c>restore_master</c> may take, waits and timeouts added
+    /// up: about 8 s after a forged announcement, a Sentinel that believes it starts turning the shard's real master into
+    /// a replica of the forged address; this leaves the restore time to land first.
+    /// </summary>
+    public static readonly TimeSpan ForgeryWindow = TimeSpan.FromSeconds(6);
+
     /// <summary>Throws when <paramref name="scenario"/> cannot run on the lab of <paramref name="inventory"/>.</summary>
     /// <exception cref="ScenarioException">What is wrong, each problem with its line and its fix.</exception>
     public static void Validate(Scenario scenario, Inventory inventory)
@@ -24,12 +32,17 @@ public static class ScenarioValidator
         private readonly List<ScenarioProblem> _problems = [];
         private readonly string _inventoryName = Path.GetFileName(inventory.SourceFile);
 
+        // Each shard's forged announcement not yet undone: its step, the most the steps since may have taken, and the
+        // first step since whose time the file does not bound. Judged when the restore comes.
+        private readonly Dictionary<string, Forgery> _forgeries = [];
+
         public IReadOnlyList<ScenarioProblem> Run(Scenario scenario)
         {
             StartLoadStep? load = null;
             var keysWritten = false;
             foreach (var step in scenario.Steps)
             {
+                CountTowardsForgeries(step);
                 switch (step)
                 {
                     case WriteKeysStep:
@@ -70,25 +83,91 @@ public static class ScenarioValidator
                     case AssertKeysReadableStep when !keysWritten:
                         Problem(step, "no keys to read yet; add '- write_keys: 1000' before it");
                         break;
+                    case ForgeMasterStep forge:
+                        CheckShard(step, forge.Shard);
+                        CheckRedisInstance(step, forge.Address);
+                        _forgeries.TryAdd(forge.Shard, new Forgery(forge));
+                        break;
+                    case RestoreMasterStep restore:
+                        CheckShard(step, restore.Shard);
+                        if (_forgeries.Remove(restore.Shard, out var forgery))
+                        {
+                            CheckUndoneInTime(forgery, restore);
+                        }
+                        else
+                        {
+                            Problem(step, $"no forged announcement of {restore.Shard} to undo; put '- forge_master: {{ shard: {restore.Shard}, address: master of <other shard> }}' before it, or remove it");
+                        }
+                        break;
                 }
             }
             if (load is not null)
             {
                 Problem(load, "the load started here is never stopped; add '- stop_load' at the end so its writes are counted and checked");
             }
+            foreach (var (shard, forgery) in _forgeries)
+            {
+                Problem(forgery.Step, $"the forged announcement of {shard} is never undone; add '- restore_master: {shard}' within a few seconds after it: " +
+                                      $"about 8 s after it a Sentinel that believes it makes {shard}'s real master a replica of the forged address, and {shard}'s data is lost");
+            }
             return _problems.OrderBy(p => p.Line).ToList();
         }
 
-        private void CheckFault(FaultStep fault)
+        /// <summary>Adds what <paramref name="step"/> may take to every forgery it runs under.</summary>
+        private void CountTowardsForgeries(ScenarioStep step)
         {
-            if (fault.Target is FaultTarget.ReconfigService && fault.Kind is not (FaultKind.Stop or FaultKind.Start))
+            foreach (var forgery in _forgeries.Values)
             {
-                Problem(fault, $"the reconfig service is a process on the host, not a container: it can be stopped and started, not {fault.Kind.StepName()}ed; " +
-                               "write 'stop: the reconfig service'");
-                return;
+                if (step is RestoreMasterStep restore && restore.Shard == forgery.Step.Shard)
+                {
+                    continue;
+                }
+                if (WorstCase(step) is { } worst)
+                {
+                    forgery.Worst += worst;
+                }
+                else
+                {
+                    forgery.Unbounded ??= step;
+                }
             }
-            CheckTarget(fault, fault.Target);
         }
+
+        private void CheckUndoneInTime(Forgery forgery, RestoreMasterStep restore)
+        {
+            var shard = forgery.Step.Shard;
+            if (forgery.Unbounded is { } unbounded)
+            {
+                Problem(unbounded, $"'{unbounded.Text}' may take longer than the file says, and the forged announcement of line {forgery.Step.Line} " +
+                                   "is still believed; move it before forge_master or after restore_master");
+            }
+            else if (forgery.Worst > ForgeryWindow)
+            {
+                Problem(forgery.Step, $"the steps after this forge_master may take {forgery.Worst.TotalSeconds:0.#} s before '- restore_master: {shard}' " +
+                                      $"on line {restore.Line} (waits and timeouts added up); keep them within {ForgeryWindow.TotalSeconds:0} s, " +
+                                      "e.g. with 'timeout: 2s' on the assertions: about 8 s after a forged announcement a Sentinel that believes it " +
+                                      $"makes {shard}'s real master a replica of the forged address, and {shard}'s data is lost");
+            }
+        }
+
+        /// <summary>The longest <paramref name="step"/> may take, as the file bounds it; null when the file does not bound it.</summary>
+        private static TimeSpan? WorstCase(ScenarioStep step) => step switch
+        {
+            WaitStep wait => wait.Duration,
+            WaitForFailoverStep wait => wait.Timeout,
+            WaitForRoleStep wait => wait.Timeout,
+            AssertKeysReadableStep assert => assert.Timeout,
+            AssertWritesSucceedStep assert => assert.Timeout,
+            AssertProxyPointsAtMasterStep assert => assert.Timeout,
+            ManualFailoverStep => ManualFailoverStep.RetryWithin,
+            RestoreMasterStep => SentinelForgery.RestoreWithin,
+            FaultStep { Kind: FaultKind.Stop } => LabContainers.StopGrace,
+            // Their time depends on the lab (replicas catching up, writes draining, containers starting), not on the file.
+            WriteKeysStep or StopLoadStep or HealAllStep => null,
+            _ => TimeSpan.Zero,
+        };
+
+        private void CheckFault(FaultStep fault) => CheckTarget(fault, fault.Target);
 
         private void CheckRedisInstance(ScenarioStep step, FaultTarget target)
         {
@@ -136,5 +215,15 @@ public static class ScenarioValidator
         }
 
         private void Problem(ScenarioStep step, string message) => _problems.Add(new ScenarioProblem(step.Line, message));
+
+        /// <summary>A forged announcement not yet undone, and what the steps since add up to.</summary>
+        private sealed class Forgery(ForgeMasterStep step)
+        {
+            public ForgeMasterStep Step { get; } = step;
+
+            public TimeSpan Worst { get; set; }
+
+            public ScenarioStep? Unbounded { get; set; }
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using RedisHaLab.Topology;
 using YamlDotNet.Core;
@@ -20,13 +21,17 @@ internal abstract class ScenarioValues
     /// <summary>The 1-based line of a position in the file.</summary>
     public static int LineOf(Mark mark) => Math.Max(1, (int)mark.Line);
 
+    /// <summary>True for a value written as nothing, <c>~</c> or <c>null</c> (YAML's null), or as <c>""</c>.</summary>
+    public static bool IsEmpty([NotNullWhen(false)] YamlNode? node) =>
+        node is null || node is YamlScalarNode scalar && (scalar.Value is null or "" || YamlOutline.IsNull(scalar.Value, scalar.Style));
+
     /// <summary>
     /// A step's settings as a mapping: every required key present, nothing unknown. With no required keys the value
     /// may be absent altogether (<c>- assert_keys_readable</c>), which gives an empty mapping.
     /// </summary>
     protected Dictionary<string, YamlNode>? Arguments(YamlNode? value, YamlNode item, string step, string[] required, string[] optional, string example)
     {
-        if (value is null || value is YamlScalarNode { Value: null or "" })
+        if (IsEmpty(value))
         {
             if (required.Length == 0)
             {
@@ -50,7 +55,7 @@ internal abstract class ScenarioValues
         return keys.Count == mapping.Children.Count ? keys : null;
     }
 
-    /// <summary>The mapping's keys with their values; an unknown or repeated key is a problem and is left out.</summary>
+    /// <summary>The mapping's keys with their values; an unknown key is a problem and is left out (a repeated one never gets here: <see cref="YamlOutline"/> refuses it).</summary>
     protected Dictionary<string, YamlNode> Keys(YamlMappingNode mapping, string what, string[] allowed)
     {
         var keys = new Dictionary<string, YamlNode>();
@@ -59,7 +64,7 @@ internal abstract class ScenarioValues
             var key = (keyNode as YamlScalarNode)?.Value ?? "";
             if (!allowed.Contains(key))
             {
-                Problem(keyNode, $"unknown key '{key}' in {what}; allowed here: {string.Join(", ", allowed)}");
+                Problem(keyNode, $"unknown key {YamlOutline.Shown(key)} in {what}; allowed here: {string.Join(", ", allowed)}");
                 continue;
             }
             keys[key] = value;
@@ -70,7 +75,7 @@ internal abstract class ScenarioValues
     /// <summary>A target in one of <see cref="FaultTarget.Forms"/>; <paramref name="item"/> is the step, for the line when there is no value.</summary>
     protected FaultTarget? Target(YamlNode? value, YamlNode item, string step, string example)
     {
-        if (value is null or YamlScalarNode { Value: null or "" })
+        if (IsEmpty(value))
         {
             Problem(item, $"{step} needs a target; write e.g. '{example}'");
             return null;
@@ -84,7 +89,7 @@ internal abstract class ScenarioValues
         {
             return target;
         }
-        Problem(value, $"'{text}' is not a target; write one of: {FaultTarget.Forms}");
+        Problem(value, $"{YamlOutline.Shown(text)} is not a target; write one of: {FaultTarget.Forms}");
         return null;
     }
 
@@ -101,7 +106,7 @@ internal abstract class ScenarioValues
             case null:
                 return null;
             default:
-                Problem(value, $"role '{text}' is unknown; use 'master' or 'replica'");
+                Problem(value, $"role {YamlOutline.Shown(text)} is unknown; use 'master' or 'replica'");
                 return null;
         }
     }
@@ -126,7 +131,7 @@ internal abstract class ScenarioValues
         }
         if (!DurationText.TryParse(text, out var duration))
         {
-            Problem(node, $"{what} '{text}' is not a duration; write a number and a unit: 2500ms, 30s or 1.5m");
+            Problem(node, $"{what} {YamlOutline.Shown(text)} is not a duration; write a number and a unit: 2500ms, 30s or 1.5m");
             return null;
         }
         if (duration <= TimeSpan.Zero || duration > longest)
@@ -152,7 +157,7 @@ internal abstract class ScenarioValues
         }
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < least || number > most)
         {
-            Problem(node, $"{what} '{text}' must be a whole number from {least} to {most}");
+            Problem(node, $"{what} {YamlOutline.Shown(text)} must be a whole number from {least} to {most}");
             return null;
         }
         return number;
@@ -161,7 +166,7 @@ internal abstract class ScenarioValues
     /// <summary>True when a step that takes no value was given none.</summary>
     protected bool NoValue(YamlNode? value, string step)
     {
-        if (value is null or YamlScalarNode { Value: null or "" })
+        if (IsEmpty(value))
         {
             return true;
         }
@@ -176,11 +181,19 @@ internal abstract class ScenarioValues
         return null;
     }
 
-    /// <summary>A non-empty single value.</summary>
-    protected string? Text(YamlNode node, string what)
+    /// <summary>
+    /// A non-empty single value, on one line unless <paramref name="multiLine"/> (free text such as a description): a line
+    /// break or another control character in a name or a target is a mistake, or an attempt to pass for something else.
+    /// </summary>
+    protected string? Text(YamlNode node, string what, bool multiLine = false)
     {
-        if (node is YamlScalarNode { Value: { Length: > 0 } text })
+        if (node is YamlScalarNode { Value: { } text } && !IsEmpty(node))
         {
+            if (YamlOutline.HasControlCharacters(multiLine ? text.Replace("\n", "").Replace("\t", "") : text))
+            {
+                Problem(node, $"{what} {YamlOutline.Shown(text)} holds a line break or another control character; write it on one line");
+                return null;
+            }
             return text;
         }
         Problem(node, node is YamlScalarNode ? $"{what} is empty; give it a value" : $"{what} must be a single value, not a list or a mapping");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
@@ -17,9 +18,60 @@ public sealed record MasterVote(RedisInstance? Master, int Votes, int Needed, st
         : $"{Master.Name} ({Votes} of {Needed} needed: {Answers})";
 }
 
+/// <summary>What one Sentinel names as a master right after an announcement, or why it did not answer.</summary>
+/// <param name="Sentinel">The Sentinel's container name.</param>
+/// <param name="MasterHost">The master's host as the Sentinel names it (a container name in this lab).</param>
+/// <param name="MasterPort">The master's port.</param>
+/// <param name="ConfigEpoch">The master's config epoch as the Sentinel holds it.</param>
+/// <param name="Problem">Why it did not answer; null when it did.</param>
+public sealed record AnnouncementOutcome(string Sentinel, string? MasterHost, long MasterPort, long ConfigEpoch, string? Problem)
+{
+    /// <summary>True when the Sentinel now holds exactly what <paramref name="hello"/> announced: its address at its epoch.</summary>
+    public bool Adopted(SentinelHello hello) =>
+        Problem is null && MasterPort == hello.MasterPort && ConfigEpoch == hello.MasterConfigEpoch &&
+        string.Equals(MasterHost, hello.MasterHost, StringComparison.OrdinalIgnoreCase);
+
+    /// <inheritdoc />
+    public override string ToString() => Problem is null ? $"{Sentinel}: {MasterHost}:{MasterPort} at epoch {ConfigEpoch}" : $"{Sentinel}: {Problem}";
+}
+
+/// <summary>One Sentinel's view of a shard: its master and replicas as <c>host:port</c>, and the run ids of the Sentinels it knows.</summary>
+public sealed record SentinelShardView(string Sentinel, string? Master, IReadOnlyList<string> Replicas, IReadOnlyList<string> SentinelRunIds, string? Problem)
+{
+    /// <summary>
+    /// Null when this Sentinel names <paramref name="master"/> with exactly <paramref name="replicas"/> and knows no
+    /// forged Sentinel, else how it differs.
+    /// </summary>
+    public string? Difference(RedisInstance master, IReadOnlyCollection<RedisInstance> replicas)
+    {
+        if (Problem is not null)
+        {
+            return $"{Sentinel} does not answer: {Problem}";
+        }
+        var expected = replicas.Select(r => $"{r.Name}:{r.Port}").Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var seen = Replicas.Order(StringComparer.OrdinalIgnoreCase).ToList();
+        if (!string.Equals(Master, $"{master.Name}:{master.Port}", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"{Sentinel} names {Master} as master, not {master.Name}:{master.Port}";
+        }
+        if (!seen.SequenceEqual(expected, StringComparer.OrdinalIgnoreCase))
+        {
+            return $"{Sentinel} lists replicas [{string.Join(", ", seen)}], not [{string.Join(", ", expected)}]";
+        }
+        return SentinelRunIds.Contains(SentinelHello.ForgerRunId, StringComparer.OrdinalIgnoreCase)
+            ? $"{Sentinel} still knows the forged Sentinel {SentinelHello.ForgerRunId}"
+            : null;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Problem is null
+        ? $"{Sentinel}: {Master} with [{string.Join(", ", Replicas)}]"
+        : $"{Sentinel}: {Problem}";
+}
+
 /// <summary>
 /// The Sentinels of the inventory, asked through their loopback ports: who masters each shard, whether they see the
-/// lab as the inventory describes it, and to fail a shard over by hand.
+/// lab as the inventory describes it, to fail a shard over by hand, and to hear an announcement as any client can make one.
 /// </summary>
 public sealed class SentinelView(Inventory inventory)
 {
@@ -73,6 +125,86 @@ public sealed class SentinelView(Inventory inventory)
         var perSentinel = await Task.WhenAll(inventory.Sentinels.Instances.Select(DifferencesSeenByAsync));
         return perSentinel.SelectMany(d => d).ToList();
     }
+
+    /// <summary>The shard's config epoch (<c>SENTINEL MASTER</c>, field <c>config-epoch</c>) as each Sentinel that answers reports it.</summary>
+    public async Task<IReadOnlyList<long>> ConfigEpochsAsync(Shard shard)
+    {
+        var answers = await Task.WhenAll(inventory.Sentinels.Instances.Select(async sentinel =>
+        {
+            try
+            {
+                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel));
+                var master = Fields(await connection.GetServer(LabEndpoints.Of(sentinel)).SentinelMasterAsync(shard.SentinelMasterName));
+                return long.TryParse(master.GetValueOrDefault("config-epoch"), NumberStyles.None, CultureInfo.InvariantCulture, out var epoch) ? epoch : (long?)null;
+            }
+            catch (Exception e) when (LabClients.IsUnreachable(e))
+            {
+                return null;
+            }
+        }));
+        return answers.OfType<long>().ToList();
+    }
+
+    /// <summary>
+    /// PUBLISHes <paramref name="hello"/> on the hello channel of every Sentinel at once, then, when
+    /// <paramref name="thenReset"/>, sends each <c>SENTINEL RESET</c> for the master on the same connection, right away;
+    /// returns what each Sentinel names as that master afterwards.
+    /// </summary>
+    /// <remarks>
+    /// The reset forgets the replicas and fellow Sentinels known for the master, and they are found again within seconds:
+    /// it is what drops the fake Sentinel of a forged announcement and the instances a switch of address listed as
+    /// replicas, which Sentinel would otherwise start converting into replicas of the master about 8 s later.
+    /// </remarks>
+    public async Task<IReadOnlyList<AnnouncementOutcome>> AnnounceAsync(SentinelHello hello, bool thenReset) =>
+        await Task.WhenAll(inventory.Sentinels.Instances.Select(async sentinel =>
+        {
+            try
+            {
+                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel));
+                var server = connection.GetServer(LabEndpoints.Of(sentinel));
+                await server.ExecuteAsync("PUBLISH", SentinelHello.Channel, hello.Payload);
+                if (thenReset)
+                {
+                    await server.ExecuteAsync("SENTINEL", "RESET", ResetPattern(hello.MasterName));
+                }
+                var master = Fields(await server.SentinelMasterAsync(hello.MasterName));
+                return new AnnouncementOutcome(sentinel.Name, master.GetValueOrDefault("ip"), Number(master, "port"), Number(master, "config-epoch"), null);
+            }
+            catch (Exception e) when (LabClients.IsUnreachable(e))
+            {
+                return new AnnouncementOutcome(sentinel.Name, null, 0, 0, e.Message);
+            }
+        }));
+
+    /// <summary>What every Sentinel says about the shard now: its master, its replicas, the Sentinels it knows.</summary>
+    public async Task<IReadOnlyList<SentinelShardView>> ShardViewsAsync(Shard shard) =>
+        await Task.WhenAll(inventory.Sentinels.Instances.Select(async sentinel =>
+        {
+            try
+            {
+                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel));
+                var server = connection.GetServer(LabEndpoints.Of(sentinel));
+                var master = Fields(await server.SentinelMasterAsync(shard.SentinelMasterName));
+                var replicas = (await server.SentinelReplicasAsync(shard.SentinelMasterName)).Select(Fields)
+                    .Select(r => $"{r.GetValueOrDefault("ip")}:{r.GetValueOrDefault("port")}")
+                    .ToList();
+                var sentinels = (await server.SentinelSentinelsAsync(shard.SentinelMasterName)).Select(Fields)
+                    .Select(r => r.GetValueOrDefault("runid") ?? "")
+                    .ToList();
+                return new SentinelShardView(sentinel.Name, $"{master.GetValueOrDefault("ip")}:{master.GetValueOrDefault("port")}", replicas, sentinels, null);
+            }
+            catch (Exception e) when (LabClients.IsUnreachable(e))
+            {
+                return new SentinelShardView(sentinel.Name, null, [], [], e.Message);
+            }
+        }));
+
+    /// <summary>
+    /// <c>SENTINEL RESET</c> takes a glob-style pattern: the master's name with the pattern's special characters
+    /// escaped, so that it resets that master and no other.
+    /// </summary>
+    public static string ResetPattern(string masterName) =>
+        string.Concat(masterName.Select(c => c is '*' or '?' or '[' or ']' or '\\' ? $"\\{c}" : c.ToString()));
 
     /// <summary>The first Sentinel of the inventory that answers a PING, or null when none does.</summary>
     public async Task<SentinelInstance?> FirstAnsweringAsync()
@@ -151,6 +283,12 @@ public sealed class SentinelView(Inventory inventory)
             return (sentinel.Name, null, $"unreachable ({e.GetType().Name})");
         }
     }
+
+    private static Dictionary<string, string> Fields(KeyValuePair<string, string>[] pairs) =>
+        pairs.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
+
+    private static long Number(Dictionary<string, string> fields, string name) =>
+        long.TryParse(fields.GetValueOrDefault(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
 
     /// <summary>The shard's instance Sentinel means by <paramref name="host"/>: instances announce their container names.</summary>
     private static RedisInstance? InstanceAt(Shard shard, string host, int port) =>

@@ -2,23 +2,23 @@ using RedisHaLab.Topology;
 
 namespace RedisHaLab.Chaos;
 
-/// <summary>Turns a role target into the instances holding that role now: "master of g1" asks the Sentinels.</summary>
-public sealed class TargetResolver(Inventory inventory, SentinelView sentinels)
+/// <summary>Turns a role target into the instances holding that role now: "master of g1" goes by <see cref="ShardMasters"/>' rule.</summary>
+public sealed class TargetResolver(Inventory inventory, SentinelView sentinels, ShardMasters masters)
 {
     /// <summary>The containers <paramref name="target"/> means at this moment.</summary>
-    /// <exception cref="ChaosException">The target names nothing in the inventory, or the Sentinels have no majority.</exception>
+    /// <exception cref="ChaosException">The target names nothing in the inventory, or its shard has no master now.</exception>
     public async Task<IReadOnlyList<string>> ContainersAsync(FaultTarget target) => target switch
     {
         FaultTarget.Node node => ContainersOn(inventory, NodeNamed(node.Name)),
         FaultTarget.SentinelOn on => [SentinelOn(on.NodeName).Name],
         FaultTarget.AnySentinel => [((await sentinels.FirstAnsweringAsync()) ?? inventory.Sentinels.Instances[0]).Name],
         FaultTarget.Proxy => [inventory.Proxy.Name],
-        FaultTarget.ReconfigService => throw new ChaosException("the reconfig service is a process on the host, not a container"),
+        FaultTarget.ReconfigService => [inventory.Proxy.ReconfigName],
         _ => [(await RedisInstanceAsync(target)).Name],
     };
 
     /// <summary>The one Redis instance <paramref name="target"/> means at this moment.</summary>
-    /// <exception cref="ChaosException">The target is not a Redis instance, names no shard, or the Sentinels have no majority.</exception>
+    /// <exception cref="ChaosException">The target is not a Redis instance, names no shard, or its shard has no master now.</exception>
     public async Task<RedisInstance> RedisInstanceAsync(FaultTarget target)
     {
         switch (target)
@@ -38,20 +38,20 @@ public sealed class TargetResolver(Inventory inventory, SentinelView sentinels)
         }
     }
 
-    /// <summary>The shard's master as a majority of the Sentinels names it.</summary>
-    /// <exception cref="ChaosException">No majority names one.</exception>
-    public async Task<RedisInstance> CurrentMasterAsync(Shard shard)
-    {
-        var vote = await sentinels.MasterOfAsync(shard);
-        return vote.Master ?? throw new ChaosException($"the Sentinels name no master of {shard.Name}: {vote}");
-    }
+    /// <summary>The shard's current master by <see cref="ShardMasters"/>' rule.</summary>
+    /// <exception cref="ChaosException">The rule settles nothing.</exception>
+    public Task<RedisInstance> CurrentMasterAsync(Shard shard) => masters.RequireAsync(shard);
 
-    /// <summary>Every container <paramref name="inventory"/> puts on <paramref name="node"/>.</summary>
+    /// <summary>
+    /// Every container <paramref name="inventory"/> puts on <paramref name="node"/>: its Redis instances and Sentinel, and
+    /// on the proxy's node the proxy and the reconfig service beside it (they die with their node, as the post's
+    /// script did with its host).
+    /// </summary>
     public static IReadOnlyList<string> ContainersOn(Inventory inventory, LabNode node) =>
     [
         .. inventory.RedisInstances.Where(i => i.Node == node).Select(i => i.Name),
         .. inventory.Sentinels.Instances.Where(s => s.Node == node).Select(s => s.Name),
-        .. inventory.Proxy.Node == node ? [inventory.Proxy.Name] : Array.Empty<string>(),
+        .. inventory.Proxy.Node == node ? [inventory.Proxy.Name, inventory.Proxy.ReconfigName] : Array.Empty<string>(),
     ];
 
     /// <summary>The shard of the inventory called <paramref name="name"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace RedisHaLab.Reconfig;
@@ -12,14 +13,25 @@ internal sealed class ClaimHandler(ClaimVerifier verifier, ProxyReconfigurator r
     /// </summary>
     public async Task<ApplyOutcome?> HandleAnnouncementAsync(SwitchMasterEvent announcement, string sentinel, CancellationToken cancellationToken)
     {
+        var asked = Stopwatch.GetTimestamp();
+        // The two round trips (the Sentinel for the epoch, the named instance for its role) go out together.
+        var role = verifier.AskRoleEarly(announcement.MasterName, announcement.NewMaster, cancellationToken);
         var current = await sentinels.AskOneAsync(sentinel, announcement.MasterName);
-        return await HandleAsync(FromAnnouncement(announcement, sentinel, current), cancellationToken);
+        return await HandleAsync(FromAnnouncement(announcement, sentinel, current), cancellationToken, Stopwatch.GetElapsedTime(asked), role);
     }
 
     /// <summary>Acts on <paramref name="claim"/> if, and only if, <see cref="ClaimVerifier"/> trusts it.</summary>
-    public async Task<ApplyOutcome?> HandleAsync(MasterClaim claim, CancellationToken cancellationToken)
+    /// <param name="claim">What is claimed.</param>
+    /// <param name="cancellationToken">Stops the wait for the proxy.</param>
+    /// <param name="epochLookup">Time already spent learning the claim's epoch, for the log of what the checks cost.</param>
+    /// <param name="roleAskedEarly">The claimed instance's ROLE, when it was asked alongside the epoch.</param>
+    public async Task<ApplyOutcome?> HandleAsync(MasterClaim claim, CancellationToken cancellationToken, TimeSpan epochLookup = default,
+        Task<string?>? roleAskedEarly = null)
     {
-        switch (await verifier.VerifyAsync(claim, cancellationToken))
+        var checking = Stopwatch.GetTimestamp();
+        var verdict = await verifier.VerifyAsync(claim, cancellationToken, roleAskedEarly);
+        var checks = Stopwatch.GetElapsedTime(checking);
+        switch (verdict)
         {
             case ClaimVerdict.Refused refused:
                 telemetry.Refused(refused.Shard?.Name ?? claim.MasterName, refused.Check, claim.ToTarget().TriggerName);
@@ -27,6 +39,9 @@ internal sealed class ClaimHandler(ClaimVerifier verifier, ProxyReconfigurator r
                     claim.MasterName, claim.Address, claim.ToTarget().TriggerName, claim.Source, refused.Check, refused.Reason);
                 return null;
             case ClaimVerdict.Trusted trusted:
+                logger.Log(claim.Trigger == ReconfigTrigger.Event ? LogLevel.Information : LogLevel.Debug,
+                    "Trusted: {MasterName} -> {Address} at epoch {Epoch} ({Source}); epoch and ROLE asked in {LookupMs:F2} ms, checks done {ChecksMs:F2} ms later",
+                    claim.MasterName, claim.Address, trusted.ConfigEpoch, claim.Source, epochLookup.TotalMilliseconds, checks.TotalMilliseconds);
                 var outcome = await reconfigurator.ApplyAsync(trusted.Shard, claim.ToTarget(), cancellationToken);
                 if (outcome is ApplyOutcome.Applied or ApplyOutcome.Unchanged)
                 {

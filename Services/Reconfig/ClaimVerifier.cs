@@ -30,8 +30,20 @@ internal sealed class ClaimVerifier(Inventory inventory, IRoleProbe roles)
         }
     }
 
+    /// <summary>
+    /// Asks <c>ROLE</c> of <paramref name="address"/> ahead of <see cref="VerifyAsync"/>, so that the round trip runs
+    /// while the claim's epoch is being learned; null (nothing asked) unless the address is an instance of the shard.
+    /// </summary>
+    public Task<string?>? AskRoleEarly(string masterName, MasterAddress address, CancellationToken cancellationToken) =>
+        inventory.FindShardBySentinelName(masterName) is { } shard && InstanceAt(shard, address) is { } instance
+            ? roles.RoleAsync(instance, cancellationToken)
+            : null;
+
     /// <summary>Runs the three checks on <paramref name="claim"/>.</summary>
-    public async Task<ClaimVerdict> VerifyAsync(MasterClaim claim, CancellationToken cancellationToken)
+    /// <param name="claim">What is claimed.</param>
+    /// <param name="cancellationToken">Stops the ROLE question.</param>
+    /// <param name="roleAskedEarly">The answer of <see cref="AskRoleEarly"/> for the claim's address, if it was asked.</param>
+    public async Task<ClaimVerdict> VerifyAsync(MasterClaim claim, CancellationToken cancellationToken, Task<string?>? roleAskedEarly = null)
     {
         var shard = inventory.FindShardBySentinelName(claim.MasterName);
         if (shard is null)
@@ -39,8 +51,7 @@ internal sealed class ClaimVerifier(Inventory inventory, IRoleProbe roles)
             return new ClaimVerdict.Refused(null, ClaimCheck.UnknownShard,
                 $"no shard of {inventory.SourceFile} is monitored as '{claim.MasterName}'");
         }
-        var instance = shard.Replicas.Prepend(shard.Master)
-            .FirstOrDefault(i => claim.Address.Equals(new MasterAddress(i.Name, i.Port)));
+        var instance = InstanceAt(shard, claim.Address);
         if (instance is null)
         {
             return new ClaimVerdict.Refused(shard, ClaimCheck.NotInShard,
@@ -55,7 +66,7 @@ internal sealed class ClaimVerifier(Inventory inventory, IRoleProbe roles)
             return new ClaimVerdict.Refused(shard, ClaimCheck.Stale,
                 $"config epoch {epoch} is older than epoch {applied}, which the proxy was last set to");
         }
-        var role = await roles.RoleAsync(instance, cancellationToken);
+        var role = await (roleAskedEarly ?? roles.RoleAsync(instance, cancellationToken));
         if (role != "master")
         {
             return new ClaimVerdict.Refused(shard, ClaimCheck.NotMaster,
@@ -63,4 +74,7 @@ internal sealed class ClaimVerifier(Inventory inventory, IRoleProbe roles)
         }
         return new ClaimVerdict.Trusted(shard, instance, epoch);
     }
+
+    private static RedisInstance? InstanceAt(Shard shard, MasterAddress address) =>
+        shard.Replicas.Prepend(shard.Master).FirstOrDefault(i => address.Equals(new MasterAddress(i.Name, i.Port)));
 }

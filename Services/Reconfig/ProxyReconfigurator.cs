@@ -33,8 +33,8 @@ internal sealed class ProxyReconfigurator(
     ReconfigTelemetry telemetry,
     ILogger<ProxyReconfigurator> logger)
 {
-    // How often the proxy's report is read while waiting for it: the supervisor applies within milliseconds.
-    private static readonly TimeSpan ConfirmPoll = TimeSpan.FromMilliseconds(2);
+    // The longest wait between two reads of the proxy's reports; a report normally wakes the wait at once.
+    private static readonly TimeSpan ConfirmPoll = TimeSpan.FromMilliseconds(100);
 
     private readonly Dictionary<string, ReconfigTarget> _intended = [];
 
@@ -186,7 +186,7 @@ internal sealed class ProxyReconfigurator(
             {
                 return ApplyOutcome.Failed;
             }
-            await Task.Delay(ConfirmPoll, cancellationToken);
+            await proxy.WaitForReportAsync(ConfirmPoll, cancellationToken);
         }
     }
 }

@@ -21,11 +21,39 @@ internal interface IProxySide
 
     /// <summary>Replaces the wanted config in one step (temp file + rename), which is what tells the proxy to apply it.</summary>
     Task WriteWantedAsync(string text, CancellationToken cancellationToken);
+
+    /// <summary>Completes when the proxy may have written a report, or after <paramref name="atMost"/>, whichever comes first.</summary>
+    Task WaitForReportAsync(TimeSpan atMost, CancellationToken cancellationToken);
 }
 
 /// <summary>The shared config folder: <c>redis_14555.yml</c> (wanted), <c>.running.yml</c> and <c>.rejected.yml</c> (the proxy's reports).</summary>
-internal sealed class ProxyConfigFolder(ProxyConfigFile wanted, string runningPath, string rejectedPath) : IProxySide
+internal sealed class ProxyConfigFolder : IProxySide, IDisposable
 {
+    private readonly ProxyConfigFile wanted;
+    private readonly string runningPath;
+    private readonly string rejectedPath;
+
+    // Woken by the supervisor's renames (inotify underneath), so waiting for a report costs no polling: the
+    // supervisor shares this machine's two cores and needs them exactly while a failover is applied.
+    private readonly FileSystemWatcher _reports;
+    private volatile TaskCompletionSource _reported = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The folder of <paramref name="wantedFile"/>, with the proxy's reports at <paramref name="runningPath"/> and <paramref name="rejectedPath"/>.</summary>
+    public ProxyConfigFolder(ProxyConfigFile wantedFile, string runningPath, string rejectedPath)
+    {
+        wanted = wantedFile;
+        this.runningPath = runningPath;
+        this.rejectedPath = rejectedPath;
+        _reports = new FileSystemWatcher(Path.GetDirectoryName(wantedFile.Path)!)
+        {
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite,
+        };
+        _reports.Renamed += (_, _) => _reported.TrySetResult();
+        _reports.Changed += (_, _) => _reported.TrySetResult();
+        _reports.Created += (_, _) => _reported.TrySetResult();
+        _reports.EnableRaisingEvents = true;
+    }
+
     /// <inheritdoc />
     public string WantedPath => wanted.Path;
 
@@ -52,6 +80,24 @@ internal sealed class ProxyConfigFolder(ProxyConfigFile wanted, string runningPa
             throw;
         }
     }
+
+    /// <inheritdoc />
+    public async Task WaitForReportAsync(TimeSpan atMost, CancellationToken cancellationToken)
+    {
+        var reported = _reported;
+        try
+        {
+            await reported.Task.WaitAsync(atMost, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // A missed notification costs at most this wait: the caller reads the reports again.
+        }
+        Interlocked.CompareExchange(ref _reported, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), reported);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _reports.Dispose();
 
     private void TryDiscardTemp()
     {

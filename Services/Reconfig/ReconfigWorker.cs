@@ -17,6 +17,7 @@ internal sealed class ReconfigWorker(
     ClaimHandler claims,
     RedisRoleProbe roles,
     IProxySide proxy,
+    ProxyConfigFile wantedFile,
     ReconfigTelemetry telemetry,
     ILogger<ReconfigWorker> logger) : BackgroundService
 {
@@ -33,7 +34,7 @@ internal sealed class ReconfigWorker(
             sentinels.Count, inventory.Shards.Count, inventory.SourceFile, proxy.WantedPath, options.ReconcileIntervalSeconds);
         // Connections to every instance are made now, so the ROLE check of the first failover costs a round trip only.
         roles.Prepare(inventory);
-        ProxyConfigTransform.WarmUp(inventory);
+        await WarmUpAsync(stoppingToken);
 
         var links = sentinels.RunAsync(OnSwitchMaster, OnConnected, stoppingToken);
         var timer = RequestPeriodicReconcilesAsync(stoppingToken);
@@ -54,6 +55,24 @@ internal sealed class ReconfigWorker(
             // Shutting down.
         }
         await Task.WhenAll(links, timer);
+    }
+
+    /// <summary>
+    /// Runs the apply path's code once before any failover needs it (transform, render, temp-file write), so the first
+    /// failover after start-up is as quick as the later ones. The temp file is not the wanted file: the proxy ignores it.
+    /// </summary>
+    private async Task WarmUpAsync(CancellationToken stoppingToken)
+    {
+        ProxyConfigTransform.WarmUp(inventory);
+        try
+        {
+            await wantedFile.WriteTempAsync(NutcrackerConfig.FromInventory(inventory).Render(), stoppingToken);
+            wantedFile.DiscardTemp();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogDebug("Warm-up write of {TempFile} failed: {Reason}", wantedFile.TempPath, e.Message);
+        }
     }
 
     /// <summary>Runs on the Redis client's thread: log and queue only, so the client is never held up.</summary>

@@ -1,52 +1,34 @@
-using YamlDotNet.Core;
-
 namespace RedisHaLab.Topology;
 
 // The inventory file as written, before validation. Every field is nullable so that a missing one
-// becomes a clear "add this field" error instead of a silent default; every section remembers
-// where it starts in the file so errors can name the line.
+// becomes a clear "add this field" error instead of a silent default. Where each key and value is
+// written is not kept here: YamlOutline reads that from the same text, for errors to name the line.
 
-/// <summary>A part of the inventory file that knows where it starts (set while deserializing).</summary>
-internal interface ILocated
-{
-    Mark Start { get; set; }
-}
-
-internal abstract class LocatedSection : ILocated
-{
-    public Mark Start { get; set; } = Mark.Empty;
-}
-
-/// <summary>redis.conf directives: a value is a scalar, or a list for directives that repeat (<c>save</c>).</summary>
-internal sealed class RedisSettingsSection : Dictionary<string, object?>, ILocated
-{
-    public Mark Start { get; set; } = Mark.Empty;
-}
-
-internal sealed class InventoryDocument : LocatedSection
+internal sealed class InventoryDocument
 {
     public Dictionary<string, NodeSection>? Nodes { get; set; }
     public Dictionary<string, ShardSection>? Shards { get; set; }
-    public RedisSettingsSection? RedisSettings { get; set; }
+    /// <summary>redis.conf directives: a value is a scalar, or a list for directives that repeat (<c>save</c>).</summary>
+    public Dictionary<string, object?>? RedisSettings { get; set; }
     public SentinelsSection? Sentinels { get; set; }
     public TwemproxySection? Twemproxy { get; set; }
 }
 
-internal sealed class NodeSection : LocatedSection
+internal sealed class NodeSection
 {
     public string? Address { get; set; }
 }
 
-internal sealed class ShardSection : LocatedSection
+internal sealed class ShardSection
 {
     public string? SentinelName { get; set; }
     public string? Master { get; set; }
-    public List<string>? Replicas { get; set; }
+    public List<string?>? Replicas { get; set; }
 }
 
-internal sealed class SentinelsSection : LocatedSection
+internal sealed class SentinelsSection
 {
-    public List<string>? Nodes { get; set; }
+    public List<string?>? Nodes { get; set; }
     public int? Port { get; set; }
     public int? Quorum { get; set; }
     public int? DownAfterMilliseconds { get; set; }
@@ -54,7 +36,7 @@ internal sealed class SentinelsSection : LocatedSection
     public int? ParallelSyncs { get; set; }
 }
 
-internal sealed class TwemproxySection : LocatedSection
+internal sealed class TwemproxySection
 {
     public string? Node { get; set; }
     public string? Pool { get; set; }

@@ -1,10 +1,11 @@
+using System.Globalization;
 using System.Net;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
-using YamlDotNet.Serialization.NodeDeserializers;
+using static RedisHaLab.Topology.YamlOutline;
 
 namespace RedisHaLab.Topology;
 
@@ -16,15 +17,25 @@ public static partial class InventoryLoader
 
     private static readonly string[] KnownDistributions = ["ketama", "modula", "random"];
 
-    // Directives the lab itself sets per instance; an inventory setting them would fight the topology.
-    private static readonly string[] LabOwnedDirectives =
-        ["port", "bind", "dir", "daemonize", "pidfile", "logfile", "protected-mode", "replicaof", "slaveof",
-         "replica-announce-ip", "replica-announce-port", "slave-announce-ip", "slave-announce-port", "include"];
+    /// <summary>
+    /// The longest container name the lab may make: containers reach each other by name through Docker's DNS, and a
+    /// name is one DNS label, at most 63 characters (Aspire's own limit for a resource name, 64, is looser).
+    /// </summary>
+    public const int MaxContainerName = 63;
+
+    /// <summary>The longest node name: its longest container name, <c>&lt;node&gt;-redis-&lt;port&gt;</c>, adds up to 12 characters.</summary>
+    public const int MaxNodeName = MaxContainerName - 12;
+
+    // Resource names the lab's application has besides its nodes and containers; a node may not take one (Aspire
+    // compares resource names whatever their case).
+    private static readonly (string Name, string Owner)[] OtherResources =
+    [
+        ("aspire-dashboard", "Aspire's dashboard"),
+        ("redis-password", "the lab's password parameter (the secret of its authentication switch)"),
+    ];
 
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
-        .WithNodeDeserializer(inner => new LocatingNodeDeserializer<ObjectNodeDeserializer>(inner), s => s.InsteadOf<ObjectNodeDeserializer>())
-        .WithNodeDeserializer(inner => new LocatingNodeDeserializer<DictionaryNodeDeserializer>(inner), s => s.InsteadOf<DictionaryNodeDeserializer>())
         .Build();
 
     /// <summary>Loads and validates <paramref name="path"/>.</summary>
@@ -43,6 +54,18 @@ public static partial class InventoryLoader
     /// <exception cref="InventoryException">The text is not valid YAML or describes an impossible lab.</exception>
     public static Inventory Parse(string yaml, string file)
     {
+        // First the file's shape, read without recursion: a repeated key, nesting too deep for the deserializer, an
+        // alias. Like a syntax error, any of these stops the reading; each is reported with its line.
+        var outline = YamlOutline.Read(yaml, "an inventory");
+        if (outline.Problems.Count > 0)
+        {
+            throw new InventoryException(file, outline.Problems.Select(p => new InventoryProblem(p.Line, p.Message)).OrderBy(p => p.Line).ToList());
+        }
+        if (outline.ShapeOf() is YamlShape.Value or YamlShape.List)
+        {
+            throw new InventoryException(file, [new(outline.LineOf(), "an inventory is 'key: value' lines (nodes, shards, redis_settings, sentinels, twemproxy), " +
+                                                                    "not a list or a single value; start from inventories/post-2016.yml")]);
+        }
         InventoryDocument? document;
         try
         {
@@ -56,7 +79,7 @@ public static partial class InventoryLoader
         {
             throw new InventoryException(file, [new(1, "the file is empty; start from inventories/post-2016.yml")]);
         }
-        var validation = new Validation(file);
+        var validation = new Validation(file, outline);
         var inventory = validation.Build(document);
         if (validation.Problems.Count > 0 || inventory is null)
         {
@@ -72,15 +95,15 @@ public static partial class InventoryLoader
         {
             var section = Type.GetType(unknown.Groups["type"].Value);
             var allowed = section?.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                .Where(p => p.Name != nameof(ILocated.Start))
                 .Select(p => UnderscoredNamingConvention.Instance.Apply(p.Name));
-            return $"unknown key '{unknown.Groups["key"].Value}'; check its spelling" +
+            return $"unknown key {Shown(unknown.Groups["key"].Value)}; check its spelling" +
                    (allowed is null ? "" : $" (allowed here: {string.Join(", ", allowed)})");
         }
         var shape = WrongShapePattern().Match(e.Message);
         if (shape.Success)
         {
-            var section = UnderscoredNamingConvention.Instance.Apply(shape.Groups["type"].Value.Replace("Section", "").Replace("Document", "inventory"));
+            var type = shape.Groups["type"].Value;
+            var section = type == nameof(InventoryDocument) ? "inventory" : UnderscoredNamingConvention.Instance.Apply(type.Replace("Section", ""));
             return $"expected the {section} settings as 'key: value' lines here, found a list or a single value";
         }
         var innermost = e.InnerException;
@@ -99,21 +122,28 @@ public static partial class InventoryLoader
     [GeneratedRegex(@"No node deserializer was able to deserialize the node into type RedisHaLab\.Topology\.(?<type>\w+)")]
     private static partial Regex WrongShapePattern();
 
-    [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
+    // What Aspire accepts for a resource name (ASCII letters, digits and single hyphens, a letter first, no hyphen
+    // last), in lower case: Docker's DNS, which containers find each other by, ignores case.
+    [GeneratedRegex(@"^[a-z][a-z0-9]*(-[a-z0-9]+)*\z")]
     private static partial Regex NodeNamePattern();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]*\z")]
     private static partial Regex ShardNamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]+\z")]
     private static partial Regex SentinelNamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_]+\z")]
     private static partial Regex PoolNamePattern();
 
-    /// <summary>One validation pass: collects every problem instead of stopping at the first.</summary>
-    private sealed class Validation(string file)
+    /// <summary>
+    /// One validation pass: collects every problem instead of stopping at the first, each at the line of the key or
+    /// value it is about (a path into the file, read from <paramref name="outline"/>).
+    /// </summary>
+    private sealed class Validation(string file, YamlOutline outline)
     {
+        private static readonly string[] Top = [];
+
         private readonly Dictionary<(IPAddress Address, int Port), string> _portOwners = [];
         private Dictionary<string, LabNode> _nodes = [];
 
@@ -126,6 +156,7 @@ public static partial class InventoryLoader
             var settings = BuildRedisSettings(doc.RedisSettings);
             var sentinels = BuildSentinels(doc, shards.Count);
             var proxy = BuildProxy(doc);
+            CheckResourceNames(nodes, shards, sentinels, proxy);
             if (Problems.Count > 0 || sentinels is null || proxy is null)
             {
                 return null;
@@ -137,35 +168,48 @@ public static partial class InventoryLoader
         {
             if (doc.Nodes is not { Count: > 0 })
             {
-                Problem(doc, "missing 'nodes:'; list the lab's hosts, e.g. 'node22: { address: 127.0.0.22 }'");
+                Problem(["nodes"], "missing 'nodes:'; list the lab's hosts, e.g. 'node22: { address: 127.0.0.22 }'");
                 return [];
             }
             var result = new List<LabNode>();
             foreach (var (name, node) in doc.Nodes)
             {
+                string[] at = ["nodes", name];
                 if (node is null)
                 {
-                    Problem(doc, $"node '{name}' has no settings; give it '{{ address: 127.0.0.N }}'");
+                    Problem(at, $"node {Shown(name)} has no settings; give it '{{ address: 127.0.0.N }}'");
                     continue;
                 }
                 if (!NodeNamePattern().IsMatch(name))
                 {
-                    Problem(node, $"node name '{name}' must be lower-case letters, digits and dashes (it becomes a container name)");
+                    Problem(at, $"node name {Shown(name)} must be lower-case letters and digits, in words joined by single dashes, starting with a letter " +
+                                "(it names containers and Aspire resources); write e.g. node25");
+                }
+                else if (name.Length > MaxNodeName)
+                {
+                    Problem(at, $"node name {Shown(name)} is {name.Length} characters long; shorten it to at most {MaxNodeName}: the lab names containers " +
+                                $"after it ('<node>-redis-<port>' adds up to 12), and containers find each other by name, which a DNS label holds to {MaxContainerName}");
                 }
                 if (node.Address is null)
                 {
-                    Problem(node, $"node '{name}' is missing 'address'; add 'address: 127.0.0.N' (a loopback address of its own)");
+                    Problem(at, $"node {Shown(name)} is missing 'address'; add 'address: 127.0.0.N' (a loopback address of its own)");
                     continue;
                 }
+                string[] addressAt = [.. at, "address"];
                 if (!IPAddress.TryParse(node.Address, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || !IPAddress.IsLoopback(address))
                 {
-                    Problem(node, $"node '{name}' address '{node.Address}' is not in 127.0.0.0/8; the lab publishes only on loopback, e.g. 127.0.0.22 for 192.168.16.22");
+                    Problem(addressAt, $"node {Shown(name)} address {Shown(node.Address)} is not in 127.0.0.0/8; the lab publishes only on loopback, e.g. 127.0.0.22 for 192.168.16.22");
+                    continue;
+                }
+                if (address.ToString() != node.Address)
+                {
+                    Problem(addressAt, $"node {Shown(name)} address {Shown(node.Address)} must be four numbers joined by dots; write e.g. {address}");
                     continue;
                 }
                 var twin = result.FirstOrDefault(n => n.Address.Equals(address));
                 if (twin is not null)
                 {
-                    Problem(node, $"node '{name}' has the same address {address} as node '{twin.Name}'; give each node its own");
+                    Problem(addressAt, $"node {Shown(name)} has the same address {address} as node '{twin.Name}'; give each node its own");
                     continue;
                 }
                 result.Add(new LabNode(name, address));
@@ -178,45 +222,58 @@ public static partial class InventoryLoader
         {
             if (doc.Shards is not { Count: > 0 })
             {
-                Problem(doc, "missing 'shards:'; list each shard with its sentinel_name, master and replicas");
+                Problem(["shards"], "missing 'shards:'; list each shard with its sentinel_name, master and replicas");
                 return [];
             }
             var result = new List<Shard>();
             var sentinelNames = new HashSet<string>();
             foreach (var (name, shard) in doc.Shards)
             {
+                string[] at = ["shards", name];
                 if (shard is null)
                 {
-                    Problem(doc, $"shard '{name}' has no settings; give it sentinel_name, master and replicas");
+                    Problem(at, $"shard {Shown(name)} has no settings; give it sentinel_name, master and replicas");
                     continue;
                 }
                 if (!ShardNamePattern().IsMatch(name))
                 {
-                    Problem(shard, $"shard name '{name}' must be lower-case letters, digits, '_' or '-' (it names a twemproxy server)");
+                    Problem(at, $"shard name {Shown(name)} must be lower-case letters, digits, '_' or '-', starting with a letter or digit " +
+                                "(it names a twemproxy server); write e.g. g3");
                 }
+                string[] sentinelNameAt = [.. at, "sentinel_name"];
                 if (shard.SentinelName is null)
                 {
-                    Problem(shard, $"shard '{name}' is missing 'sentinel_name'; add the name Sentinel monitors it under, e.g. redis_14555_{name}_4500");
+                    Problem(at, $"shard {Shown(name)} is missing 'sentinel_name'; add the name Sentinel monitors it under, e.g. redis_14555_{name}_4500");
                 }
                 else if (!SentinelNamePattern().IsMatch(shard.SentinelName))
                 {
-                    Problem(shard, $"shard '{name}' sentinel_name '{shard.SentinelName}' may only hold letters, digits, '_', '.' and '-'");
+                    Problem(sentinelNameAt, $"shard {Shown(name)} sentinel_name {Shown(shard.SentinelName)} may only hold letters, digits, '_', '.' and '-' " +
+                                            "(Sentinel's config and events carry it as one word); write e.g. redis_14555_g1_4500");
                 }
                 else if (!sentinelNames.Add(shard.SentinelName))
                 {
-                    Problem(shard, $"shard '{name}' reuses sentinel_name '{shard.SentinelName}'; each shard needs its own");
+                    Problem(sentinelNameAt, $"shard {Shown(name)} reuses sentinel_name {Shown(shard.SentinelName)}; each shard needs its own");
                 }
                 var master = shard.Master is null
-                    ? MissingMaster(shard, name)
-                    : Instance(shard, shard.Master, name, RedisRole.Master, "master");
+                    ? MissingMaster(at, name)
+                    : Instance([.. at, "master"], shard.Master, name, RedisRole.Master, "master");
                 if (shard.Replicas is not { Count: > 0 })
                 {
-                    Problem(shard, $"shard '{name}' has no 'replicas'; Sentinel needs at least one to promote, e.g. 'replicas: [node24:4500]'");
+                    Problem(at, $"shard {Shown(name)} has no 'replicas'; Sentinel needs at least one to promote, e.g. 'replicas: [node24:4500]'");
                 }
-                var replicas = (shard.Replicas ?? [])
-                    .Select(r => Instance(shard, r, name, RedisRole.Replica, "replica"))
-                    .OfType<RedisInstance>()
-                    .ToList();
+                var replicas = new List<RedisInstance>();
+                foreach (var (reference, index) in (shard.Replicas ?? []).Select((r, i) => (r, i)))
+                {
+                    string[] itemAt = [.. at, "replicas", Item(index)];
+                    if (reference is null)
+                    {
+                        Problem(itemAt, $"shard {Shown(name)} replicas item {index + 1} is empty; write <node>:<port> (e.g. node24:4500) or remove the item");
+                    }
+                    else if (Instance(itemAt, reference, name, RedisRole.Replica, "replica") is { } replica)
+                    {
+                        replicas.Add(replica);
+                    }
+                }
                 if (master is not null && shard.SentinelName is not null)
                 {
                     result.Add(new Shard(name, shard.SentinelName, master, replicas));
@@ -225,47 +282,47 @@ public static partial class InventoryLoader
             return result;
         }
 
-        private RedisInstance? MissingMaster(ShardSection shard, string name)
+        private RedisInstance? MissingMaster(string[] at, string name)
         {
-            Problem(shard, $"shard '{name}' is missing 'master'; add 'master: <node>:<port>', e.g. 'master: node22:4500'");
+            Problem(at, $"shard {Shown(name)} is missing 'master'; add 'master: <node>:<port>', e.g. 'master: node22:4500'");
             return null;
         }
 
-        private RedisInstance? Instance(ShardSection shard, string reference, string shardName, RedisRole role, string what)
+        private RedisInstance? Instance(string[] at, string reference, string shardName, RedisRole role, string what)
         {
-            var (node, port) = NodeAndPort(shard, reference, $"shard '{shardName}' {what}");
+            var (node, port) = NodeAndPort(at, reference, $"shard {Shown(shardName)} {what}");
             if (node is null)
             {
                 return null;
             }
             var instance = new RedisInstance(node, port, shardName, role);
-            ClaimPort(shard, node.Address, port, $"Redis {instance.Name} (shard {shardName} {what})");
+            ClaimPort(at, node.Address, port, $"Redis {instance.Name} (shard {shardName} {what})");
             return instance;
         }
 
-        private (LabNode? Node, int Port) NodeAndPort(ILocated at, string reference, string what)
+        private (LabNode? Node, int Port) NodeAndPort(string[] at, string reference, string what)
         {
             var parts = reference.Split(':');
-            if (parts.Length != 2 || !int.TryParse(parts[1], out var port))
+            if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
             {
-                Problem(at, $"{what} '{reference}' must be written <node>:<port>, e.g. node22:4500");
+                Problem(at, $"{what} {Shown(reference)} must be written <node>:<port>; write e.g. node22:4500");
                 return (null, 0);
             }
             var node = KnownNode(at, parts[0], what);
             return ValidPort(at, port, what) && node is not null ? (node, port) : (null, 0);
         }
 
-        private LabNode? KnownNode(ILocated at, string name, string what)
+        private LabNode? KnownNode(string[] at, string name, string what)
         {
             if (_nodes.TryGetValue(name, out var node))
             {
                 return node;
             }
-            Problem(at, $"{what} names unknown node '{name}'; use one of: {string.Join(", ", _nodes.Keys)} (or add it under 'nodes:')");
+            Problem(at, $"{what} names unknown node {Shown(name)}; use one of: {string.Join(", ", _nodes.Keys)} (or add it under 'nodes:')");
             return null;
         }
 
-        private bool ValidPort(ILocated at, int port, string what)
+        private bool ValidPort(string[] at, int port, string what)
         {
             if (port is >= 1 and <= 65535)
             {
@@ -275,7 +332,7 @@ public static partial class InventoryLoader
             return false;
         }
 
-        private void ClaimPort(ILocated at, IPAddress address, int port, string owner)
+        private void ClaimPort(string[] at, IPAddress address, int port, string owner)
         {
             if (_portOwners.TryGetValue((address, port), out var first))
             {
@@ -285,78 +342,152 @@ public static partial class InventoryLoader
             _portOwners[(address, port)] = owner;
         }
 
-        private List<RedisSetting> BuildRedisSettings(RedisSettingsSection? section)
+        /// <summary>
+        /// Every directive checked for what redis.conf would make of it: a name Redis reads as one word, none the lab
+        /// owns (in any case), each value on one line, and no rename of a command the lab sends.
+        /// </summary>
+        private List<RedisSetting> BuildRedisSettings(Dictionary<string, object?>? section)
         {
             var result = new List<RedisSetting>();
             foreach (var (directive, value) in section ?? [])
             {
-                if (LabOwnedDirectives.Contains(directive))
+                string[] at = ["redis_settings", directive];
+                if (RedisDirectives.WhyRefused(directive) is { } reason)
                 {
-                    Problem(section!, $"redis_settings may not set '{directive}': the lab sets it for each instance from the shards and nodes; remove it");
+                    Problem(at, $"redis_settings may not set {Shown(directive)}: {reason}; remove it");
                     continue;
                 }
-                var values = value switch
+                if (!RedisDirectives.IsWellFormed(directive))
                 {
-                    string s => [s],
-                    List<object> list => list.Select(v => v?.ToString() ?? "").ToList(),
-                    null => [""],
+                    var lower = directive.ToLowerInvariant();
+                    Problem(at, RedisDirectives.IsWellFormed(lower)
+                        ? $"redis_settings directive {Shown(directive)} is not a redis.conf directive name as the lab writes them; write {Shown(lower)}, in lower case"
+                        : $"redis_settings directive {Shown(directive)} is not a redis.conf directive name; use lower-case letters, digits and '-', e.g. maxmemory-policy");
+                    continue;
+                }
+                List<(string Text, string[] At, string What)>? values = value switch
+                {
+                    string s => [(s, at, $"{Shown(directive)} value")],
+                    null => [("", at, "")],
+                    List<object?> list => ListValues(directive, at, list),
                     _ => null,
                 };
                 if (values is null)
                 {
-                    Problem(section!, $"redis_settings '{directive}' must be a value or a list of values");
+                    Problem(at, $"redis_settings {Shown(directive)} must be a value or a list of values, not a mapping; " +
+                                "write e.g. 'maxmemory: 256mb' or 'save: [\"900 1\", \"300 10\"]'");
                     continue;
                 }
-                result.AddRange(values.Select(v => new RedisSetting(directive, v)));
+                foreach (var (text, valueAt, what) in values)
+                {
+                    if (HasControlCharacters(text))
+                    {
+                        Problem(valueAt, $"redis_settings {what} {Shown(text)} holds a line break or another control character; " +
+                                         "write the value on one line (redis.conf reads each line as a directive)");
+                    }
+                    else if (directive == "rename-command")
+                    {
+                        CheckRename(valueAt, text);
+                    }
+                    result.Add(new RedisSetting(directive, text));
+                }
             }
             return result;
+        }
+
+        /// <summary>The items of a directive that repeats (<c>save</c>); an empty item or one that is not a single value is a problem.</summary>
+        private List<(string Text, string[] At, string What)> ListValues(string directive, string[] at, List<object?> list)
+        {
+            var values = new List<(string, string[], string)>();
+            for (var index = 0; index < list.Count; index++)
+            {
+                string[] itemAt = [.. at, Item(index)];
+                switch (list[index])
+                {
+                    case string text:
+                        values.Add((text, itemAt, $"{Shown(directive)} item {index + 1}"));
+                        break;
+                    case null:
+                        Problem(itemAt, $"redis_settings {Shown(directive)} item {index + 1} is empty; write \"\" for an empty value, or remove the item");
+                        break;
+                    default:
+                        Problem(itemAt, $"redis_settings {Shown(directive)} item {index + 1} must be a single value, not a list or a mapping; " +
+                                        "write it as one quoted string, e.g. \"300 10\"");
+                        break;
+                }
+            }
+            return values;
+        }
+
+        private void CheckRename(string[] at, string value)
+        {
+            var words = RedisDirectives.Words(value);
+            if (words is not { Count: 2 })
+            {
+                Problem(at, $"redis_settings rename-command {Shown(value)} must name a command and its new name; write e.g. 'rename-command: FLUSHALL \"\"' (\"\" disables it)");
+                return;
+            }
+            foreach (var word in words.Select(w => w.ToUpperInvariant()).Where(RedisDirectives.CommandsTheLabNeeds.Contains).Distinct())
+            {
+                Problem(at, $"redis_settings rename-command {Shown(word)}: the lab relies on {word}, as Sentinel, replication, the proxy, the reconfig service, " +
+                            "chaos or the tests send it; rename only other commands, e.g. 'rename-command: FLUSHALL \"\"'");
+            }
         }
 
         private SentinelGroup? BuildSentinels(InventoryDocument doc, int shardCount)
         {
             var s = doc.Sentinels;
+            string[] at = ["sentinels"];
             if (s is null)
             {
-                Problem(doc, "missing 'sentinels:'; give nodes, port, quorum, down_after_milliseconds, failover_timeout and parallel_syncs");
+                Problem(at, "missing 'sentinels:'; give nodes, port, quorum, down_after_milliseconds, failover_timeout and parallel_syncs");
                 return null;
             }
-            var port = Required(s, s.Port, "sentinels", "port", "26379");
-            var quorum = Required(s, s.Quorum, "sentinels", "quorum", "2");
-            var downAfter = Required(s, s.DownAfterMilliseconds, "sentinels", "down_after_milliseconds", "2500");
-            var failoverTimeout = Required(s, s.FailoverTimeout, "sentinels", "failover_timeout", "10000");
-            var parallelSyncs = Required(s, s.ParallelSyncs, "sentinels", "parallel_syncs", "1");
+            var port = Required(at, s.Port, "port", "26379");
+            var quorum = Required(at, s.Quorum, "quorum", "2");
+            var downAfter = Required(at, s.DownAfterMilliseconds, "down_after_milliseconds", "2500");
+            var failoverTimeout = Required(at, s.FailoverTimeout, "failover_timeout", "10000");
+            var parallelSyncs = Required(at, s.ParallelSyncs, "parallel_syncs", "1");
             if (s.Nodes is not { Count: > 0 })
             {
-                Problem(s, "sentinels has no 'nodes'; list where Sentinels run, e.g. 'nodes: [node22, node23, node24]'");
+                Problem(at, "sentinels has no 'nodes'; list where Sentinels run, e.g. 'nodes: [node22, node23, node24]'");
                 return null;
             }
+            var portIsValid = port is not null && ValidPort([.. at, "port"], port.Value, "sentinels");
             var instances = new List<SentinelInstance>();
-            foreach (var name in s.Nodes)
+            for (var index = 0; index < s.Nodes.Count; index++)
             {
-                var node = KnownNode(s, name, "sentinels");
+                string[] itemAt = [.. at, "nodes", Item(index)];
+                var name = s.Nodes[index];
+                if (name is null)
+                {
+                    Problem(itemAt, $"sentinels nodes item {index + 1} is empty; write a node name (e.g. node24) or remove the item");
+                    continue;
+                }
+                var node = KnownNode(itemAt, name, "sentinels");
                 if (node is null)
                 {
                     continue;
                 }
                 if (instances.Any(i => i.Node == node))
                 {
-                    Problem(s, $"sentinels lists node '{name}' twice; one Sentinel per node");
+                    Problem(itemAt, $"sentinels lists node {Shown(name)} twice; one Sentinel per node");
                     continue;
                 }
                 var instance = new SentinelInstance(node, port ?? 0);
-                if (port is not null && ValidPort(s, port.Value, "sentinels"))
+                if (portIsValid)
                 {
-                    ClaimPort(s, node.Address, port.Value, $"Sentinel {instance.Name}");
+                    ClaimPort(itemAt, node.Address, port!.Value, $"Sentinel {instance.Name}");
                 }
                 instances.Add(instance);
             }
             if (quorum is not null && (quorum < 1 || quorum > s.Nodes.Count))
             {
-                Problem(s, $"quorum {quorum} is not between 1 and the {s.Nodes.Count} Sentinels listed; lower the quorum or add Sentinels");
+                Problem([.. at, "quorum"], $"quorum {quorum} is not between 1 and the {s.Nodes.Count} Sentinels listed; lower the quorum or add Sentinels");
             }
-            Positive(s, downAfter, "down_after_milliseconds");
-            Positive(s, failoverTimeout, "failover_timeout");
-            Positive(s, parallelSyncs, "parallel_syncs");
+            Positive(at, downAfter, "down_after_milliseconds", "2500");
+            Positive(at, failoverTimeout, "failover_timeout", "10000");
+            Positive(at, parallelSyncs, "parallel_syncs", "1");
             return port is null || quorum is null || downAfter is null || failoverTimeout is null || parallelSyncs is null
                 ? null
                 : new SentinelGroup(instances, quorum.Value, downAfter.Value, failoverTimeout.Value, parallelSyncs.Value);
@@ -365,48 +496,57 @@ public static partial class InventoryLoader
         private ProxyInstance? BuildProxy(InventoryDocument doc)
         {
             var t = doc.Twemproxy;
+            string[] at = ["twemproxy"];
             if (t is null)
             {
-                Problem(doc, "missing 'twemproxy:'; give node, pool, listen, front_door, hash, distribution, auto_eject_hosts, redis, server_retry_timeout, server_failure_limit and server_names (reconfig is optional: lab by default)");
+                Problem(at, "missing 'twemproxy:'; give node, pool, listen, front_door, hash, distribution, auto_eject_hosts, redis, server_retry_timeout, server_failure_limit and server_names (reconfig is optional: lab by default)");
                 return null;
             }
-            var node = Required(t, t.Node, "twemproxy", "node", "node23");
-            var pool = Required(t, t.Pool, "twemproxy", "pool", "redis_14555");
-            var listen = Required(t, t.Listen, "twemproxy", "listen", "14555");
-            var frontDoor = Required(t, t.FrontDoor, "twemproxy", "front_door", "127.0.0.1");
-            var hash = Required(t, t.Hash, "twemproxy", "hash", "fnv1a_64");
-            var distribution = Required(t, t.Distribution, "twemproxy", "distribution", "ketama");
-            var autoEject = Required(t, t.AutoEjectHosts, "twemproxy", "auto_eject_hosts", "false");
-            var redis = Required(t, t.Redis, "twemproxy", "redis", "true");
-            var retry = Required(t, t.ServerRetryTimeout, "twemproxy", "server_retry_timeout", "2000");
-            var failureLimit = Required(t, t.ServerFailureLimit, "twemproxy", "server_failure_limit", "1");
-            var naming = Required(t, t.ServerNames, "twemproxy", "server_names", "shard");
+            var node = Required(at, t.Node, "node", "node23");
+            var pool = Required(at, t.Pool, "pool", "redis_14555");
+            var listen = Required(at, t.Listen, "listen", "14555");
+            var frontDoor = Required(at, t.FrontDoor, "front_door", "127.0.0.1");
+            var hash = Required(at, t.Hash, "hash", "fnv1a_64");
+            var distribution = Required(at, t.Distribution, "distribution", "ketama");
+            var autoEject = Required(at, t.AutoEjectHosts, "auto_eject_hosts", "false");
+            var redis = Required(at, t.Redis, "redis", "true");
+            var retry = Required(at, t.ServerRetryTimeout, "server_retry_timeout", "2000");
+            var failureLimit = Required(at, t.ServerFailureLimit, "server_failure_limit", "1");
+            var naming = Required(at, t.ServerNames, "server_names", "shard");
 
-            var proxyNode = node is null ? null : KnownNode(t, node, "twemproxy");
+            var proxyNode = node is null ? null : KnownNode([.. at, "node"], node, "twemproxy");
             if (pool is not null && !PoolNamePattern().IsMatch(pool))
             {
-                Problem(t, $"twemproxy pool '{pool}' may only hold letters, digits and '_' (it names the config file)");
+                Problem([.. at, "pool"], $"twemproxy pool {Shown(pool)} may only hold letters, digits and '_' (it names the config file); write e.g. redis_14555");
             }
             IPAddress? frontDoorAddress = null;
-            if (frontDoor is not null && (!IPAddress.TryParse(frontDoor, out frontDoorAddress) || !IPAddress.IsLoopback(frontDoorAddress)))
+            if (frontDoor is not null)
             {
-                Problem(t, $"twemproxy front_door '{frontDoor}' must be a loopback address, e.g. 127.0.0.1");
-                frontDoorAddress = null;
+                if (!IPAddress.TryParse(frontDoor, out frontDoorAddress) || !IPAddress.IsLoopback(frontDoorAddress))
+                {
+                    Problem([.. at, "front_door"], $"twemproxy front_door {Shown(frontDoor)} must be a loopback address, e.g. 127.0.0.1");
+                    frontDoorAddress = null;
+                }
+                else if (frontDoorAddress.ToString() != frontDoor)
+                {
+                    Problem([.. at, "front_door"], $"twemproxy front_door {Shown(frontDoor)} is an unusual way to write {frontDoorAddress}; write {frontDoorAddress}");
+                    frontDoorAddress = null;
+                }
             }
             if (hash is not null && !KnownHashes.Contains(hash))
             {
-                Problem(t, $"twemproxy hash '{hash}' is not one nutcracker knows; use one of: {string.Join(", ", KnownHashes)}");
+                Problem([.. at, "hash"], $"twemproxy hash {Shown(hash)} is not one nutcracker knows; use one of: {string.Join(", ", KnownHashes)}");
             }
             if (distribution is not null && !KnownDistributions.Contains(distribution))
             {
-                Problem(t, $"twemproxy distribution '{distribution}' is not one nutcracker knows; use one of: {string.Join(", ", KnownDistributions)}");
+                Problem([.. at, "distribution"], $"twemproxy distribution {Shown(distribution)} is not one nutcracker knows; use one of: {string.Join(", ", KnownDistributions)}");
             }
             if (redis is false)
             {
-                Problem(t, "twemproxy redis: false would proxy memcached; this lab runs Redis, so set 'redis: true'");
+                Problem([.. at, "redis"], "twemproxy redis: false would proxy memcached; this lab runs Redis, so set 'redis: true'");
             }
-            Positive(t, retry, "server_retry_timeout");
-            Positive(t, failureLimit, "server_failure_limit");
+            Positive(at, retry, "server_retry_timeout", "2000");
+            Positive(at, failureLimit, "server_failure_limit", "1");
             ProxyServerNaming? serverNaming = naming switch
             {
                 null => null,
@@ -416,18 +556,18 @@ public static partial class InventoryLoader
             };
             if (naming is not null && serverNaming is null)
             {
-                Problem(t, $"twemproxy server_names '{naming}' is unknown; use 'shard' (host:port:1 g1, keys stay put on failover) or 'address' (the post's unnamed servers)");
+                Problem([.. at, "server_names"], $"twemproxy server_names {Shown(naming)} is unknown; use 'shard' (host:port:1 g1, keys stay put on failover) or 'address' (the post's unnamed servers)");
             }
             var reconfig = BuildReconfigMode(t, node, doc.Sentinels);
-            if (listen is not null && ValidPort(t, listen.Value, "twemproxy listen"))
+            if (listen is not null && ValidPort([.. at, "listen"], listen.Value, "twemproxy listen"))
             {
                 if (proxyNode is not null)
                 {
-                    ClaimPort(t, proxyNode.Address, listen.Value, $"twemproxy on {proxyNode.Name}");
+                    ClaimPort([.. at, "listen"], proxyNode.Address, listen.Value, $"twemproxy on {proxyNode.Name}");
                 }
                 if (frontDoorAddress is not null && !frontDoorAddress.Equals(proxyNode?.Address))
                 {
-                    ClaimPort(t, frontDoorAddress, listen.Value, "twemproxy's front door");
+                    ClaimPort([.. at, "front_door"], frontDoorAddress, listen.Value, "twemproxy's front door");
                 }
             }
             if (proxyNode is null || pool is null || listen is null || frontDoorAddress is null || hash is null ||
@@ -446,6 +586,7 @@ public static partial class InventoryLoader
         /// </summary>
         private ProxyReconfigMode? BuildReconfigMode(TwemproxySection t, string? proxyNode, SentinelsSection? sentinels)
         {
+            string[] at = ["twemproxy", "reconfig"];
             ProxyReconfigMode? mode = t.Reconfig switch
             {
                 null or "lab" => ProxyReconfigMode.Lab,
@@ -454,57 +595,64 @@ public static partial class InventoryLoader
             };
             if (mode is null)
             {
-                Problem(t, $"twemproxy reconfig '{t.Reconfig}' is unknown; use 'lab' (the default: every Sentinel, majority, nutcracker -t) " +
-                           "or 'post-script' (the post's client-reconfig-script: the proxy node's Sentinel, a textual rewrite, a restart)");
+                Problem(at, $"twemproxy reconfig {Shown(t.Reconfig!)} is unknown; use 'lab' (the default: every Sentinel, majority, nutcracker -t) " +
+                            "or 'post-script' (the post's client-reconfig-script: the proxy node's Sentinel, a textual rewrite, a restart)");
             }
             else if (mode == ProxyReconfigMode.PostScript && proxyNode is not null && sentinels?.Nodes is { } sentinelNodes &&
                      !sentinelNodes.Contains(proxyNode))
             {
-                Problem(t, $"twemproxy reconfig 'post-script' takes failovers from the Sentinel on the proxy's node '{proxyNode}', " +
-                           $"but sentinels.nodes does not list it; add {proxyNode} to sentinels.nodes or use 'reconfig: lab'");
+                Problem(at, $"twemproxy reconfig 'post-script' takes failovers from the Sentinel on the proxy's node '{proxyNode}', " +
+                            $"but sentinels.nodes does not list it; add {proxyNode} to sentinels.nodes or use 'reconfig: lab'");
             }
             return mode;
         }
 
-        private T? Required<T>(ILocated at, T? value, string section, string key, string example)
+        /// <summary>
+        /// A node may not take a name the application already has: Aspire refuses a second resource of one name (and
+        /// the AppHost would crash on it), so the inventory is refused first, at the node's line.
+        /// </summary>
+        private void CheckResourceNames(List<LabNode> nodes, List<Shard> shards, SentinelGroup? sentinels, ProxyInstance? proxy)
+        {
+            var others = new List<(string Name, string Owner)>(OtherResources);
+            others.AddRange(shards.SelectMany(s => s.Replicas.Prepend(s.Master)).Select(i => (i.Name, $"Redis {i.Name}")));
+            others.AddRange((sentinels?.Instances ?? []).Select(s => (s.Name, $"the Sentinel of {s.Node.Name}")));
+            if (proxy is not null)
+            {
+                others.Add((proxy.Name, $"the proxy on {proxy.Node.Name}"));
+                others.Add((proxy.ReconfigName, $"the reconfig service on {proxy.Node.Name}"));
+            }
+            foreach (var node in nodes)
+            {
+                var taken = others.FirstOrDefault(o => string.Equals(o.Name, node.Name, StringComparison.OrdinalIgnoreCase));
+                if (taken.Name is not null)
+                {
+                    Problem(["nodes", node.Name], $"node name '{node.Name}' is already the name of {taken.Owner}; Aspire resource names are unique " +
+                                                  "whatever their case, so rename the node");
+                }
+            }
+        }
+
+        private T? Required<T>(string[] section, T? value, string key, string example)
         {
             if (value is null)
             {
-                Problem(at, $"{section} is missing '{key}'; add e.g. '{key}: {example}'");
+                Problem(section, $"{section[^1]} is missing '{key}'; add e.g. '{key}: {example}'");
             }
             return value;
         }
 
-        private void Positive(ILocated at, int? value, string key)
+        private void Positive(string[] section, int? value, string key, string example)
         {
             if (value is <= 0)
             {
-                Problem(at, $"{key} must be a positive number, not {value}");
+                Problem([.. section, key], $"{key} must be a positive number, not {value}; write e.g. '{key}: {example}'");
             }
         }
 
-        private void Problem(ILocated at, string message) =>
-            Problems.Add(new InventoryProblem(Math.Max(1, (int)at.Start.Line), message));
-    }
+        /// <summary>A list item's step in a path.</summary>
+        private static string Item(int index) => index.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Stamps each section with the position where its mapping starts, for error messages.</summary>
-    /// <typeparam name="TWrapped">The deserializer it wraps; YamlDotNet registers components by type, so each wrapper needs its own.</typeparam>
-    private sealed class LocatingNodeDeserializer<TWrapped>(INodeDeserializer inner) : INodeDeserializer
-        where TWrapped : INodeDeserializer
-    {
-        public bool Deserialize(IParser reader, Type expectedType, Func<IParser, Type, object?> nestedObjectDeserializer,
-            out object? value, ObjectDeserializer rootDeserializer)
-        {
-            var start = reader.Current?.Start ?? Mark.Empty;
-            if (!inner.Deserialize(reader, expectedType, nestedObjectDeserializer, out value, rootDeserializer))
-            {
-                return false;
-            }
-            if (value is ILocated located)
-            {
-                located.Start = start;
-            }
-            return true;
-        }
+        private void Problem(string[] at, string message) =>
+            Problems.Add(new InventoryProblem(outline.LineOf(at), message));
     }
 }

@@ -36,4 +36,15 @@ public class FaultTargetTests
         Assert.That(new FaultTarget.Node("node22").IsRedisInstance, Is.False);
         Assert.That(new FaultTarget.AnySentinel().IsRedisInstance, Is.False);
     }
+
+    [Test]
+    public void The_reconfig_service_dies_with_the_proxys_node_and_no_other()
+    {
+        var lab = ScenarioFiles.PostLab;
+
+        Assert.That(TargetResolver.ContainersOn(lab, lab.Nodes.Single(n => n.Name == "node23")),
+            Is.EqualTo(new[] { "node23-sentinel", "node23-twemproxy", "node23-reconfig" }));
+        Assert.That(TargetResolver.ContainersOn(lab, lab.Nodes.Single(n => n.Name == "node22")),
+            Is.EqualTo(new[] { "node22-redis-4500", "node22-redis-4501", "node22-sentinel" }));
+    }
 }

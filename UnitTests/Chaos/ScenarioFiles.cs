@@ -30,6 +30,9 @@ internal static class ScenarioFiles
           - wait_for_failover: { shard: g1, timeout: 20s }
           - wait_for_role: { target: original master of g1, role: replica }
           - heal_all
+          - forge_master: { shard: g1, address: master of g2 }
+          - wait: 2s
+          - restore_master: g1
           - assert_keys_readable
           - assert_writes_succeed: { timeout: 1m }
           - assert_proxy_points_at_master: { shard: g2 }

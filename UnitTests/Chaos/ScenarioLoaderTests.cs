@@ -42,6 +42,9 @@ public class ScenarioLoaderTests
             "wait_for_failover: { shard: g1, timeout: 20s }",
             "wait_for_role: { target: original master of g1, role: replica, timeout: 30s }",
             "heal_all",
+            "forge_master: { shard: g1, address: master of g2 }",
+            "wait: 2s",
+            "restore_master: g1",
             "assert_keys_readable: { timeout: 30s }",
             "assert_writes_succeed: { timeout: 1m }",
             "assert_proxy_points_at_master: { shard: g2, timeout: 30s }",
@@ -50,6 +53,8 @@ public class ScenarioLoaderTests
         }));
         Assert.That(scenario.Steps[2], Is.EqualTo(new FaultStep(6, FaultKind.Kill, new FaultTarget.MasterOf("g1"))));
         Assert.That(scenario.Steps[14], Is.EqualTo(new WaitForRoleStep(18, new FaultTarget.OriginalMasterOf("g1"), RedisRole.Replica, TimeSpan.FromSeconds(30))));
+        Assert.That(scenario.Steps[16], Is.EqualTo(new ForgeMasterStep(20, "g1", new FaultTarget.MasterOf("g2"))));
+        Assert.That(scenario.Steps[18], Is.EqualTo(new RestoreMasterStep(22, "g1")));
         Assert.DoesNotThrow(() => ScenarioValidator.Validate(scenario, ScenarioFiles.PostLab));
     }
 
@@ -112,6 +117,11 @@ public class ScenarioLoaderTests
     [TestCase("role: replica", "role: slave", "role 'slave' is unknown; use 'master' or 'replica'")]
     [TestCase("- stop_load", "- stop_load: now", "stop_load takes no value; write just '- stop_load'")]
     [TestCase("- heal: a sentinel", "- heal:", "heal needs a target; write e.g. 'heal: master of g1'")]
+    [TestCase("{ shard: g1, address: master of g2 }", "{ shard: g1 }", "forge_master is missing 'address'; write e.g. 'forge_master: { shard: g1, address: master of g2 }'")]
+    [TestCase("{ shard: g1, address: master of g2 }", "{ shard: g1, address: the master of g2 }", "'the master of g2' is not a target; write one of: master of <shard>")]
+    [TestCase("forge_master: { shard: g1, address: master of g2 }", "forge_master: g1", "forge_master takes its settings as a mapping, e.g. 'forge_master: { shard: g1, address: master of g2 }'")]
+    [TestCase("- restore_master: g1", "- restore_master", "restore_master needs a value; write e.g. 'restore_master: g1'")]
+    [TestCase("- restore_master: g1", "- restore_master: [g1]", "restore_master must be a single value, not a list or a mapping")]
     [TestCase("{ rate: 50 }", "50", "start_load takes its settings as a mapping, e.g. 'start_load: { rate: 200 }'")]
     public void A_bad_value_says_what_is_allowed(string original, string replacement, string expected)
     {
@@ -121,6 +131,30 @@ public class ScenarioLoaderTests
 
         Assert.That(error.Message, Does.Contain(expected));
         Assert.That(error.Problems.Single().Line, Is.EqualTo(ScenarioFiles.LineOf(yaml, replacement)));
+    }
+
+    [Test]
+    public void A_misspelt_forgery_setting_is_named_and_the_missing_one_asked_for()
+    {
+        var yaml = ScenarioFiles.EveryStepWith("{ shard: g1, address: master of g2 }", "{ shard: g1, adress: master of g2 }");
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Problems.Select(p => p.Message), Is.EquivalentTo(new[]
+        {
+            "unknown key 'adress' in forge_master; allowed here: shard, address",
+            "forge_master is missing 'address'; write e.g. 'forge_master: { shard: g1, address: master of g2 }'",
+        }));
+        Assert.That(error.Problems.Select(p => p.Line).Distinct().Single(), Is.EqualTo(ScenarioFiles.LineOf(yaml, "adress")));
+    }
+
+    [Test]
+    public void A_misspelt_forgery_step_is_pointed_at_its_name()
+    {
+        var error = Fails(ScenarioFiles.EveryStepWith("- restore_master: g1", "- restore_mastr: g1"));
+
+        Assert.That(error.Message, Does.Contain("unknown step 'restore_mastr' (did you mean 'restore_master'?)"));
+        Assert.That(error.Message, Does.Contain("forge_master, restore_master"), "the list of steps names the new ones");
     }
 
     [Test]
@@ -177,6 +211,108 @@ public class ScenarioLoaderTests
         Assert.That(Fails("").Message, Does.Contain("the file is empty"));
         var missing = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load("/nonexistent/chaos.yml"))!;
         Assert.That(missing.Message, Does.StartWith("/nonexistent/chaos.yml:1: file not found"));
+    }
+
+    [Test]
+    public void A_key_given_twice_is_refused_naming_both_lines()
+    {
+        var yaml = ScenarioFiles.EveryStepWith("inventory: post-2016.yml\n", "inventory: post-2016.yml\ndescription: again\n");
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Message, Does.StartWith("bad.yml:3: 'description' is given twice at the top level (first on line 1); " +
+                                                  "a key may appear once in a mapping: remove one of them"));
+    }
+
+    [Test]
+    public void A_setting_given_twice_in_a_step_is_refused()
+    {
+        var yaml = ScenarioFiles.EveryStepWith("{ shard: g1, timeout: 20s }", "{ shard: g1, timeout: 20s, shard: g2 }");
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Message, Does.StartWith($"bad.yml:{ScenarioFiles.LineOf(yaml, "shard: g2")}: 'shard' is given twice in steps[14].wait_for_failover " +
+                                                  $"(first on line {ScenarioFiles.LineOf(yaml, "shard: g2")})"));
+    }
+
+    [TestCase("wait: 1500ms", "wait: 99999999999m", "wait 99999999999m is out of range; use more than 0 and at most 5m")]
+    [TestCase("wait: 1500ms", "wait: 999999999999999999999999999999999999s", "wait 999999999999999999999999999999999999s is out of range; use more than 0 and at most 5m")]
+    [TestCase("wait: 1500ms", "wait: 99999999999h", "wait '99999999999h' is not a duration; write a number and a unit: 2500ms, 30s or 1.5m")]
+    [TestCase("{ shard: g1, timeout: 20s }", "{ shard: g1, timeout: 99999999999m }", "timeout 99999999999m is out of range; use more than 0 and at most 10m")]
+    public void A_huge_duration_is_out_of_range_not_an_overflow(string original, string replacement, string expected)
+    {
+        var yaml = ScenarioFiles.EveryStepWith(original, replacement);
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Message, Does.StartWith($"bad.yml:{ScenarioFiles.LineOf(yaml, replacement)}: {expected}"));
+    }
+
+    [TestCase(10_000, "")]
+    [TestCase(100_000, "]")]
+    public void Deeply_nested_brackets_are_refused_before_they_are_read(int depth, string closing)
+    {
+        // Closed, 100,000 of them overflowed the stack of YamlDotNet's recursive reader and killed the test host.
+        var yaml = ScenarioFiles.EveryStepWith("- wait: 1500ms", $"- wait: {new string('[', depth)}{string.Concat(Enumerable.Repeat(closing, depth))}");
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Message, Does.StartWith($"bad.yml:{ScenarioFiles.LineOf(yaml, "wait: [")}: more than 16 levels of nesting; a scenario needs at most 4"));
+    }
+
+    [Test]
+    public void Anchors_and_aliases_are_refused()
+    {
+        var yaml = ScenarioFiles.EveryStepWith("- kill: master of g1", "- kill: &t master of g1").Replace("- kill: node22", "- kill: *t");
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Message, Does.Contain($"bad.yml:{ScenarioFiles.LineOf(yaml, "&t")}: an anchor (&t) is not supported here; write the value out in full"));
+        Assert.That(error.Message, Does.Contain($"bad.yml:{ScenarioFiles.LineOf(yaml, "*t")}: an alias (*t) is not supported here; write the value out in full"));
+    }
+
+    [TestCase("inventory: post-2016.yml", "inventory: \"post-2016.yml\\n\"", "inventory 'post-2016.yml\\n' holds a line break or another control character; write it on one line")]
+    [TestCase("manual_failover: g2", "manual_failover: \"g2\\n\"", "manual_failover 'g2\\n' holds a line break or another control character; write it on one line")]
+    [TestCase("manual_failover: g2", "manual_failover: |\n      g2", "manual_failover 'g2\\n' holds a line break or another control character; write it on one line")]
+    [TestCase("{ shard: g1, timeout: 20s }", "{ shard: \"g1\\t\", timeout: 20s }", "shard 'g1\\t' holds a line break or another control character; write it on one line")]
+    public void A_value_with_a_line_break_is_refused(string original, string replacement, string expected)
+    {
+        var yaml = ScenarioFiles.EveryStepWith(original, replacement);
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Message, Does.StartWith($"bad.yml:{ScenarioFiles.LineOf(yaml, replacement.Split('\n')[0])}: {expected}"));
+    }
+
+    [Test]
+    public void A_description_may_span_lines()
+    {
+        var scenario = ScenarioLoader.Parse(ScenarioFiles.EveryStepWith("description: every step once", "description: >\n  every step\n  once"), "ok.yml");
+
+        Assert.That(scenario.Description, Is.EqualTo("every step once\n"));
+    }
+
+    [TestCase("  - heal_all", "  - ~", "a step needs a name")]
+    [TestCase("  - heal_all\n", "  -\n", "a step needs a name")]
+    [TestCase("{ shard: g1, timeout: 20s }", "{ shard: ~, timeout: 20s }", "shard is empty; give it a value")]
+    [TestCase("  - kill: master of g1", "  - kill: [master of g1, ~]", "kill must be a single value, not a list or a mapping")]
+    public void An_empty_item_is_named_with_its_line(string original, string replacement, string expected)
+    {
+        var yaml = ScenarioFiles.EveryStepWith(original, replacement);
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Message, Does.StartWith($"bad.yml:{ScenarioFiles.LineOf(yaml, replacement)}: {expected}"));
+    }
+
+    [Test]
+    public void A_second_document_is_refused()
+    {
+        var yaml = ScenarioFiles.EveryStep + "\n---\nsteps: [heal_all]\n";
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Message, Does.StartWith($"bad.yml:{ScenarioFiles.LineOf(yaml, "---")}: a second YAML document starts here; a scenario is one document"));
     }
 
     private static ScenarioException Fails(string yaml) =>

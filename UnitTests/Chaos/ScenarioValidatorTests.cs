@@ -30,12 +30,99 @@ public class ScenarioValidatorTests
         Assert.That(error.Message, Does.Contain("no Sentinel runs on 'node25' in post-2016.yml; Sentinels run on node22, node23, node24"));
     }
 
-    [Test]
-    public void The_reconfig_service_can_only_be_stopped_and_started()
+    [TestCase("kill")]
+    [TestCase("pause")]
+    [TestCase("partition")]
+    public void The_reconfig_service_is_a_container_and_takes_every_fault(string fault)
     {
-        var error = Fails(ScenarioFiles.EveryStepWith("kill: node22", "kill: the reconfig service"));
+        var scenario = ScenarioLoader.Parse(ScenarioFiles.EveryStepWith("kill: node22", $"{fault}: the reconfig service"), "ok.yml");
 
-        Assert.That(error.Message, Does.Contain("the reconfig service is a process on the host, not a container: it can be stopped and started, not killed"));
+        Assert.DoesNotThrow(() => ScenarioValidator.Validate(scenario, ScenarioFiles.PostLab));
+    }
+
+    [Test]
+    public void A_forgery_never_undone_is_refused_with_the_step_that_undoes_it()
+    {
+        var yaml = ScenarioFiles.EveryStepWith("  - restore_master: g1\n", "");
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(ScenarioFiles.LineOf(yaml, "forge_master")));
+        Assert.That(error.Message, Does.Contain("the forged announcement of g1 is never undone; add '- restore_master: g1' within a few seconds after it"));
+    }
+
+    [Test]
+    public void Undoing_another_shard_does_not_undo_the_forgery()
+    {
+        var yaml = ScenarioFiles.EveryStepWith("  - restore_master: g1", "  - restore_master: g2");
+
+        var messages = Fails(yaml).Problems.Select(p => p.Message).ToList();
+
+        Assert.That(messages, Has.Some.StartsWith("no forged announcement of g2 to undo"));
+        Assert.That(messages, Has.Some.StartsWith("the forged announcement of g1 is never undone"));
+    }
+
+    [Test]
+    public void A_restore_without_a_forgery_before_it_is_refused()
+    {
+        var yaml = ScenarioFiles.EveryStepWith("  - forge_master: { shard: g1, address: master of g2 }\n", "");
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(ScenarioFiles.LineOf(yaml, "restore_master")));
+        Assert.That(error.Message, Does.Contain("no forged announcement of g1 to undo; put '- forge_master: { shard: g1, address: master of <other shard> }' before it"));
+    }
+
+    [Test]
+    public void A_forgery_believed_longer_than_the_window_is_refused()
+    {
+        // The default timeout of an assertion (30 s) is far past the 8 s after which a Sentinel starts converting instances.
+        var yaml = ScenarioFiles.EveryStepWith("  - wait: 2s\n", "  - wait: 2s\n  - assert_proxy_points_at_master: { shard: g1 }\n");
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(ScenarioFiles.LineOf(yaml, "forge_master")));
+        Assert.That(error.Message, Does.Contain("the steps after this forge_master may take 32 s before '- restore_master: g1' on line 23"));
+        Assert.That(error.Message, Does.Contain("keep them within 6 s, e.g. with 'timeout: 2s' on the assertions"));
+    }
+
+    [Test]
+    public void A_forgery_undone_just_within_the_window_passes()
+    {
+        var yaml = ScenarioFiles.EveryStepWith("  - wait: 2s\n",
+            "  - wait: 2s\n  - assert_keys_readable: { timeout: 2s }\n  - assert_proxy_points_at_master: { shard: g1, timeout: 2s }\n");
+
+        Assert.DoesNotThrow(() => ScenarioValidator.Validate(ScenarioLoader.Parse(yaml, "ok.yml"), ScenarioFiles.PostLab));
+    }
+
+    [Test]
+    public void A_step_the_file_does_not_bound_is_refused_while_a_forgery_stands()
+    {
+        var yaml = ScenarioFiles.EveryStepWith("  - wait: 2s\n", "  - write_keys: 7\n");
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(ScenarioFiles.LineOf(yaml, "write_keys: 7")));
+        Assert.That(error.Message, Does.Contain("'write_keys: 7' may take longer than the file says, and the forged announcement of line 20 is still believed"));
+    }
+
+    [Test]
+    public void A_forged_address_must_be_one_redis_instance_of_the_inventory()
+    {
+        var messages = Fails(ScenarioFiles.EveryStepWith("address: master of g2", "address: node24")).Problems.Select(p => p.Message).ToList();
+        Assert.That(messages, Has.Some.StartsWith("'node24' is not one Redis instance"));
+
+        var error = Fails(ScenarioFiles.EveryStepWith("address: master of g2", "address: master of g9"));
+        Assert.That(error.Message, Does.Contain("shard 'g9' is not in post-2016.yml"));
+    }
+
+    [Test]
+    public void A_forged_shard_must_be_in_the_inventory()
+    {
+        var yaml = ScenarioFiles.EveryStepWith("{ shard: g1, address: master of g2 }", "{ shard: g7, address: master of g2 }")
+            .Replace("restore_master: g1", "restore_master: g7");
+
+        Assert.That(Fails(yaml).Problems.Select(p => p.Message), Has.Some.StartsWith("shard 'g7' is not in post-2016.yml"));
     }
 
     [Test]

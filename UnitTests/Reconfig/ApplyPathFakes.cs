@@ -50,6 +50,8 @@ internal sealed class FakeProxy : IProxySide
 
     public Task<string?> ReadRejectedAsync(CancellationToken cancellationToken) => Task.FromResult(Rejected);
 
+    public Task WaitForReportAsync(TimeSpan atMost, CancellationToken cancellationToken) => Task.Delay(1, cancellationToken);
+
     public Task WriteWantedAsync(string text, CancellationToken cancellationToken)
     {
         Writes++;

@@ -53,7 +53,7 @@ public class InventoryLoaderTests
 
         var error = Fails(yaml);
 
-        Assert.That(error.Problems.Single().Line, Is.EqualTo(InventoryFiles.LineOf(yaml, "sentinel_name: redis_14555_g2_4501")));
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(InventoryFiles.LineOf(yaml, "replicas: [node25:4501]")));
         Assert.That(error.Message, Does.StartWith("bad.yml:").And.Contain("unknown node 'node25'").And.Contain("node22, node23, node24"));
     }
 
@@ -65,7 +65,7 @@ public class InventoryLoaderTests
         var error = Fails(yaml);
 
         Assert.That(error.Message, Does.Contain("127.0.0.22:4500, already taken by Redis node22-redis-4500"));
-        Assert.That(error.Problems.Single().Line, Is.EqualTo(InventoryFiles.LineOf(yaml, "sentinel_name: redis_14555_g2_4501")));
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(InventoryFiles.LineOf(yaml, "sentinel_name: redis_14555_g2_4501") + 1), "g2's master line");
     }
 
     [Test]
@@ -84,7 +84,7 @@ public class InventoryLoaderTests
         var error = Fails(yaml);
 
         Assert.That(error.Message, Does.Contain("quorum 4 is not between 1 and the 3 Sentinels listed"));
-        Assert.That(error.Problems.Single().Line, Is.EqualTo(InventoryFiles.LineOf(yaml, "nodes: [node22, node23, node24]")));
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(InventoryFiles.LineOf(yaml, "quorum: 4")));
     }
 
     [Test]
@@ -116,7 +116,7 @@ public class InventoryLoaderTests
         var error = Fails(yaml);
 
         Assert.That(error.Message, Does.Contain("shard 'g1' is missing 'master'"));
-        Assert.That(error.Problems.Single().Line, Is.EqualTo(InventoryFiles.LineOf(yaml, "sentinel_name: redis_14555_g1_4500")));
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(InventoryFiles.LineOf(yaml, "g1:")), "the shard's own line, not its first key's");
     }
 
     [Test]

@@ -57,7 +57,7 @@ public class ReconfigModeTests
 
         var error = Assert.Throws<InventoryException>(() => InventoryLoader.Parse(yaml, "bad.yml"))!;
 
-        Assert.That(error.Problems.Single().Line, Is.EqualTo(InventoryFiles.LineOf(yaml, "node: node23")));
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(InventoryFiles.LineOf(yaml, "reconfig: script")));
         Assert.That(error.Message, Does.Contain("twemproxy reconfig 'script' is unknown").And.Contain("'lab'").And.Contain("'post-script'"));
     }
 
