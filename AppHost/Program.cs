@@ -18,6 +18,12 @@ catch (InventoryException e)
     return 2;
 }
 
+if (LabSecret.ProblemWithGiven(builder, inventory) is { } passwordProblem)
+{
+    Console.Error.WriteLine($"The lab was not started. {passwordProblem}");
+    return 2;
+}
+
 var lab = builder.AddRedisHaLab(inventory);
 var reconfig = builder.AddReconfigService(lab);
 builder.AddChaosCommands(lab, reconfig);

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Aspire.Hosting.ApplicationModel;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -11,10 +14,12 @@ namespace RedisHaLab.IntegrationTests;
 /// The post's failover, for real: a master container is killed, Sentinel promotes its replica, the reconfig
 /// service hands twemproxy the new config, and every key stays reachable through port 14555. Routing is checked by
 /// data: keys written through the front door are read back directly from the shard's current master. The tests
-/// share one lab and run in order, each leaving the shards it did not kill intact.
+/// share one lab and run in order, each leaving the shards it did not kill intact. They run on the post's lab and on
+/// the same lab with authentication on, where every party has to log in for the failover to work.
 /// </summary>
-[TestFixture]
-public class FailoverTests() : LabFixture("post-2016.yml")
+[TestFixture("post-2016.yml")]
+[TestFixture("post-2016-auth.yml")]
+public class FailoverTests(string inventoryFile) : LabFixture(inventoryFile)
 {
     private static readonly TimeSpan FailoverWithin = TimeSpan.FromSeconds(30);
 
@@ -22,6 +27,33 @@ public class FailoverTests() : LabFixture("post-2016.yml")
 
     [OneTimeTearDown]
     public void DisposeDocker() => _docker.Dispose();
+
+    [Test, Order(0)]
+    public async Task Redis_Sentinel_and_the_proxy_ask_for_the_password_exactly_when_the_inventory_turns_authentication_on()
+    {
+        // The redis-cli checks, spoken in RESP over a plain socket as redis-cli would, so that no client library
+        // logs in on its own: the post's master, the proxy node's Sentinel, and a GET through the front door.
+        var g1Master = Inventory.Shards.Single(s => s.Name == "g1").Master;
+        var sentinel = Inventory.Sentinels.Instances.Single(s => s.Node == Inventory.Proxy.Node);
+        (string What, IPEndPoint Endpoint, string[] Command, string Answer)[] checks =
+        [
+            ($"PING to {g1Master.Name}", EndpointOf(g1Master), ["PING"], "+PONG"),
+            ($"PING to {sentinel.Name}", EndpointOf(sentinel), ["PING"], "+PONG"),
+            ("GET through the front door", FrontDoor, ["GET", "redis-ha-lab:never-written"], "$-1"),
+        ];
+        foreach (var (what, endpoint, command, answer) in checks)
+        {
+            var anonymous = await RespAsync(endpoint, command);
+            if (Password is null)
+            {
+                Assert.That(anonymous, Is.EqualTo([answer]), $"{what} without a password, on a lab without authentication");
+                continue;
+            }
+            Assert.That(anonymous[0], Does.Contain("NOAUTH").Or.Contain("Authentication required"), $"{what} without the password is refused");
+            Assert.That((await RespAsync(endpoint, ["AUTH", "not-the-password"], command))[0], Does.StartWith("-"), $"{what}: a wrong password is refused");
+            Assert.That(await RespAsync(endpoint, ["AUTH", Password], command), Is.EqualTo(new[] { "+OK", answer }), $"{what} with the password");
+        }
+    }
 
     [Test, Order(1)]
     public async Task Restarting_the_reconfig_service_without_a_failover_leaves_the_proxy_alone()
@@ -113,7 +145,10 @@ public class FailoverTests() : LabFixture("post-2016.yml")
         {
             try
             {
-                var values = await Task.WhenAll(keys.Select(k => db.StringGetAsync(k)));
+                // A fresh client per attempt: the proxy restarts during the failover, and a client still recovering
+                // from that is the client's story, not the lab's.
+                await using var reader = await ConnectResilientProxyAsync();
+                var values = await Task.WhenAll(keys.Select(k => reader.GetDatabase().StringGetAsync(k)));
                 var missing = keys.Where((k, i) => values[i] != k).Count();
                 return missing == 0 ? null : $"{missing} of {keys.Count} keys unreadable";
             }
@@ -134,11 +169,11 @@ public class FailoverTests() : LabFixture("post-2016.yml")
     /// </summary>
     private async Task<IReadOnlyDictionary<Shard, RedisInstance>> AssertEveryShardRoutedToItsMasterAsync()
     {
-        var masters = await new ShardMasters(new SentinelView(Inventory)).RequireAllAsync(Inventory);
+        var masters = await new ShardMasters(new SentinelView(Inventory, Password)).RequireAllAsync(Inventory);
         await using var proxy = await ConnectResilientProxyAsync();
         foreach (var shard in Inventory.Shards)
         {
-            await Eventually(() => RoutingProbe.ProblemAsync(proxy.GetDatabase(), shard, masters, TimeSpan.FromSeconds(5)),
+            await Eventually(() => RoutingProbe.ProblemAsync(proxy.GetDatabase(), shard, masters, TimeSpan.FromSeconds(5), Password),
                 FailoverWithin, $"keys of {shard.Name} written through 14555 land on {masters[shard].Name}");
         }
         return masters;
@@ -154,7 +189,37 @@ public class FailoverTests() : LabFixture("post-2016.yml")
             ConnectTimeout = 2000,
             AsyncTimeout = 2000,
             ReconnectRetryPolicy = new LinearRetry(100),
+            Password = Password,
         });
+
+    /// <summary>
+    /// Sends <paramref name="commands"/> on a fresh connection and returns the first line of each reply (enough for the
+    /// simple and error replies and the nil the checks expect); bounded by a timeout.
+    /// </summary>
+    private static async Task<string[]> RespAsync(IPEndPoint endpoint, params string[][] commands)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var client = new TcpClient();
+        await client.ConnectAsync(endpoint, timeout.Token);
+        await using var stream = client.GetStream();
+        var request = new StringBuilder();
+        foreach (var command in commands)
+        {
+            request.Append($"*{command.Length}\r\n");
+            foreach (var word in command)
+            {
+                request.Append($"${Encoding.UTF8.GetByteCount(word)}\r\n{word}\r\n");
+            }
+        }
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()), timeout.Token);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var replies = new string[commands.Length];
+        for (var i = 0; i < commands.Length; i++)
+        {
+            replies[i] = await reader.ReadLineAsync(timeout.Token) ?? "(connection closed)";
+        }
+        return replies;
+    }
 
     /// <summary>Replication is asynchronous: wait until each replica has every write before the master dies.</summary>
     private async Task ReplicasCaughtUpAsync(Shard shard)

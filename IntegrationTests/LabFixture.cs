@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using RedisHaLab.Topology;
@@ -19,6 +20,12 @@ public abstract class LabFixture(string inventoryFile)
 
     protected Inventory Inventory { get; private set; } = null!;
 
+    /// <summary>
+    /// The password the running lab was started with when its inventory turns authentication on (a new random one at
+    /// every start, handed to the AppHost as its <c>redis-password</c> parameter); null otherwise.
+    /// </summary>
+    protected string? Password { get; private set; }
+
     /// <summary>The inventory file (under inventories/) of the lab running now.</summary>
     protected string InventoryFile { get; private set; } = inventoryFile;
 
@@ -27,9 +34,14 @@ public abstract class LabFixture(string inventoryFile)
     {
         var inventoryPath = Path.Combine(Repository.Root, "inventories", InventoryFile);
         Inventory = InventoryLoader.Load(inventoryPath);
+        // Hex: letters and digits only, as a lab password must be.
+        Password = Inventory.Authentication == LabAuthentication.Password ? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)) : null;
+        string[] args = Password is null
+            ? ["--inventory", inventoryPath]
+            : ["--inventory", inventoryPath, $"--Parameters:redis-password={Password}"];
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--inventory", inventoryPath],
+            args,
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
         App = await builder.BuildAsync(timeout.Token);
@@ -77,35 +89,40 @@ public abstract class LabFixture(string inventoryFile)
 
     protected static IPEndPoint EndpointOf(SentinelInstance sentinel) => new(sentinel.Node.Address, sentinel.Port);
 
-    protected static Task<ConnectionMultiplexer> ConnectProxyAsync(IPEndPoint endpoint) =>
+    // Each with the running lab's password (none when it has no authentication).
+
+    protected Task<ConnectionMultiplexer> ConnectProxyAsync(IPEndPoint endpoint) =>
         ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { endpoint },
             Proxy = Proxy.Twemproxy,
             AbortOnConnectFail = true,
             ConnectTimeout = 5000,
+            Password = Password,
         });
 
-    protected static Task<ConnectionMultiplexer> ConnectRedisAsync(IPEndPoint endpoint) =>
+    protected Task<ConnectionMultiplexer> ConnectRedisAsync(IPEndPoint endpoint) =>
         ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { endpoint },
             AllowAdmin = true,
             AbortOnConnectFail = true,
             ConnectTimeout = 5000,
+            Password = Password,
         });
 
-    protected static Task<ConnectionMultiplexer> ConnectSentinelAsync(IPEndPoint endpoint) =>
+    protected Task<ConnectionMultiplexer> ConnectSentinelAsync(IPEndPoint endpoint) =>
         ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { endpoint },
             CommandMap = CommandMap.Sentinel,
             AbortOnConnectFail = true,
             ConnectTimeout = 5000,
+            Password = Password,
         });
 
     /// <summary>One section of INFO as a dictionary.</summary>
-    protected static async Task<Dictionary<string, string>> InfoAsync(IPEndPoint endpoint, string section)
+    protected async Task<Dictionary<string, string>> InfoAsync(IPEndPoint endpoint, string section)
     {
         await using var redis = await ConnectRedisAsync(endpoint);
         var info = await redis.GetServer(endpoint).InfoAsync(section);

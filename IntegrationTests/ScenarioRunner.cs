@@ -86,11 +86,11 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
                 // Replication is asynchronous: the keys count as written once every replica has them.
                 foreach (var shard in lab.Inventory.Shards)
                 {
-                    await Until(() => RedisProbe.ReplicasBehindAsync(shard, run.Masters[shard]), CatchUpWithin, $"replicas of {shard.Name} caught up");
+                    await Until(() => RedisProbe.ReplicasBehindAsync(shard, run.Masters[shard], lab.Password), CatchUpWithin, $"replicas of {shard.Name} caught up");
                 }
                 return $"{run.Keys.Count} keys in all, replicas caught up";
             case StartLoadStep start:
-                run.Load = await WriteLoad.StartAsync(LabEndpoints.FrontDoor(lab.Inventory), start.RatePerSecond, $"load:{run.Id}");
+                run.Load = await WriteLoad.StartAsync(LabEndpoints.FrontDoor(lab.Inventory), lab.Password, start.RatePerSecond, $"load:{run.Id}");
                 return "";
             case StopLoadStep:
                 run.LoadReport = await run.Load!.StopAsync();
@@ -148,7 +148,7 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
                         return $"{master}, but the Sentinels name {vote}";
                     }
                     promoted = master.Instance;
-                    return await RedisProbe.RoleAsync(promoted) == "master" ? null : $"{promoted.Name} no longer answers ROLE master";
+                    return await RedisProbe.RoleAsync(promoted, lab.Password) == "master" ? null : $"{promoted.Name} no longer answers ROLE master";
                 }, wait.Timeout, $"a new master of {shard.Name}");
                 run.Masters[shard] = promoted!;
                 return $"{before.Name} -> {promoted!.Name}";
@@ -159,7 +159,7 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
                 var shard = lab.Shard(instance.ShardName);
                 await Until(async () =>
                 {
-                    var info = await RedisProbe.ReplicationAsync(instance);
+                    var info = await RedisProbe.ReplicationAsync(instance, lab.Password);
                     if (wait.Role == RedisRole.Master)
                     {
                         return info.IsMaster ? null : $"{instance.Name} is {info}";
@@ -215,7 +215,7 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
                         return e.Message;
                     }
                     master = masters[shard];
-                    return await RoutingProbe.ProblemAsync(run.Proxy, shard, masters, assert.Timeout - clock.Elapsed);
+                    return await RoutingProbe.ProblemAsync(run.Proxy, shard, masters, assert.Timeout - clock.Elapsed, lab.Password);
                 }, assert.Timeout, $"probe keys of {shard.Name} written through the front door landing on its current master");
                 return $"{shard.Name} -> {master!.Name}, by probe keys read back there";
             }
@@ -306,7 +306,8 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
             {
                 masters[shard] = await lab.Targets.CurrentMasterAsync(shard);
             }
-            return new Run(await LabClients.ProxyAsync(LabEndpoints.FrontDoor(lab.Inventory)), masters, await RoutingWatch.StartAsync(lab.Inventory));
+            return new Run(await LabClients.ProxyAsync(LabEndpoints.FrontDoor(lab.Inventory), lab.Password), masters,
+                await RoutingWatch.StartAsync(lab.Inventory, lab.Password));
         }
 
         public async ValueTask DisposeAsync()

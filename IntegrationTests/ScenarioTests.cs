@@ -11,15 +11,8 @@ namespace RedisHaLab.IntegrationTests;
 /// fresh lab started (minutes on this machine).
 /// </summary>
 [TestFixture]
-public class ScenarioTests() : LabFixture(Chaos.Scenario.DefaultInventory)
+public class ScenarioTests() : ScenarioFixture(Chaos.Scenario.DefaultInventory, "scenarios.md")
 {
-    private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan ScenarioWithin = TimeSpan.FromMinutes(10);
-
-    private readonly List<ScenarioResult> _results = [];
-    private ChaosLab? _lab;
-    private bool _labIsFresh = true;
-
     /// <summary>Every scenario file copied beside the tests, in name order.</summary>
     public static IEnumerable<TestCaseData> ScenarioFiles() =>
         Directory.EnumerateFiles(ScenarioFolder, "*.yml")
@@ -27,28 +20,14 @@ public class ScenarioTests() : LabFixture(Chaos.Scenario.DefaultInventory)
             .Select(path => new TestCaseData(Path.GetFileName(path)).SetArgDisplayNames(Path.GetFileNameWithoutExtension(path)));
 
     [TestCaseSource(nameof(ScenarioFiles))]
-    public async Task Scenario(string file)
-    {
-        var scenario = ScenarioLoader.Load(Path.Combine(ScenarioFolder, file), $"IntegrationTests/Scenarios/{file}");
-        if (scenario.InventoryFile != InventoryFile)
-        {
-            await FreshLabAsync(scenario.InventoryFile, $"{file} runs on {scenario.InventoryFile}");
-        }
-        ScenarioValidator.Validate(scenario, Inventory);
-        await ResetOrRestartAsync();
-
-        using var timeout = new CancellationTokenSource(ScenarioWithin);
-        var result = await new ScenarioRunner(Lab, TestContext.Out).RunAsync(scenario, timeout.Token);
-        _results.Add(result);
-        await WriteSummaryAsync();
-    }
+    public Task Scenario(string file) => RunScenarioAsync(file);
 
     [Test]
     public async Task The_dashboard_commands_stage_their_faults_on_the_running_lab()
     {
-        if (InventoryFile != Chaos.Scenario.DefaultInventory)
+        if (InventoryFile != HomeInventory)
         {
-            await FreshLabAsync(Chaos.Scenario.DefaultInventory, "the commands are checked on the post's lab");
+            await FreshLabAsync(HomeInventory, "the commands are checked on the post's lab");
         }
         await ResetOrRestartAsync();
         var g1 = Inventory.Shards.Single(s => s.Name == "g1");
@@ -67,10 +46,10 @@ public class ScenarioTests() : LabFixture(Chaos.Scenario.DefaultInventory)
 
         await Command(g2Replica.Name, "chaos-partition");
         Assert.That(await Lab.Network.IsCutOffAsync(g2Replica.Name, CancellationToken.None), Is.True, "cut off");
-        Assert.That((await RedisProbe.ReplicationAsync(g2Replica)).Answered, Is.False, "a cut-off replica does not answer on its published port");
+        Assert.That((await RedisProbe.ReplicationAsync(g2Replica, Password)).Answered, Is.False, "a cut-off replica does not answer on its published port");
         await Command(g2Replica.Name, "chaos-heal");
         Assert.That(await Lab.Network.IsCutOffAsync(g2Replica.Name, CancellationToken.None), Is.False, "reconnected");
-        Assert.That((await RedisProbe.ReplicationAsync(g2Replica)).Answered, Is.True, "a reconnected replica answers again");
+        Assert.That((await RedisProbe.ReplicationAsync(g2Replica, Password)).Answered, Is.True, "a reconnected replica answers again");
 
         await Command(sentinel, "chaos-kill");
         Assert.That(await Lab.Containers.IsRunningAsync(sentinel, CancellationToken.None), Is.False, "killed");
@@ -84,24 +63,59 @@ public class ScenarioTests() : LabFixture(Chaos.Scenario.DefaultInventory)
             Assert.That(await Lab.Containers.IsRunningAsync(container, CancellationToken.None), Is.False, $"{container} killed with its node");
         }
     }
+}
+
+/// <summary>
+/// A lab shared by scenario test cases: each case runs one scenario file, on the fixture's own inventory when the
+/// scenario names the default one (so a fixture of another inventory, e.g. with authentication, runs the same files).
+/// </summary>
+public abstract class ScenarioFixture(string inventory, string summaryFile) : LabFixture(inventory)
+{
+    private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan ScenarioWithin = TimeSpan.FromMinutes(10);
+
+    private readonly List<ScenarioResult> _results = [];
+    private ChaosLab? _lab;
+    private bool _labIsFresh = true;
+
+    /// <summary>The inventory the fixture runs on unless a scenario names another.</summary>
+    protected string HomeInventory { get; } = inventory;
+
+    /// <summary>Runs the scenario of <paramref name="file"/> (under <c>Scenarios/</c>) on a lab reset to its inventory's state.</summary>
+    protected async Task RunScenarioAsync(string file)
+    {
+        var scenario = ScenarioLoader.Load(Path.Combine(ScenarioFolder, file), $"IntegrationTests/Scenarios/{file}");
+        var inventory = scenario.InventoryFile == Chaos.Scenario.DefaultInventory ? HomeInventory : scenario.InventoryFile;
+        if (inventory != InventoryFile)
+        {
+            await FreshLabAsync(inventory, $"{file} runs on {inventory}");
+        }
+        ScenarioValidator.Validate(scenario, Inventory);
+        await ResetOrRestartAsync();
+
+        using var timeout = new CancellationTokenSource(ScenarioWithin);
+        var result = await new ScenarioRunner(Lab, TestContext.Out).RunAsync(scenario, timeout.Token);
+        _results.Add(result);
+        await WriteSummaryAsync();
+    }
 
     [OneTimeTearDown]
     public void DisposeChaosLab() => _lab?.Dispose();
 
     /// <summary>Runs a resource command as the dashboard would, and fails the test with its message if it fails.</summary>
-    private async Task Command(string resource, string command)
+    protected async Task Command(string resource, string command)
     {
         var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command);
         Assert.That(result.Success, Is.True, $"{command} on {resource}: {result.Message}");
     }
 
-    private static string ScenarioFolder => Path.Combine(AppContext.BaseDirectory, "Scenarios");
+    protected static string ScenarioFolder => Path.Combine(AppContext.BaseDirectory, "Scenarios");
 
     // The reconfig service is a container of the lab: chaos stops and starts it through Docker like any other.
-    private ChaosLab Lab => _lab ??= new ChaosLab(Inventory);
+    protected ChaosLab Lab => _lab ??= new ChaosLab(Inventory, Password);
 
     /// <summary>Puts the shared lab back to the inventory's state; a lab that cannot be reset is replaced by a fresh one.</summary>
-    private async Task ResetOrRestartAsync()
+    protected async Task ResetOrRestartAsync()
     {
         if (_labIsFresh)
         {
@@ -122,7 +136,7 @@ public class ScenarioTests() : LabFixture(Chaos.Scenario.DefaultInventory)
         }
     }
 
-    private async Task FreshLabAsync(string inventory, string why)
+    protected async Task FreshLabAsync(string inventory, string why)
     {
         TestContext.Out.WriteLine($"starting a fresh lab of {inventory} ({why})");
         _lab?.Dispose();
@@ -131,7 +145,7 @@ public class ScenarioTests() : LabFixture(Chaos.Scenario.DefaultInventory)
         _labIsFresh = true;
     }
 
-    /// <summary>The table of every scenario run so far, kept with the test results (<c>.lab/test-results/scenarios.md</c>).</summary>
+    /// <summary>The table of every scenario run so far, kept with the test results (<c>.lab/test-results/</c>, one file per fixture).</summary>
     private async Task WriteSummaryAsync()
     {
         var table = new StringBuilder()
@@ -147,7 +161,7 @@ public class ScenarioTests() : LabFixture(Chaos.Scenario.DefaultInventory)
         }
         var folder = Path.Combine(Repository.Root, ".lab", "test-results");
         Directory.CreateDirectory(folder);
-        await File.WriteAllTextAsync(Path.Combine(folder, "scenarios.md"), table.ToString());
+        await File.WriteAllTextAsync(Path.Combine(folder, summaryFile), table.ToString());
         TestContext.Out.WriteLine(table.ToString());
     }
 

@@ -17,7 +17,8 @@ internal static class ChaosCommands
     {
         // One for the AppHost's life, made on the first command: a manifest run never connects to Docker. It keeps
         // what each partition took away, so a heal gives back the exact aliases.
-        builder.Services.AddSingleton(_ => new ChaosLab(lab.Inventory));
+        // The password is resolved by then: the lab rendered its configs with it before any command could run.
+        builder.Services.AddSingleton(_ => new ChaosLab(lab.Inventory, lab.Secret.GetAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult()));
         var downAfter = TimeSpan.FromMilliseconds(lab.Inventory.Sentinels.DownAfterMilliseconds).TotalSeconds;
 
         foreach (var instance in lab.Inventory.RedisInstances)

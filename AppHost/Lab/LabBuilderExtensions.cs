@@ -26,8 +26,8 @@ internal static class LabBuilderExtensions
 
     /// <summary>
     /// CPU weight (Docker's <c>--cpu-shares</c>, 1024 by default) of the failover path: the proxy, whose restart every
-    /// client waits for, and the reconfig service. On a machine whose cores are busy (a load test, ten containers on
-    /// two cores) they go first; measured here, a restart under load took 30-120 ms at the default weight.
+    /// client waits for, and the reconfig service. When the lab's containers compete for the cores (ten of them on
+    /// two here), these go first; the weight counts among containers only, not against host processes.
     /// </summary>
     public const string FailoverPathCpuShares = "4096";
 
@@ -35,6 +35,7 @@ internal static class LabBuilderExtensions
     public static LabResources AddRedisHaLab(this IDistributedApplicationBuilder builder, Inventory inventory)
     {
         var state = new LabStateFolder(LabOptions.StateFolder(builder, inventory), inventory);
+        var secret = LabSecret.For(builder, inventory);
         var containersFolder = Path.Combine(LabOptions.RepositoryRoot(builder), "containers");
 
         var nodes = inventory.Nodes.ToDictionary(n => n.Name, builder.AddNode);
@@ -45,7 +46,7 @@ internal static class LabBuilderExtensions
             .WithArgs($"{RedisConfigFile.ContainerFolder(instance)}/redis.conf")
             .WithBindMount(state.InstanceFolder(instance.Name), RedisConfigFile.ContainerFolder(instance))
             .WithNodeEndpoint("redis", instance.Node, instance.Port)
-            .WithLabHealthCheck(builder, new RedisInstanceHealthCheck(new IPEndPoint(instance.Node.Address, instance.Port))));
+            .WithLabHealthCheck(builder, new RedisInstanceHealthCheck(new IPEndPoint(instance.Node.Address, instance.Port), secret)));
 
         // A replica starts once its master answers, so its first sync succeeds.
         foreach (var shard in inventory.Shards)
@@ -65,7 +66,7 @@ internal static class LabBuilderExtensions
                 .WithArgs($"{RedisConfigFile.SentinelContainerFolder}/sentinel.conf")
                 .WithBindMount(state.InstanceFolder(sentinel.Name), RedisConfigFile.SentinelContainerFolder)
                 .WithNodeEndpoint("sentinel", sentinel.Node, sentinel.Port)
-                .WithLabHealthCheck(builder, new SentinelHealthCheck(new IPEndPoint(sentinel.Node.Address, sentinel.Port), masterNames));
+                .WithLabHealthCheck(builder, new SentinelHealthCheck(new IPEndPoint(sentinel.Node.Address, sentinel.Port), masterNames, secret));
             // Sentinels start after every Redis instance is up, so their first look finds the shards whole.
             foreach (var instance in redis.Values)
             {
@@ -82,7 +83,7 @@ internal static class LabBuilderExtensions
             .WithBindMount(state.ProxyConfigFolder, ProxyConfigFolder)
             .WithNodeEndpoint("proxy", proxy.Node, proxy.Port)
             .WithLoopbackEndpoint("front-door", proxy.FrontDoorAddress, proxy.Port)
-            .WithLabHealthCheck(builder, new ProxyHealthCheck(new IPEndPoint(proxy.FrontDoorAddress, proxy.Port)));
+            .WithLabHealthCheck(builder, new ProxyHealthCheck(new IPEndPoint(proxy.FrontDoorAddress, proxy.Port), secret));
         // The proxy comes last: its backends are the masters, and Sentinel must be watching before traffic flows.
         foreach (var shard in inventory.Shards)
         {
@@ -98,10 +99,10 @@ internal static class LabBuilderExtensions
             // Only now, with the inventory valid and the app about to start: clear what a crashed run left,
             // then write each instance's config for its container to mount.
             await LeftoverContainers.RemoveAsync(state.ContainerNames, cancellationToken);
-            state.Render();
+            state.Render(await secret.GetAsync(cancellationToken));
         });
 
-        return new LabResources(inventory, state, nodes, redis, sentinels, proxyResource);
+        return new LabResources(inventory, state, secret, nodes, redis, sentinels, proxyResource);
     }
 
     private static IResourceBuilder<LabNodeResource> AddNode(this IDistributedApplicationBuilder builder, LabNode node) =>
@@ -148,6 +149,7 @@ internal static class LabBuilderExtensions
 internal sealed record LabResources(
     Inventory Inventory,
     LabStateFolder State,
+    LabSecret Secret,
     IReadOnlyDictionary<string, IResourceBuilder<LabNodeResource>> Nodes,
     IReadOnlyDictionary<string, IResourceBuilder<ContainerResource>> Redis,
     IReadOnlyList<IResourceBuilder<ContainerResource>> Sentinels,

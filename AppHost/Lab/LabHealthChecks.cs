@@ -8,13 +8,13 @@ namespace RedisHaLab.AppHost.Lab;
 // loopback port (the only way host code reaches the lab). Aspire's WaitFor builds start-up order on these.
 
 /// <summary>A Redis instance is healthy when it answers and, while it is a replica, its link to the master is up.</summary>
-internal sealed class RedisInstanceHealthCheck(IPEndPoint endpoint) : IHealthCheck
+internal sealed class RedisInstanceHealthCheck(IPEndPoint endpoint, LabSecret secret) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await using var redis = await LabConnections.ConnectAsync(endpoint);
+            await using var redis = await LabConnections.ConnectAsync(endpoint, await secret.GetAsync(cancellationToken));
             var info = (await redis.GetServer(endpoint).InfoAsync("replication")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
             var role = info.GetValueOrDefault("role");
             if (role == "slave" && info.GetValueOrDefault("master_link_status") != "up")
@@ -31,13 +31,13 @@ internal sealed class RedisInstanceHealthCheck(IPEndPoint endpoint) : IHealthChe
 }
 
 /// <summary>A Sentinel is healthy when it monitors every master of the inventory and sees none objectively down.</summary>
-internal sealed class SentinelHealthCheck(IPEndPoint endpoint, IReadOnlyList<string> masterNames) : IHealthCheck
+internal sealed class SentinelHealthCheck(IPEndPoint endpoint, IReadOnlyList<string> masterNames, LabSecret secret) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await using var sentinel = await LabConnections.ConnectSentinelAsync(endpoint);
+            await using var sentinel = await LabConnections.ConnectSentinelAsync(endpoint, await secret.GetAsync(cancellationToken));
             var masters = (await sentinel.GetServer(endpoint).SentinelMastersAsync())
                 .Select(m => m.ToDictionary(p => p.Key, p => p.Value))
                 .ToDictionary(m => m["name"]);
@@ -59,13 +59,13 @@ internal sealed class SentinelHealthCheck(IPEndPoint endpoint, IReadOnlyList<str
 }
 
 /// <summary>The proxy is healthy when a read through it reaches a backend and gets an answer.</summary>
-internal sealed class ProxyHealthCheck(IPEndPoint endpoint) : IHealthCheck
+internal sealed class ProxyHealthCheck(IPEndPoint endpoint, LabSecret secret) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await using var proxy = await LabConnections.ConnectProxyAsync(endpoint);
+            await using var proxy = await LabConnections.ConnectProxyAsync(endpoint, await secret.GetAsync(cancellationToken));
             // twemproxy answers PING itself; a GET has to travel to a shard and back.
             await proxy.GetDatabase().StringGetAsync("redis-ha-lab:health");
             return HealthCheckResult.Healthy("serves reads");
@@ -80,25 +80,27 @@ internal sealed class ProxyHealthCheck(IPEndPoint endpoint) : IHealthCheck
 /// <summary>Short-lived StackExchange.Redis connections with the options each kind of lab server needs.</summary>
 internal static class LabConnections
 {
-    public static Task<ConnectionMultiplexer> ConnectAsync(IPEndPoint endpoint) =>
-        ConnectionMultiplexer.ConnectAsync(Options(endpoint));
+    public static Task<ConnectionMultiplexer> ConnectAsync(IPEndPoint endpoint, string? password) =>
+        ConnectionMultiplexer.ConnectAsync(Options(endpoint, password));
 
-    public static Task<ConnectionMultiplexer> ConnectSentinelAsync(IPEndPoint endpoint)
+    public static Task<ConnectionMultiplexer> ConnectSentinelAsync(IPEndPoint endpoint, string? password)
     {
-        var options = Options(endpoint);
+        var options = Options(endpoint, password);
         options.CommandMap = CommandMap.Sentinel;
         return ConnectionMultiplexer.ConnectAsync(options);
     }
 
-    public static Task<ConnectionMultiplexer> ConnectProxyAsync(IPEndPoint endpoint)
+    public static Task<ConnectionMultiplexer> ConnectProxyAsync(IPEndPoint endpoint, string? password)
     {
-        var options = Options(endpoint);
+        var options = Options(endpoint, password);
         options.Proxy = Proxy.Twemproxy;
         return ConnectionMultiplexer.ConnectAsync(options);
     }
 
-    private static ConfigurationOptions Options(IPEndPoint endpoint) => new()
+    // A null password, the lab without authentication, sends no AUTH.
+    private static ConfigurationOptions Options(IPEndPoint endpoint, string? password) => new()
     {
+        Password = password,
         EndPoints = { endpoint },
         AbortOnConnectFail = true,
         ConnectTimeout = 2000,

@@ -26,7 +26,8 @@ internal sealed class LabStateFolder(string root, Inventory inventory)
          inventory.Proxy.ReconfigName];
 
     /// <summary>Deletes what an earlier run left and writes every instance's config.</summary>
-    public void Render()
+    /// <param name="password">The lab's password when its inventory turns authentication on, else null.</param>
+    public void Render(string? password)
     {
         if (Directory.Exists(Root))
         {
@@ -34,13 +35,13 @@ internal sealed class LabStateFolder(string root, Inventory inventory)
         }
         foreach (var instance in inventory.RedisInstances)
         {
-            Write(InstanceFolder(instance.Name), "redis.conf", RedisConfigFile.RenderRedis(inventory, instance));
+            Write(InstanceFolder(instance.Name), "redis.conf", RedisConfigFile.RenderRedis(inventory, instance, password));
         }
         foreach (var sentinel in inventory.Sentinels.Instances)
         {
-            Write(InstanceFolder(sentinel.Name), "sentinel.conf", RedisConfigFile.RenderSentinel(inventory, sentinel));
+            Write(InstanceFolder(sentinel.Name), "sentinel.conf", RedisConfigFile.RenderSentinel(inventory, sentinel, password));
         }
-        Write(ProxyConfigFolder, inventory.Proxy.ConfigFileName, NutcrackerConfig.FromInventory(inventory).Render());
+        Write(ProxyConfigFolder, inventory.Proxy.ConfigFileName, NutcrackerConfig.FromInventory(inventory, password).Render());
         Directory.CreateDirectory(Path.Combine(InstanceFolder(inventory.Proxy.Name), "logs"));
     }
 

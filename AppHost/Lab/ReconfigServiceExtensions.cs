@@ -38,6 +38,11 @@ internal static class ReconfigServiceExtensions
             // started, not healthy: Aspire waits again at every start, and the proxy is unhealthy exactly when a
             // failover went unapplied, which is when this service is needed.
             .WaitForStart(lab.Proxy);
+        if (lab.Secret.Parameter is { } password)
+        {
+            // From the parameter itself, so the dashboard shows it masked and the manifest names it without its value.
+            service.WithEnvironment("Lab__RedisPassword", password);
+        }
         foreach (var sentinel in lab.Sentinels)
         {
             service.WaitFor(sentinel);

@@ -51,6 +51,8 @@ public sealed record BenchmarkOptions
     {
         ["lab"] = "inventories/post-2016.yml",
         ["post"] = "inventories/post-fidelity.yml",
+        // The lab with authentication on: every connection, the load's included, logs in first.
+        ["lab-auth"] = "inventories/post-2016-auth.yml",
     };
 
     /// <summary>What <c>--help</c> prints.</summary>
@@ -59,7 +61,7 @@ public sealed record BenchmarkOptions
 
           --rounds N                 failovers per profile (default 10); shards are killed in turn
           --profiles LIST            comma-separated: lab (inventories/post-2016.yml), post (inventories/post-fidelity.yml),
-                                     or any inventory file (default lab,post)
+                                     lab-auth (inventories/post-2016-auth.yml), or any inventory file (default lab,post)
           --output DIR               where report.md, results.json and timeline.png go (default .lab/benchmark/<timestamp>/)
           --keys N                   keys written before each round and read back after it (default 10000)
           --connections-per-shard N  client connections per shard (default 2)

@@ -27,7 +27,7 @@ public static class FailoverBenchmarkRun
                 await using var lab = await LabSession.StartAsync(profile.Inventory, cancellationToken);
                 startSeconds = (BenchClock.NowMs - startAt) / 1000;
                 Say($"lab up in {startSeconds:0.0} s: {lab.Inventory.Shards.Count} shards, {lab.Inventory.Sentinels.Instances.Count} Sentinels, proxy at {lab.FrontDoor}");
-                await using var events = await SentinelEventLog.StartAsync(lab.Inventory);
+                await using var events = await SentinelEventLog.StartAsync(lab);
                 var runner = new RoundRunner(lab, events, keySet, options, line => Say(line));
                 for (var round = 1; round <= options.Rounds; round++)
                 {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -22,14 +23,21 @@ internal sealed class LabSession : IAsyncDisposable
     private readonly DistributedApplication _app;
     private readonly DockerClient _docker = new DockerClientConfiguration().CreateClient();
 
-    private LabSession(DistributedApplication app, Inventory inventory)
+    private LabSession(DistributedApplication app, Inventory inventory, string? password)
     {
         _app = app;
         Inventory = inventory;
+        Password = password;
     }
 
     /// <summary>The lab's inventory.</summary>
     public Inventory Inventory { get; }
+
+    /// <summary>
+    /// The password the lab was started with when its inventory turns authentication on (a new random one per lab,
+    /// handed to the AppHost as its <c>redis-password</c> parameter); null otherwise. Every connection logs in with it.
+    /// </summary>
+    public string? Password { get; }
 
     /// <summary>The proxy's front door, 127.0.0.1:14555 in the post's lab.</summary>
     public IPEndPoint FrontDoor => new(Inventory.Proxy.FrontDoorAddress, Inventory.Proxy.Port);
@@ -38,10 +46,15 @@ internal sealed class LabSession : IAsyncDisposable
     public static async Task<LabSession> StartAsync(string inventoryPath, CancellationToken cancellationToken)
     {
         var inventory = InventoryLoader.Load(inventoryPath);
+        // Hex: letters and digits only, as a lab password must be.
+        var password = inventory.Authentication == LabAuthentication.Password ? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)) : null;
+        string[] args = password is null
+            ? ["--inventory", inventoryPath]
+            : ["--inventory", inventoryPath, $"--Parameters:redis-password={password}"];
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--inventory", inventoryPath],
+            args,
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
         // The lab's own chatter would bury the progress lines; warnings and errors still show.
@@ -53,7 +66,7 @@ internal sealed class LabSession : IAsyncDisposable
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
             .AddFilter("Aspire.Hosting.Dcp.DcpHost", LogLevel.Error));
         var app = await builder.BuildAsync(timeout.Token);
-        var session = new LabSession(app, inventory);
+        var session = new LabSession(app, inventory, password);
         try
         {
             await app.StartAsync(timeout.Token);
@@ -87,7 +100,7 @@ internal sealed class LabSession : IAsyncDisposable
         Inventory.RedisInstances.FirstOrDefault(i => string.Equals(i.Name, host, StringComparison.OrdinalIgnoreCase) && i.Port == port);
 
     /// <summary>Short-lived connection to a Redis instance (not the proxy).</summary>
-    public static Task<ConnectionMultiplexer> ConnectRedisAsync(IPEndPoint endpoint) =>
+    public Task<ConnectionMultiplexer> ConnectRedisAsync(IPEndPoint endpoint) =>
         ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { endpoint },
@@ -98,6 +111,7 @@ internal sealed class LabSession : IAsyncDisposable
             SyncTimeout = 10_000,
             AsyncTimeout = 10_000,
             ClientName = "redis-ha-lab-benchmark",
+            Password = Password,
         });
 
     /// <summary>Short-lived connection to the proxy, for writing and reading the whole key set (not for the measured load).</summary>
@@ -112,10 +126,11 @@ internal sealed class LabSession : IAsyncDisposable
             SyncTimeout = 10_000,
             AsyncTimeout = 10_000,
             ClientName = "redis-ha-lab-benchmark",
+            Password = Password,
         });
 
     /// <summary>Connection to a Sentinel.</summary>
-    public static Task<ConnectionMultiplexer> ConnectSentinelAsync(IPEndPoint endpoint) =>
+    public Task<ConnectionMultiplexer> ConnectSentinelAsync(IPEndPoint endpoint) =>
         ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { endpoint },
@@ -126,10 +141,11 @@ internal sealed class LabSession : IAsyncDisposable
             SyncTimeout = 5000,
             AsyncTimeout = 5000,
             ClientName = "redis-ha-lab-benchmark",
+            Password = Password,
         });
 
     /// <summary>One INFO section of an instance, as key/value pairs; null when it does not answer.</summary>
-    public static async Task<Dictionary<string, string>?> InfoAsync(RedisInstance instance, string section)
+    public async Task<Dictionary<string, string>?> InfoAsync(RedisInstance instance, string section)
     {
         try
         {
@@ -258,7 +274,7 @@ internal sealed class LabSession : IAsyncDisposable
             {
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 wait.CancelAfter(TimeSpan.FromSeconds(2));
-                using var connection = await RespConnection.ConnectAsync(EndpointOf(sentinel), wait.Token);
+                using var connection = await RespConnection.ConnectAsync(EndpointOf(sentinel), Password, wait.Token);
                 var clients = await connection.ExecuteAsync(RespConnection.Encode("CLIENT", "LIST"), wait.Token);
                 // The service's client name is not set on Sentinel connections (no CLIENT SETNAME in Sentinel's
                 // command map), but before the benchmark subscribes it is the only subscriber a Sentinel has.

@@ -15,6 +15,7 @@ internal sealed class LoadLane(
     KeyState[] states,
     int round,
     IPEndPoint frontDoor,
+    string? password,
     BenchmarkOptions options,
     ErrorCatalog errors,
     int seed)
@@ -124,7 +125,7 @@ internal sealed class LoadLane(
         {
             try
             {
-                _connection = await RespConnection.ConnectAsync(frontDoor, timeout.Token);
+                _connection = await RespConnection.ConnectAsync(frontDoor, password, timeout.Token);
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
             {

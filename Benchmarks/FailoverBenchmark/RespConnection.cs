@@ -30,14 +30,21 @@ internal sealed class RespConnection : IDisposable
 
     private RespConnection(Socket socket) => _socket = socket;
 
-    /// <summary>Connects within <paramref name="cancellationToken"/>'s time.</summary>
-    public static async Task<RespConnection> ConnectAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
+    /// <summary>Connects within <paramref name="cancellationToken"/>'s time, and logs in when <paramref name="password"/> is given.</summary>
+    /// <exception cref="RespConnectionLostException">The server refused the password.</exception>
+    public static async Task<RespConnection> ConnectAsync(IPEndPoint endpoint, string? password, CancellationToken cancellationToken)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(endpoint, cancellationToken);
-            return new RespConnection(socket);
+            var connection = new RespConnection(socket);
+            // Part of connecting, as a client library's handshake is: the load's first command is then a real one.
+            if (password is not null && await connection.ExecuteAsync(Encode("AUTH", password), cancellationToken) is { Kind: RespReplyKind.Error } refused)
+            {
+                throw new RespConnectionLostException($"AUTH refused: {refused.Text}");
+            }
+            return connection;
         }
         catch
         {

@@ -37,7 +37,7 @@ internal sealed class RoundRunner(LabSession lab, SentinelEventLog events, KeySe
                 var laneKeys = shardKeys.Where((_, i) => i % options.ConnectionsPerShard == c).ToList();
                 if (laneKeys.Count > 0)
                 {
-                    lanes.Add(new LoadLane(lanes.Count, s, laneKeys, keySet, states, round, lab.FrontDoor, options, errors,
+                    lanes.Add(new LoadLane(lanes.Count, s, laneKeys, keySet, states, round, lab.FrontDoor, lab.Password, options, errors,
                         HashCode.Combine(options.Seed, round, lanes.Count)));
                 }
             }
@@ -243,7 +243,7 @@ internal sealed class RoundRunner(LabSession lab, SentinelEventLog events, KeySe
         var result = new Dictionary<int, long>();
         try
         {
-            await using var redis = await LabSession.ConnectRedisAsync(LabSession.EndpointOf(instance));
+            await using var redis = await lab.ConnectRedisAsync(LabSession.EndpointOf(instance));
             var db = redis.GetDatabase();
             foreach (var chunk in keys.Chunk(Batch))
             {

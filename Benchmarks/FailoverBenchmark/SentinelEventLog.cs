@@ -29,13 +29,13 @@ internal sealed class SentinelEventLog : IAsyncDisposable
     private readonly List<SentinelEvent> _events = [];
     private readonly List<ConnectionMultiplexer> _connections = [];
 
-    /// <summary>Connects to every Sentinel of <paramref name="inventory"/> and subscribes.</summary>
-    public static async Task<SentinelEventLog> StartAsync(Inventory inventory)
+    /// <summary>Connects to every Sentinel of <paramref name="lab"/> and subscribes.</summary>
+    public static async Task<SentinelEventLog> StartAsync(LabSession lab)
     {
         var log = new SentinelEventLog();
-        foreach (var sentinel in inventory.Sentinels.Instances)
+        foreach (var sentinel in lab.Inventory.Sentinels.Instances)
         {
-            var connection = await LabSession.ConnectSentinelAsync(LabSession.EndpointOf(sentinel));
+            var connection = await lab.ConnectSentinelAsync(LabSession.EndpointOf(sentinel));
             log._connections.Add(connection);
             foreach (var channel in Channels)
             {

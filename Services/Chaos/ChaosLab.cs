@@ -15,13 +15,24 @@ public sealed class ChaosLab : IDisposable
 
     /// <summary>Connects to the local Docker engine for the lab of <paramref name="inventory"/>.</summary>
     /// <param name="inventory">The lab's inventory: which instances exist, on which nodes, in which shards.</param>
-    public ChaosLab(Inventory inventory)
+    /// <param name="password">
+    /// The lab's password when its inventory turns authentication on (from the host: the AppHost's parameter, or what a
+    /// test started the lab with), else null.
+    /// </param>
+    public ChaosLab(Inventory inventory, string? password)
     {
+        if ((inventory.Authentication == LabAuthentication.Password) != (password is not null))
+        {
+            throw new ChaosException(inventory.Authentication == LabAuthentication.Password
+                ? $"{Path.GetFileName(inventory.SourceFile)} turns authentication on: give chaos the lab's password"
+                : $"{Path.GetFileName(inventory.SourceFile)} has no authentication: give chaos no password");
+        }
         Inventory = inventory;
+        Password = password;
         _docker = new DockerClientConfiguration().CreateClient(DockerApiVersion);
         Containers = new LabContainers(_docker, [inventory.Proxy.Name, inventory.Proxy.ReconfigName]);
         Network = new LabNetwork(_docker);
-        Sentinels = new SentinelView(inventory);
+        Sentinels = new SentinelView(inventory, password);
         Masters = new ShardMasters(Sentinels);
         Targets = new TargetResolver(inventory, Sentinels, Masters);
         Faults = new LabFaults(this);
@@ -29,6 +40,9 @@ public sealed class ChaosLab : IDisposable
 
     /// <summary>The lab's inventory.</summary>
     public Inventory Inventory { get; }
+
+    /// <summary>The lab's password, null when it has no authentication.</summary>
+    public string? Password { get; }
 
     /// <summary>Signals and state changes of single containers.</summary>
     public LabContainers Containers { get; }

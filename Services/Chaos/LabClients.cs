@@ -4,6 +4,10 @@ using StackExchange.Redis;
 namespace RedisHaLab.Chaos;
 
 /// <summary>StackExchange.Redis connections with the settings each kind of lab server needs.</summary>
+/// <remarks>
+/// Every method takes the lab's password: null for a lab without authentication (no AUTH is sent), else the one
+/// password every Redis, Sentinel and the proxy of the lab ask for.
+/// </remarks>
 public static class LabClients
 {
     // Short: a paused or cut-off instance must read as "not answering" within a poll, not hold the caller up.
@@ -19,14 +23,14 @@ public static class LabClients
         available: true);
 
     /// <summary>A short-lived admin connection to one Redis instance; fails fast when it does not answer.</summary>
-    public static Task<ConnectionMultiplexer> RedisAsync(IPEndPoint endpoint) =>
-        ConnectionMultiplexer.ConnectAsync(Quick(endpoint));
+    public static Task<ConnectionMultiplexer> RedisAsync(IPEndPoint endpoint, string? password) =>
+        ConnectionMultiplexer.ConnectAsync(Quick(endpoint, password));
 
     /// <summary>
     /// A connection to one Redis instance that lives as long as a watch does: it reconnects on its own after a restart,
     /// and a command sent while the instance is away fails at once, so one instance down never holds the watch up.
     /// </summary>
-    public static Task<ConnectionMultiplexer> RedisForWatchAsync(IPEndPoint endpoint) =>
+    public static Task<ConnectionMultiplexer> RedisForWatchAsync(IPEndPoint endpoint, string? password) =>
         ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { endpoint },
@@ -37,12 +41,13 @@ public static class LabClients
             AsyncTimeout = WatchMilliseconds,
             ReconnectRetryPolicy = new LinearRetry(200),
             ClientName = "redis-ha-lab-chaos-watch",
+            Password = password,
         });
 
     /// <summary>A short-lived connection to one Sentinel; fails fast when it does not answer. It may PUBLISH (hello messages only).</summary>
-    public static Task<ConnectionMultiplexer> SentinelAsync(IPEndPoint endpoint)
+    public static Task<ConnectionMultiplexer> SentinelAsync(IPEndPoint endpoint, string? password)
     {
-        var options = Quick(endpoint);
+        var options = Quick(endpoint, password);
         options.CommandMap = SentinelWithPublish;
         return ConnectionMultiplexer.ConnectAsync(options);
     }
@@ -51,7 +56,7 @@ public static class LabClients
     /// A connection to the proxy that rides out its restarts: it reconnects on its own, and a command sent while it is
     /// disconnected fails at once instead of waiting in a queue, so a client sees each outage as it happens.
     /// </summary>
-    public static Task<ConnectionMultiplexer> ProxyAsync(IPEndPoint frontDoor) =>
+    public static Task<ConnectionMultiplexer> ProxyAsync(IPEndPoint frontDoor, string? password) =>
         ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { frontDoor },
@@ -62,10 +67,12 @@ public static class LabClients
             SyncTimeout = 2000,
             AsyncTimeout = 2000,
             ReconnectRetryPolicy = new LinearRetry(100),
+            Password = password,
         });
 
-    private static ConfigurationOptions Quick(IPEndPoint endpoint) => new()
+    private static ConfigurationOptions Quick(IPEndPoint endpoint, string? password) => new()
     {
+        Password = password,
         EndPoints = { endpoint },
         AllowAdmin = true,
         AbortOnConnectFail = true,

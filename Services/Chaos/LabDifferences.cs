@@ -22,7 +22,7 @@ public static class LabDifferences
         }
         foreach (var shard in lab.Inventory.Shards)
         {
-            differences.AddRange(await ShardDifferencesAsync(shard));
+            differences.AddRange(await ShardDifferencesAsync(shard, lab.Password));
         }
         differences.AddRange(await lab.Sentinels.DifferencesFromInventoryAsync());
         // Only once everything else agrees: the routing of a lab still settling says nothing new.
@@ -56,17 +56,17 @@ public static class LabDifferences
         return differences;
     }
 
-    private static async Task<IReadOnlyList<string>> ShardDifferencesAsync(Shard shard)
+    private static async Task<IReadOnlyList<string>> ShardDifferencesAsync(Shard shard, string? password)
     {
         var differences = new List<string>();
-        var master = await RedisProbe.ReplicationAsync(shard.Master);
+        var master = await RedisProbe.ReplicationAsync(shard.Master, password);
         if (!master.IsMaster)
         {
             differences.Add($"{shard.Master.Name}, the inventory's master of {shard.Name}, is {master}");
         }
         foreach (var replica in shard.Replicas)
         {
-            var info = await RedisProbe.ReplicationAsync(replica);
+            var info = await RedisProbe.ReplicationAsync(replica, password);
             if (!info.IsReplicaOf(shard.Master))
             {
                 differences.Add($"{replica.Name}, a replica of {shard.Name} in the inventory, is {info}");
@@ -79,11 +79,11 @@ public static class LabDifferences
     private static async Task<IReadOnlyList<string>> RoutingDifferencesAsync(ChaosLab lab)
     {
         var masters = lab.Inventory.Shards.ToDictionary(s => s, s => s.Master);
-        await using var frontDoor = await LabClients.ProxyAsync(LabEndpoints.FrontDoor(lab.Inventory));
+        await using var frontDoor = await LabClients.ProxyAsync(LabEndpoints.FrontDoor(lab.Inventory), lab.Password);
         var differences = new List<string>();
         foreach (var shard in lab.Inventory.Shards)
         {
-            if (await RoutingProbe.ProblemAsync(frontDoor.GetDatabase(), shard, masters, ProbeWithin) is { } problem)
+            if (await RoutingProbe.ProblemAsync(frontDoor.GetDatabase(), shard, masters, ProbeWithin, lab.Password) is { } problem)
             {
                 differences.Add($"the front door does not route {shard.Name} to {shard.Master.Name}: {problem}");
             }

@@ -81,7 +81,7 @@ public sealed class LabReset(ChaosLab lab)
                 return failovers == 0 ? null : $"failed {shard.Name} back to {shard.Master.Name} ({failovers} manual failovers)";
             }
             // Sentinel promotes only a replica that is in sync; a restarted old master first has to rejoin.
-            var candidate = await RedisProbe.ReplicationAsync(shard.Master);
+            var candidate = await RedisProbe.ReplicationAsync(shard.Master, lab.Password);
             if (master.Instance is null || !candidate.IsReplicaOf(master.Instance))
             {
                 last = $"waiting for {shard.Master.Name} to replicate the master ({master}); it is {candidate}";

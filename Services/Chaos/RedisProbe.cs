@@ -3,15 +3,16 @@ using RedisHaLab.Topology;
 namespace RedisHaLab.Chaos;
 
 /// <summary>Asks Redis instances about their role and replication, through their published loopback ports.</summary>
+/// <remarks>The password is the lab's, null when it has no authentication.</remarks>
 public static class RedisProbe
 {
     /// <summary><c>INFO replication</c> of <paramref name="instance"/>, or why it did not answer.</summary>
-    public static async Task<ReplicationInfo> ReplicationAsync(RedisInstance instance)
+    public static async Task<ReplicationInfo> ReplicationAsync(RedisInstance instance, string? password)
     {
         var endpoint = LabEndpoints.Of(instance);
         try
         {
-            await using var redis = await LabClients.RedisAsync(endpoint);
+            await using var redis = await LabClients.RedisAsync(endpoint, password);
             var info = await redis.GetServer(endpoint).InfoAsync("replication");
             return ReplicationInfo.FromInfo(info.SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value));
         }
@@ -22,12 +23,12 @@ public static class RedisProbe
     }
 
     /// <summary>What <paramref name="instance"/> answers to <c>ROLE</c> (<c>master</c> or <c>slave</c>), or null when it does not answer.</summary>
-    public static async Task<string?> RoleAsync(RedisInstance instance)
+    public static async Task<string?> RoleAsync(RedisInstance instance, string? password)
     {
         var endpoint = LabEndpoints.Of(instance);
         try
         {
-            await using var redis = await LabClients.RedisAsync(endpoint);
+            await using var redis = await LabClients.RedisAsync(endpoint, password);
             return (await redis.GetServer(endpoint).RoleAsync()).Value;
         }
         catch (Exception e) when (LabClients.IsUnreachable(e))
@@ -40,16 +41,16 @@ public static class RedisProbe
     /// Null when every replica of <paramref name="master"/>'s shard has all the master has written (same offset), else
     /// what is behind. Replication is asynchronous: before a master dies on purpose, its replicas should have caught up.
     /// </summary>
-    public static async Task<string?> ReplicasBehindAsync(Shard shard, RedisInstance master)
+    public static async Task<string?> ReplicasBehindAsync(Shard shard, RedisInstance master, string? password)
     {
-        var masterInfo = await ReplicationAsync(master);
+        var masterInfo = await ReplicationAsync(master, password);
         if (!masterInfo.IsMaster)
         {
             return $"{master.Name} is not answering as master: {masterInfo}";
         }
         foreach (var replica in shard.Replicas.Prepend(shard.Master).Where(i => i != master))
         {
-            var info = await ReplicationAsync(replica);
+            var info = await ReplicationAsync(replica, password);
             if (!info.IsReplicaOf(master) || info.Offset < masterInfo.Offset)
             {
                 return $"{replica.Name} is {info}; {master.Name} is at offset {masterInfo.Offset}";

@@ -38,7 +38,8 @@ public static class RoutingProbe
     /// <param name="shard">The shard whose routing is checked.</param>
     /// <param name="masters">Every shard's current master (see <see cref="ShardMasters"/>).</param>
     /// <param name="within">How long to keep writing probe keys before giving up.</param>
-    public static async Task<string?> ProblemAsync(IDatabase frontDoor, Shard shard, IReadOnlyDictionary<Shard, RedisInstance> masters, TimeSpan within)
+    /// <param name="password">The lab's password, null when it has no authentication.</param>
+    public static async Task<string?> ProblemAsync(IDatabase frontDoor, Shard shard, IReadOnlyDictionary<Shard, RedisInstance> masters, TimeSpan within, string? password)
     {
         var clock = Stopwatch.StartNew();
         var readers = new List<(RedisInstance Master, ConnectionMultiplexer Connection)>();
@@ -48,7 +49,7 @@ public static class RoutingProbe
             {
                 try
                 {
-                    readers.Add((master, await LabClients.RedisAsync(LabEndpoints.Of(master))));
+                    readers.Add((master, await LabClients.RedisAsync(LabEndpoints.Of(master), password)));
                 }
                 catch (Exception e) when (LabClients.IsUnreachable(e))
                 {

@@ -55,11 +55,13 @@ public sealed class RoutingWatch : IAsyncDisposable
     }
 
     /// <summary>Starts watching the lab of <paramref name="inventory"/> through its front door and its instances' loopback ports.</summary>
-    public static async Task<RoutingWatch> StartAsync(Inventory inventory)
+    /// <param name="inventory">The lab.</param>
+    /// <param name="password">The lab's password, null when it has no authentication.</param>
+    public static async Task<RoutingWatch> StartAsync(Inventory inventory, string? password)
     {
-        var frontDoor = await LabClients.ProxyAsync(LabEndpoints.FrontDoor(inventory));
+        var frontDoor = await LabClients.ProxyAsync(LabEndpoints.FrontDoor(inventory), password);
         var instances = inventory.RedisInstances.ToList();
-        var connections = await Task.WhenAll(instances.Select(i => LabClients.RedisForWatchAsync(LabEndpoints.Of(i))));
+        var connections = await Task.WhenAll(instances.Select(i => LabClients.RedisForWatchAsync(LabEndpoints.Of(i), password)));
         return new RoutingWatch(frontDoor, instances.Zip(connections).ToList());
     }
 

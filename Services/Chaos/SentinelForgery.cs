@@ -45,7 +45,7 @@ public sealed class SentinelForgery(Inventory inventory, SentinelView sentinels)
     {
         var clock = Stopwatch.StartNew();
         // By ROLE only: the Sentinels are the ones lied to, so their majority is no evidence here.
-        var roles = await ShardMasters.RolesAsync(shard);
+        var roles = await ShardMasters.RolesAsync(shard, sentinels.Password);
         var master = ShardMasters.ByRole(roles) ?? throw new ChaosException(
             $"cannot restore {shard.Name}: not exactly one of its instances answers ROLE master ({string.Join(", ", roles)}); " +
             "if a Sentinel has already made its master a replica of the forged one, the shard's data is gone: start a fresh lab");
@@ -53,7 +53,7 @@ public sealed class SentinelForgery(Inventory inventory, SentinelView sentinels)
         var outcomes = await sentinels.AnnounceAsync(hello, thenReset: true);
         while (true)
         {
-            var replicas = await ReplicasOfAsync(shard, master);
+            var replicas = await ReplicasOfAsync(shard, master, sentinels.Password);
             var views = await sentinels.ShardViewsAsync(shard);
             var differences = views.Select(v => v.Difference(master, replicas)).ToList();
             var agreeing = differences.Count(d => d is null);
@@ -72,10 +72,10 @@ public sealed class SentinelForgery(Inventory inventory, SentinelView sentinels)
     }
 
     /// <summary>The shard's instances that replicate <paramref name="master"/> now, link up: what a Sentinel should list as its replicas.</summary>
-    private static async Task<IReadOnlyList<RedisInstance>> ReplicasOfAsync(Shard shard, RedisInstance master)
+    private static async Task<IReadOnlyList<RedisInstance>> ReplicasOfAsync(Shard shard, RedisInstance master, string? password)
     {
         var others = shard.Replicas.Prepend(shard.Master).Where(i => i != master).ToList();
-        var infos = await Task.WhenAll(others.Select(RedisProbe.ReplicationAsync));
+        var infos = await Task.WhenAll(others.Select(i => RedisProbe.ReplicationAsync(i, password)));
         return others.Where((_, i) => infos[i].IsReplicaOf(master)).ToList();
     }
 }

@@ -73,8 +73,11 @@ public sealed record SentinelShardView(string Sentinel, string? Master, IReadOnl
 /// The Sentinels of the inventory, asked through their loopback ports: who masters each shard, whether they see the
 /// lab as the inventory describes it, to fail a shard over by hand, and to hear an announcement as any client can make one.
 /// </summary>
-public sealed class SentinelView(Inventory inventory)
+public sealed class SentinelView(Inventory inventory, string? password)
 {
+    /// <summary>The lab's password, null when it has no authentication: every Sentinel and Redis instance asks for it.</summary>
+    public string? Password => password;
+
     /// <summary>
     /// Asks every Sentinel at once for the shard's master and maps the host name it reports (a container name such as
     /// <c>node24-redis-4500</c>) to the inventory's instance. The majority is of all Sentinels of the inventory, so one
@@ -104,7 +107,7 @@ public sealed class SentinelView(Inventory inventory)
         {
             try
             {
-                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel));
+                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
                 await connection.GetServer(LabEndpoints.Of(sentinel)).SentinelFailoverAsync(shard.SentinelMasterName);
                 return sentinel.Name;
             }
@@ -133,7 +136,7 @@ public sealed class SentinelView(Inventory inventory)
         {
             try
             {
-                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel));
+                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
                 var master = Fields(await connection.GetServer(LabEndpoints.Of(sentinel)).SentinelMasterAsync(shard.SentinelMasterName));
                 return long.TryParse(master.GetValueOrDefault("config-epoch"), NumberStyles.None, CultureInfo.InvariantCulture, out var epoch) ? epoch : (long?)null;
             }
@@ -160,7 +163,7 @@ public sealed class SentinelView(Inventory inventory)
         {
             try
             {
-                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel));
+                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
                 var server = connection.GetServer(LabEndpoints.Of(sentinel));
                 await server.ExecuteAsync("PUBLISH", SentinelHello.Channel, hello.Payload);
                 if (thenReset)
@@ -182,7 +185,7 @@ public sealed class SentinelView(Inventory inventory)
         {
             try
             {
-                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel));
+                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
                 var server = connection.GetServer(LabEndpoints.Of(sentinel));
                 var master = Fields(await server.SentinelMasterAsync(shard.SentinelMasterName));
                 var replicas = (await server.SentinelReplicasAsync(shard.SentinelMasterName)).Select(Fields)
@@ -213,7 +216,7 @@ public sealed class SentinelView(Inventory inventory)
         {
             try
             {
-                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel));
+                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
                 await connection.GetServer(LabEndpoints.Of(sentinel)).PingAsync();
                 return sentinel;
             }
@@ -230,7 +233,7 @@ public sealed class SentinelView(Inventory inventory)
         var otherSentinels = inventory.Sentinels.Instances.Count - 1;
         try
         {
-            await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel));
+            await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
             var masters = (await connection.GetServer(LabEndpoints.Of(sentinel)).SentinelMastersAsync())
                 .Select(m => m.ToDictionary(p => p.Key, p => p.Value))
                 .ToDictionary(m => m["name"]);
@@ -261,7 +264,7 @@ public sealed class SentinelView(Inventory inventory)
     {
         try
         {
-            await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel));
+            await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
             var endPoint = await connection.GetServer(LabEndpoints.Of(sentinel)).SentinelGetMasterAddressByNameAsync(shard.SentinelMasterName);
             var (host, port) = endPoint switch
             {

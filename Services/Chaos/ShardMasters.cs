@@ -32,7 +32,7 @@ public sealed class ShardMasters(SentinelView sentinels)
     /// <summary>The shard's current master by the rule above.</summary>
     public async Task<ShardMaster> OfAsync(Shard shard)
     {
-        var roles = await RolesAsync(shard);
+        var roles = await RolesAsync(shard, sentinels.Password);
         if (ByRole(roles) is { } master)
         {
             return new ShardMaster(shard, master, "the only instance of it answering ROLE master");
@@ -62,10 +62,10 @@ public sealed class ShardMasters(SentinelView sentinels)
     }
 
     /// <summary>What every instance of <paramref name="shard"/> answers to ROLE now, in inventory order.</summary>
-    public static async Task<IReadOnlyList<RoleAnswer>> RolesAsync(Shard shard)
+    public static async Task<IReadOnlyList<RoleAnswer>> RolesAsync(Shard shard, string? password)
     {
         var instances = shard.Replicas.Prepend(shard.Master).ToList();
-        var roles = await Task.WhenAll(instances.Select(RedisProbe.RoleAsync));
+        var roles = await Task.WhenAll(instances.Select(i => RedisProbe.RoleAsync(i, password)));
         return instances.Zip(roles, (instance, role) => new RoleAnswer(instance, role)).ToList();
     }
 

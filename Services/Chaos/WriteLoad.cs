@@ -39,11 +39,15 @@ public sealed partial class WriteLoad : IAsyncDisposable
     }
 
     /// <summary>Starts writing <paramref name="ratePerSecond"/> keys a second through <paramref name="frontDoor"/>.</summary>
-    public static async Task<WriteLoad> StartAsync(IPEndPoint frontDoor, int ratePerSecond, string keyPrefix)
+    /// <param name="frontDoor">The proxy, at the lab's front door.</param>
+    /// <param name="password">The lab's password, null when it has no authentication.</param>
+    /// <param name="ratePerSecond">Writes a second.</param>
+    /// <param name="keyPrefix">What every key written starts with.</param>
+    public static async Task<WriteLoad> StartAsync(IPEndPoint frontDoor, string? password, int ratePerSecond, string keyPrefix)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ratePerSecond, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ratePerSecond, MaxRatePerSecond);
-        return new WriteLoad(await LabClients.ProxyAsync(frontDoor), keyPrefix, ratePerSecond);
+        return new WriteLoad(await LabClients.ProxyAsync(frontDoor, password), keyPrefix, ratePerSecond);
     }
 
     /// <summary>

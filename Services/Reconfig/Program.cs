@@ -35,6 +35,17 @@ catch (InventoryException e)
     return NotStarted($"{ReconfigOptions.Variable(nameof(ReconfigOptions.Inventory))}: {e.Message}");
 }
 
+// Checked against the inventory here, so a lab whose servers want a password never starts a service that has none.
+if (inventory.Authentication == LabAuthentication.Password && LabPassword.Problem(options.RedisPassword) is { } passwordProblem)
+{
+    return NotStarted($"{ReconfigOptions.Variable(nameof(ReconfigOptions.RedisPassword))}: {Path.GetFileName(inventory.SourceFile)} turns authentication on, and {passwordProblem}");
+}
+if (inventory.Authentication == LabAuthentication.None)
+{
+    // A password the servers do not ask for would be sent anyway and refused by each of them.
+    options.RedisPassword = null;
+}
+
 // The proxy's reports sit beside the wanted file, under the names the inventory gives them.
 var wanted = new ProxyConfigFile(options.ProxyConfigFile!);
 var folder = Path.GetDirectoryName(wanted.Path)!;

@@ -97,9 +97,9 @@ internal static class ProxyConfigTransform
     /// Runs the parse, transform and render paths once on <paramref name="inventory"/>'s own config, so the first
     /// failover after start-up does not pay for compiling them (measured: the first round was the slowest).
     /// </summary>
-    public static void WarmUp(Inventory inventory)
+    public static void WarmUp(Inventory inventory, string? password)
     {
-        var config = NutcrackerConfig.Parse(NutcrackerConfig.FromInventory(inventory).Render());
+        var config = NutcrackerConfig.Parse(NutcrackerConfig.FromInventory(inventory, password).Render());
         foreach (var shard in inventory.Shards)
         {
             var other = shard.Replicas.FirstOrDefault() ?? shard.Master;

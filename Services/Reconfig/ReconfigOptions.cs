@@ -15,6 +15,12 @@ internal sealed class ReconfigOptions
     /// </summary>
     public string? ProxyConfigFile { get; set; }
 
+    /// <summary>
+    /// The lab's password (<c>Lab__RedisPassword</c>, from the AppHost's secret parameter), required when the inventory
+    /// turns authentication on: Sentinels and Redis instances refuse this service without it.
+    /// </summary>
+    public string? RedisPassword { get; set; }
+
     /// <summary>Seconds between two comparisons of what the proxy runs with the Sentinels' view (<c>Lab__ReconcileIntervalSeconds</c>).</summary>
     public double ReconcileIntervalSeconds { get; set; } = 5;
 

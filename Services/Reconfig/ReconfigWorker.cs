@@ -63,10 +63,10 @@ internal sealed class ReconfigWorker(
     /// </summary>
     private async Task WarmUpAsync(CancellationToken stoppingToken)
     {
-        ProxyConfigTransform.WarmUp(inventory);
+        ProxyConfigTransform.WarmUp(inventory, options.RedisPassword);
         try
         {
-            await wantedFile.WriteTempAsync(NutcrackerConfig.FromInventory(inventory).Render(), stoppingToken);
+            await wantedFile.WriteTempAsync(NutcrackerConfig.FromInventory(inventory, options.RedisPassword).Render(), stoppingToken);
             wantedFile.DiscardTemp();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -17,7 +17,7 @@ internal interface IRoleProbe
 /// Only instances of the inventory are ever asked (a claim naming anything else is refused before), and the
 /// connections are made at start-up, so the check costs one round trip when a failover comes, not a handshake.
 /// </summary>
-internal sealed class RedisRoleProbe : IRoleProbe, IAsyncDisposable
+internal sealed class RedisRoleProbe(ReconfigOptions options) : IRoleProbe, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ConnectionMultiplexer>>> _connections = new();
 
@@ -57,6 +57,8 @@ internal sealed class RedisRoleProbe : IRoleProbe, IAsyncDisposable
             SyncTimeout = 1000,
             AsyncTimeout = 1000,
             ClientName = "redis-ha-lab-reconfig",
+            // Null when the lab has no authentication.
+            Password = options.RedisPassword,
         }))).Value;
 
     /// <inheritdoc />

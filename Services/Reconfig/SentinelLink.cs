@@ -9,7 +9,7 @@ namespace RedisHaLab.Reconfig;
 /// One Sentinel, reached by its container name inside the lab network: a connection subscribed to
 /// <c>+switch-master</c>, re-made with back-off whenever the Sentinel goes away, and asked for masters on demand.
 /// </summary>
-internal sealed class SentinelLink(SentinelInstance sentinel, ILogger logger)
+internal sealed class SentinelLink(SentinelInstance sentinel, string? password, ILogger logger)
 {
     // Short first retry: a restarted Sentinel is back within a second or two. Capped, so a Sentinel that stays
     // down for minutes is still noticed within seconds of returning.
@@ -134,5 +134,7 @@ internal sealed class SentinelLink(SentinelInstance sentinel, ILogger logger)
         SyncTimeout = 2000,
         AsyncTimeout = 2000,
         ClientName = "redis-ha-lab-reconfig",
+        // Null when the lab has no authentication.
+        Password = password,
     };
 }

@@ -17,10 +17,10 @@ internal interface ISentinels
 }
 
 /// <summary>Every Sentinel of the inventory, each with its own <see cref="SentinelLink"/>: one down never silences the others.</summary>
-internal sealed class SentinelLinks(Inventory inventory, ILoggerFactory loggerFactory) : ISentinels
+internal sealed class SentinelLinks(Inventory inventory, ReconfigOptions options, ILoggerFactory loggerFactory) : ISentinels
 {
     private readonly IReadOnlyList<SentinelLink> _links =
-        inventory.Sentinels.Instances.Select(s => new SentinelLink(s, loggerFactory.CreateLogger<SentinelLink>())).ToList();
+        inventory.Sentinels.Instances.Select(s => new SentinelLink(s, options.RedisPassword, loggerFactory.CreateLogger<SentinelLink>())).ToList();
 
     /// <inheritdoc />
     public int Count => _links.Count;

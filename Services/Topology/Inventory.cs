@@ -10,7 +10,8 @@ public sealed record Inventory(
     IReadOnlyList<Shard> Shards,
     IReadOnlyList<RedisSetting> RedisSettings,
     SentinelGroup Sentinels,
-    ProxyInstance Proxy)
+    ProxyInstance Proxy,
+    LabAuthentication Authentication = LabAuthentication.None)
 {
     /// <summary>Every Redis instance, masters first, in inventory order.</summary>
     public IEnumerable<RedisInstance> RedisInstances =>
@@ -19,6 +20,19 @@ public sealed record Inventory(
     /// <summary>The shard that Sentinel monitors under <paramref name="sentinelMasterName"/>, or null when the inventory has none.</summary>
     public Shard? FindShardBySentinelName(string sentinelMasterName) =>
         Shards.FirstOrDefault(s => s.SentinelMasterName == sentinelMasterName);
+}
+
+/// <summary>Whether the lab's servers ask for a password (<c>authentication:</c> in the inventory).</summary>
+public enum LabAuthentication
+{
+    /// <summary><c>authentication: none</c>, the default and the post's lab: anyone who reaches a port may use it.</summary>
+    None,
+
+    /// <summary>
+    /// <c>authentication: password</c>: every Redis, Sentinel and the proxy ask for the one password of the lab, which
+    /// the inventory never holds (the AppHost's secret parameter <c>redis-password</c> does).
+    /// </summary>
+    Password,
 }
 
 /// <summary>A host of the post's table, mapped to its own loopback address (192.168.16.22 becomes 127.0.0.22).</summary>

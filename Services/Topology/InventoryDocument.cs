@@ -6,6 +6,7 @@ namespace RedisHaLab.Topology;
 
 internal sealed class InventoryDocument
 {
+    public string? Authentication { get; set; }
     public Dictionary<string, NodeSection>? Nodes { get; set; }
     public Dictionary<string, ShardSection>? Shards { get; set; }
     /// <summary>redis.conf directives: a value is a scalar, or a list for directives that repeat (<c>save</c>).</summary>

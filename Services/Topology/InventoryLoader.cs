@@ -63,7 +63,7 @@ public static partial class InventoryLoader
         }
         if (outline.ShapeOf() is YamlShape.Value or YamlShape.List)
         {
-            throw new InventoryException(file, [new(outline.LineOf(), "an inventory is 'key: value' lines (nodes, shards, redis_settings, sentinels, twemproxy), " +
+            throw new InventoryException(file, [new(outline.LineOf(), "an inventory is 'key: value' lines (nodes, shards, redis_settings, sentinels, twemproxy, authentication), " +
                                                                     "not a list or a single value; start from inventories/post-2016.yml")]);
         }
         InventoryDocument? document;
@@ -156,12 +156,30 @@ public static partial class InventoryLoader
             var settings = BuildRedisSettings(doc.RedisSettings);
             var sentinels = BuildSentinels(doc, shards.Count);
             var proxy = BuildProxy(doc);
+            var authentication = BuildAuthentication(doc.Authentication);
             CheckResourceNames(nodes, shards, sentinels, proxy);
-            if (Problems.Count > 0 || sentinels is null || proxy is null)
+            if (Problems.Count > 0 || sentinels is null || proxy is null || authentication is null)
             {
                 return null;
             }
-            return new Inventory(file, nodes, shards, settings, sentinels, proxy);
+            return new Inventory(file, nodes, shards, settings, sentinels, proxy, authentication.Value);
+        }
+
+        /// <summary><c>authentication</c>, optional: <c>none</c> when absent. The password itself never sits in the inventory.</summary>
+        private LabAuthentication? BuildAuthentication(string? value)
+        {
+            LabAuthentication? authentication = value switch
+            {
+                null or "none" => LabAuthentication.None,
+                "password" => LabAuthentication.Password,
+                _ => null,
+            };
+            if (authentication is null)
+            {
+                Problem(["authentication"], $"authentication {Shown(value!)} is unknown; use 'none' (the default: no password) or 'password' " +
+                                            "(every Redis, Sentinel and the proxy ask for the AppHost's secret parameter redis-password; never write the password here)");
+            }
+            return authentication;
         }
 
         private List<LabNode> BuildNodes(InventoryDocument doc)

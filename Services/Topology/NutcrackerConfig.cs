@@ -44,8 +44,11 @@ public sealed class NutcrackerConfig
     private NutcrackerConfig(YamlMappingNode root) => _root = root;
 
     /// <summary>The config the inventory's proxy starts with: one pool, one server per shard pointing at its master.</summary>
-    public static NutcrackerConfig FromInventory(Inventory inventory)
+    /// <param name="inventory">The lab.</param>
+    /// <param name="password">The lab's password when its inventory turns authentication on, else null.</param>
+    public static NutcrackerConfig FromInventory(Inventory inventory, string? password)
     {
+        RedisConfigFile.CheckPassword(inventory, password);
         var proxy = inventory.Proxy;
         var servers = new YamlSequenceNode(inventory.Shards.Select(shard =>
             (YamlNode)new YamlScalarNode(new ProxyServer(shard.Master.Name, shard.Master.Port, 1,
@@ -60,8 +63,13 @@ public sealed class NutcrackerConfig
             { "redis", "true" },
             { "server_retry_timeout", proxy.ServerRetryTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture) },
             { "server_failure_limit", proxy.ServerFailureLimit.ToString(CultureInfo.InvariantCulture) },
-            { "servers", servers },
         };
+        if (password is not null)
+        {
+            // nutcracker asks clients for it and logs in to each backend with it.
+            pool.Add("redis_auth", password);
+        }
+        pool.Add("servers", servers);
         return new NutcrackerConfig(new YamlMappingNode { { proxy.Pool, pool } });
     }
 

@@ -19,8 +19,10 @@ public static class RedisConfigFile
     public const string SentinelContainerFolder = $"{DataRoot}/sentinel";
 
     /// <summary>redis.conf of <paramref name="instance"/>.</summary>
-    public static string RenderRedis(Inventory inventory, RedisInstance instance)
+    /// <param name="password">The lab's password when its inventory turns authentication on, else null.</param>
+    public static string RenderRedis(Inventory inventory, RedisInstance instance, string? password)
     {
+        CheckPassword(inventory, password);
         var shard = inventory.Shards.Single(s => s.Name == instance.ShardName);
         var conf = new StringBuilder()
             .AppendLine($"# {instance.Name}: shard {shard.Name} {instance.Role.ToString().ToLowerInvariant()}, rendered from {Path.GetFileName(inventory.SourceFile)}.")
@@ -35,6 +37,13 @@ public static class RedisConfigFile
         {
             conf.AppendLine(Directive(setting.Directive, setting.Value));
         }
+        if (password is not null)
+        {
+            // Clients, Sentinels and the proxy log in with it; masterauth on every instance, masters included,
+            // because Sentinel may turn any of them into a replica that has to log in to the new master.
+            conf.AppendLine($"requirepass {password}")
+                .AppendLine($"masterauth {password}");
+        }
         if (instance.Role == RedisRole.Replica)
         {
             conf.AppendLine($"replicaof {shard.Master.Name} {shard.Master.Port}");
@@ -43,8 +52,10 @@ public static class RedisConfigFile
     }
 
     /// <summary>sentinel.conf of <paramref name="sentinel"/>; Sentinel rewrites it at run time, so it must be a writable copy.</summary>
-    public static string RenderSentinel(Inventory inventory, SentinelInstance sentinel)
+    /// <param name="password">The lab's password when its inventory turns authentication on, else null.</param>
+    public static string RenderSentinel(Inventory inventory, SentinelInstance sentinel, string? password)
     {
+        CheckPassword(inventory, password);
         var group = inventory.Sentinels;
         var conf = new StringBuilder()
             .AppendLine($"# {sentinel.Name}, rendered from {Path.GetFileName(inventory.SourceFile)}; Sentinel rewrites this file at run time.")
@@ -57,6 +68,12 @@ public static class RedisConfigFile
             .AppendLine("sentinel announce-hostnames yes")
             .AppendLine($"sentinel announce-ip {sentinel.Name}")
             .AppendLine($"sentinel announce-port {sentinel.Port}");
+        if (password is not null)
+        {
+            // Without sentinel-pass, a Sentinel logs in to the other Sentinels with its own requirepass: one password
+            // guards both, so a local process can neither SENTINEL REMOVE/MONITOR nor PUBLISH a forged hello.
+            conf.AppendLine($"requirepass {password}");
+        }
         foreach (var shard in inventory.Shards)
         {
             var name = shard.SentinelMasterName;
@@ -65,8 +82,32 @@ public static class RedisConfigFile
                 .AppendLine($"sentinel down-after-milliseconds {name} {group.DownAfterMilliseconds}")
                 .AppendLine($"sentinel failover-timeout {name} {group.FailoverTimeoutMilliseconds}")
                 .AppendLine($"sentinel parallel-syncs {name} {group.ParallelSyncs}");
+            if (password is not null)
+            {
+                conf.AppendLine($"sentinel auth-pass {name} {password}");
+            }
         }
         return conf.ToString();
+    }
+
+    /// <summary>
+    /// A password exactly when the inventory asks for one, and one that config files can carry: a mismatch is the
+    /// caller's mistake, and rendering a lab without the password it was meant to have must not happen silently.
+    /// </summary>
+    internal static void CheckPassword(Inventory inventory, string? password)
+    {
+        if (inventory.Authentication == LabAuthentication.Password && password is null)
+        {
+            throw new ArgumentException($"{Path.GetFileName(inventory.SourceFile)} turns authentication on, but no password was given", nameof(password));
+        }
+        if (inventory.Authentication == LabAuthentication.None && password is not null)
+        {
+            throw new ArgumentException($"{Path.GetFileName(inventory.SourceFile)} has no authentication, but a password was given", nameof(password));
+        }
+        if (password is not null && LabPassword.Problem(password) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(password));
+        }
     }
 
     private static string Directive(string name, string value) =>

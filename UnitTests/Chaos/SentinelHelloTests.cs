@@ -32,7 +32,7 @@ public class SentinelHelloTests
         var hello = SentinelHello.Forged(G1, G1.Replicas[0], epoch: 3);
 
         Assert.That((hello.MasterName, hello.MasterHost, hello.MasterPort), Is.EqualTo(("redis_14555_g1_4500", "node24-redis-4500", 4500)));
-        Assert.That(RedisConfigFile.RenderSentinel(ScenarioFiles.PostLab, ScenarioFiles.PostLab.Sentinels.Instances[0]),
+        Assert.That(RedisConfigFile.RenderSentinel(ScenarioFiles.PostLab, ScenarioFiles.PostLab.Sentinels.Instances[0], password: null),
             Does.Contain("sentinel resolve-hostnames yes").And.Contain("sentinel announce-hostnames yes"),
             "a hello naming a container name only works on Sentinels that resolve and announce host names");
     }

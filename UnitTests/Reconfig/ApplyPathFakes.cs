@@ -27,7 +27,7 @@ internal sealed class FakeProxy : IProxySide
 {
     public FakeProxy(Inventory inventory)
     {
-        Running = NutcrackerConfig.FromInventory(inventory).Render();
+        Running = NutcrackerConfig.FromInventory(inventory, password: null).Render();
         Wanted = Running;
     }
 

@@ -7,7 +7,7 @@ namespace RedisHaLab.UnitTests.Reconfig;
 /// <summary>The post's script as text work: its choice of file and its sed.</summary>
 public class PostScriptRewriteTests
 {
-    private static string UnnamedConfig => NutcrackerConfig.FromInventory(PostLabWithUnnamedServers).Render();
+    private static string UnnamedConfig => NutcrackerConfig.FromInventory(PostLabWithUnnamedServers, password: null).Render();
 
     [Test]
     public void The_config_file_is_derived_from_the_master_name_as_the_scripts_awk_did()
@@ -72,7 +72,7 @@ public class PostScriptRewriteTests
     [Test]
     public void With_named_servers_the_name_stays_and_only_the_address_moves()
     {
-        var named = NutcrackerConfig.FromInventory(PostLab).Render();
+        var named = NutcrackerConfig.FromInventory(PostLab, password: null).Render();
 
         var edit = PostScriptRewrite.Apply(named, At("node22-redis-4500:4500"), At("node24-redis-4500:4500"));
 

@@ -10,7 +10,7 @@ public class ProxyConfigRenderingTests
     public void The_post_labs_config_after_a_g1_failover_reads_as_expected()
     {
         var rewrite = (ProxyConfigChange.Rewrite)ProxyConfigTransform.Retarget(
-            NutcrackerConfig.FromInventory(PostLab), PostLab, G1, At("node24-redis-4500:4500"));
+            NutcrackerConfig.FromInventory(PostLab, password: null), PostLab, G1, At("node24-redis-4500:4500"));
 
         Assert.That(rewrite.Config.Render().ReplaceLineEndings("\n"), Is.EqualTo("""
             redis_14555:
@@ -31,7 +31,7 @@ public class ProxyConfigRenderingTests
     [Test]
     public void A_rewrite_changes_exactly_one_line_of_the_rendered_file()
     {
-        var before = NutcrackerConfig.FromInventory(ThreeShards);
+        var before = NutcrackerConfig.FromInventory(ThreeShards, password: null);
         var s3 = ThreeShards.Shards.Single(s => s.Name == "s3");
 
         var rewrite = (ProxyConfigChange.Rewrite)ProxyConfigTransform.Retarget(before, ThreeShards, s3.SentinelMasterName,
@@ -52,7 +52,7 @@ public class ProxyConfigRenderingTests
     public void A_rewritten_config_reads_back_as_the_same_config()
     {
         var rewrite = (ProxyConfigChange.Rewrite)ProxyConfigTransform.Retarget(
-            NutcrackerConfig.FromInventory(PostLab), PostLab, G2, At("node24-redis-4501:4501"));
+            NutcrackerConfig.FromInventory(PostLab, password: null), PostLab, G2, At("node24-redis-4501:4501"));
 
         var reread = NutcrackerConfig.Parse(rewrite.Config.Render());
 

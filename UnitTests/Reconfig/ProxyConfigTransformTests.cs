@@ -6,7 +6,7 @@ namespace RedisHaLab.UnitTests.Reconfig;
 
 public class ProxyConfigTransformTests
 {
-    private static NutcrackerConfig PostConfig => NutcrackerConfig.FromInventory(PostLab);
+    private static NutcrackerConfig PostConfig => NutcrackerConfig.FromInventory(PostLab, password: null);
 
     [Test]
     public void A_failover_of_g1_moves_only_the_address_of_the_server_named_g1()
@@ -143,7 +143,7 @@ public class ProxyConfigTransformTests
     [Test]
     public void Unnamed_servers_the_post_way_replace_the_old_master_address_from_the_event()
     {
-        var config = NutcrackerConfig.FromInventory(PostLabWithUnnamedServers);
+        var config = NutcrackerConfig.FromInventory(PostLabWithUnnamedServers, password: null);
 
         var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, G2,
             At("node24-redis-4501:4501"), oldMaster: At("node22-redis-4501:4501")));
@@ -155,7 +155,7 @@ public class ProxyConfigTransformTests
     [Test]
     public void Unnamed_servers_are_found_by_the_shards_instances_when_no_old_master_is_known()
     {
-        var config = NutcrackerConfig.FromInventory(PostLabWithUnnamedServers);
+        var config = NutcrackerConfig.FromInventory(PostLabWithUnnamedServers, password: null);
 
         var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, G1, At("node24-redis-4500:4500")));
 
@@ -181,7 +181,7 @@ public class ProxyConfigTransformTests
     [Test]
     public void Unnamed_servers_already_at_the_new_master_are_unchanged()
     {
-        var config = NutcrackerConfig.FromInventory(PostLabWithUnnamedServers);
+        var config = NutcrackerConfig.FromInventory(PostLabWithUnnamedServers, password: null);
 
         var change = ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, G1, At("node22-redis-4500:4500"), At("node24-redis-4500:4500"));
 
@@ -312,7 +312,7 @@ public class ProxyConfigTransformTests
     [Test]
     public void A_shard_of_a_larger_inventory_is_found_by_its_own_name()
     {
-        var config = NutcrackerConfig.FromInventory(ThreeShards);
+        var config = NutcrackerConfig.FromInventory(ThreeShards, password: null);
         var s2 = ThreeShards.Shards.Single(s => s.Name == "s2");
         var replica = s2.Replicas[0];
 

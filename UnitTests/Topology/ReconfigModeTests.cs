@@ -44,7 +44,7 @@ public class ReconfigModeTests
     [Test]
     public void The_post_fidelity_proxy_config_has_the_posts_unnamed_servers_and_ejection()
     {
-        var rendered = NutcrackerConfig.FromInventory(InventoryLoader.Load(PostFidelityPath)).Render();
+        var rendered = NutcrackerConfig.FromInventory(InventoryLoader.Load(PostFidelityPath), password: null).Render();
 
         Assert.That(rendered, Does.Contain("- node22-redis-4500:4500:1\n").And.Contain("- node22-redis-4501:4501:1\n"));
         Assert.That(rendered, Does.Contain("auto_eject_hosts: true"));

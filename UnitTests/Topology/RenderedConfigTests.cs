@@ -12,7 +12,7 @@ public class RenderedConfigTests
         var inventory = Post;
         var replica = inventory.Shards[1].Replicas[0];
 
-        var conf = Lines(RedisConfigFile.RenderRedis(inventory, replica));
+        var conf = Lines(RedisConfigFile.RenderRedis(inventory, replica, password: null));
 
         Assert.That(conf, Does.Contain("port 4501"));
         Assert.That(conf, Does.Contain("dir /data/nosql/redis_4501"));
@@ -28,7 +28,7 @@ public class RenderedConfigTests
     {
         var inventory = Post;
 
-        var conf = Lines(RedisConfigFile.RenderRedis(inventory, inventory.Shards[0].Master));
+        var conf = Lines(RedisConfigFile.RenderRedis(inventory, inventory.Shards[0].Master, password: null));
 
         Assert.That(conf, Has.None.StartsWith("replicaof"));
         Assert.That(conf, Has.None.StartsWith("daemonize").And.None.StartsWith("bind").And.None.StartsWith("pidfile").And.None.StartsWith("logfile"));
@@ -39,7 +39,7 @@ public class RenderedConfigTests
     {
         var inventory = Post;
 
-        var conf = Lines(RedisConfigFile.RenderSentinel(inventory, inventory.Sentinels.Instances[1]));
+        var conf = Lines(RedisConfigFile.RenderSentinel(inventory, inventory.Sentinels.Instances[1], password: null));
 
         Assert.That(conf, Does.Contain("sentinel announce-ip node23-sentinel"));
         Assert.That(conf, Does.Contain("sentinel resolve-hostnames yes"));
@@ -56,7 +56,7 @@ public class RenderedConfigTests
     [Test]
     public void The_proxy_config_names_servers_after_their_shard()
     {
-        var yaml = NutcrackerConfig.FromInventory(Post).Render();
+        var yaml = NutcrackerConfig.FromInventory(Post, password: null).Render();
 
         Assert.That(yaml, Is.EqualTo("""
             redis_14555:
@@ -81,7 +81,7 @@ public class RenderedConfigTests
             InventoryFiles.PostWith("server_names: shard", "server_names: address").Replace("auto_eject_hosts: false", "auto_eject_hosts: true"),
             "post-fidelity.yml");
 
-        var config = NutcrackerConfig.FromInventory(inventory);
+        var config = NutcrackerConfig.FromInventory(inventory, password: null);
 
         Assert.That(config.Servers("redis_14555").Select(s => s.ToString()),
             Is.EqualTo(new[] { "node22-redis-4500:4500:1", "node22-redis-4501:4501:1" }));

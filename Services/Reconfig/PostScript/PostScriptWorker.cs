@@ -20,6 +20,7 @@ namespace RedisHaLab.Reconfig.PostScript;
 /// </remarks>
 internal sealed class PostScriptWorker(
     Inventory inventory,
+    ReconfigOptions options,
     ProxyConfigFile file,
     ILoggerFactory loggerFactory,
     ILogger<PostScriptWorker> logger) : BackgroundService
@@ -33,7 +34,7 @@ internal sealed class PostScriptWorker(
     {
         // The loader refuses a post-script inventory without a Sentinel on the proxy's node.
         var sentinel = inventory.Sentinels.Instances.Single(s => s.Node == inventory.Proxy.Node);
-        var link = new SentinelLink(sentinel, loggerFactory.CreateLogger<SentinelLink>());
+        var link = new SentinelLink(sentinel, options.RedisPassword, loggerFactory.CreateLogger<SentinelLink>());
         logger.LogInformation(
             "Post-script mode: {Channel} from Sentinel {Sentinel} only; each one rewrites {File} textually, which restarts nutcracker",
             SwitchMasterEvent.Channel, sentinel.Name, file.Path);
