@@ -60,7 +60,8 @@ public static class RoutingProbe
             var id = Guid.NewGuid().ToString("N")[..12];
             while (true)
             {
-                var keys = Enumerable.Range(probes.Count, Batch).Select(i => $"redis-ha-lab:probe:{id}:{i}").ToList();
+                // Random tails spread the keys over the ketama ring (numbered keys cluster on one shard; see RoutingWatch).
+                var keys = Enumerable.Range(probes.Count, Batch).Select(i => $"redis-ha-lab:probe:{id}:{i}:{Guid.NewGuid():N}").ToList();
                 try
                 {
                     probes.AddRange(await ProbeAsync(frontDoor, keys, readers));
