@@ -90,7 +90,7 @@ internal sealed class ProxyReconfigurator(
             }
         }
         var wantedText = wanted.Render();
-        if (wantedText == runningText || NutcrackerConfig.Parse(runningText).Render() == wantedText)
+        if (wantedText == runningText || running.Render() == wantedText)
         {
             // Repeats of an announcement land here; they are part of a failover's timeline, periodic passes are not.
             logger.Log(target.Trigger == ReconfigTrigger.Event ? LogLevel.Information : LogLevel.Debug,
