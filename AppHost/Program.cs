@@ -27,6 +27,15 @@ if (LabSecret.ProblemWithGiven(builder, inventory) is { } passwordProblem)
 var lab = builder.AddRedisHaLab(inventory);
 var reconfig = builder.AddReconfigService(lab);
 builder.AddChaosCommands(lab, reconfig);
+builder.AddRoleBoard(lab);
+
+// What any application of the AppHost would do: take the lab by reference. The front door arrives as
+// ConnectionStrings__front-door, a shard's Sentinels (with its service name) as ConnectionStrings__shard.
+builder.AddProject<Projects.FrontDoorClient>(SampleApp.Name)
+    .WithReference(lab.Proxy, TwemproxyResource.ConnectionName)
+    .WithReference(lab.Shards[inventory.Shards[0].Name], SampleApp.ShardConnectionName)
+    .WithPlainHttpOnly()
+    .WaitFor(lab.Proxy);
 
 builder.Build().Run();
 return 0;

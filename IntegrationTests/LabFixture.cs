@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using RedisHaLab.Chaos;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -83,23 +84,22 @@ public abstract class LabFixture(string inventoryFile)
             .Append(Inventory.Proxy.ReconfigName);
 
     /// <summary>The lab's front door: the proxy on 127.0.0.1 (or the inventory's front_door address).</summary>
-    protected IPEndPoint FrontDoor => new(Inventory.Proxy.FrontDoorAddress, Inventory.Proxy.Port);
+    protected IPEndPoint FrontDoor => LabEndpoints.FrontDoor(Inventory);
 
-    protected static IPEndPoint EndpointOf(RedisInstance instance) => new(instance.Node.Address, instance.Port);
+    protected static IPEndPoint EndpointOf(RedisInstance instance) => LabEndpoints.Of(instance);
 
-    protected static IPEndPoint EndpointOf(SentinelInstance sentinel) => new(sentinel.Node.Address, sentinel.Port);
+    protected static IPEndPoint EndpointOf(SentinelInstance sentinel) => LabEndpoints.Of(sentinel);
 
     // Each with the running lab's password (none when it has no authentication).
 
-    protected Task<ConnectionMultiplexer> ConnectProxyAsync(IPEndPoint endpoint) =>
-        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-        {
-            EndPoints = { endpoint },
-            Proxy = Proxy.Twemproxy,
-            AbortOnConnectFail = true,
-            ConnectTimeout = 5000,
-            Password = Password,
-        });
+    protected Task<ConnectionMultiplexer> ConnectProxyAsync(IPEndPoint endpoint)
+    {
+        // The front door's options have one owner (the tie-breaker in particular: see LabClients.FrontDoorOptions).
+        var options = LabClients.FrontDoorOptions(endpoint, Password);
+        options.AbortOnConnectFail = true;
+        options.ConnectTimeout = 5000;
+        return ConnectionMultiplexer.ConnectAsync(options);
+    }
 
     protected Task<ConnectionMultiplexer> ConnectRedisAsync(IPEndPoint endpoint) =>
         ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions

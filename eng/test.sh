@@ -2,7 +2,7 @@
 # Runs every test of the lab on this machine, set-up included: the README's test command.
 #  1. eng/setup.sh (Docker engine, base image, build adapter);
 #  2. the manifest check: aspire-manifest.json must match what the AppHost generates now;
-#  3. unit tests (no Docker), then integration tests (real containers).
+#  3. unit tests and model tests (no Docker), then integration tests (real containers).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -16,8 +16,24 @@ echo "[test] checking aspire-manifest.json is current"
 "$root/eng/manifest.sh" --check
 
 results="$root/.lab/test-results"
+mkdir -p "$results"
+
+# Runs one test project; on failure, repeats each failed test's name and message at the end of the output, where a
+# CI log's tail shows them (the full run prints hundreds of lines after the first failure).
+run_tests() {
+  local project="$1" log="$results/$1.log"
+  if dotnet test "$project" -c Release --no-build --logger "console;verbosity=normal" --results-directory "$results" 2>&1 | tee "$log"; then
+    return 0
+  fi
+  echo "[test] $project failed; the failed tests:"
+  grep -E -A12 '^\s+Failed [A-Za-z_]' "$log" | grep -E -v '^\s+(Stack Trace:|at |--$)' | head -120 || true
+  return 1
+}
+
 echo "[test] unit tests"
-dotnet test UnitTests -c Release --no-build --logger "console;verbosity=normal" --results-directory "$results"
+run_tests UnitTests
+echo "[test] model tests (the AppHost's model, no containers)"
+run_tests ModelTests
 echo "[test] integration tests (real containers)"
-dotnet test IntegrationTests -c Release --no-build --logger "console;verbosity=normal" --results-directory "$results"
+run_tests IntegrationTests
 echo "[test] all tests passed"

@@ -9,18 +9,6 @@ namespace RedisHaLab.AppHost.Lab;
 /// <summary>Turns an <see cref="Inventory"/> into Aspire resources: one container per instance, nested under its node.</summary>
 internal static class LabBuilderExtensions
 {
-    /// <summary>Image for redis-server and redis-sentinel, built from <c>containers/redis</c>.</summary>
-    public const string RedisImage = "redis-ha-lab/redis";
-
-    /// <summary>Pinned so that a restart reuses the image instead of tagging a new one.</summary>
-    public const string RedisImageTag = "7.0";
-
-    /// <summary>Image for twemproxy built from source, from <c>containers/twemproxy</c>.</summary>
-    public const string ProxyImage = "redis-ha-lab/twemproxy";
-
-    /// <summary>twemproxy's release.</summary>
-    public const string ProxyImageTag = "0.5.0";
-
     /// <summary>Folder of the proxy's config inside its container (the post's layout).</summary>
     public const string ProxyConfigFolder = "/usr/local/twemproxy/conf";
 
@@ -31,22 +19,39 @@ internal static class LabBuilderExtensions
     /// </summary>
     public const string FailoverPathCpuShares = "4096";
 
+    /// <summary>The endpoint of a Redis instance: the name <see cref="RedisResource"/> reads its connection string from.</summary>
+    public const string RedisEndpointName = "tcp";
+
     /// <summary>Adds every node and instance of <paramref name="inventory"/>, with health checks and start-up order.</summary>
     public static LabResources AddRedisHaLab(this IDistributedApplicationBuilder builder, Inventory inventory)
     {
         var state = new LabStateFolder(LabOptions.StateFolder(builder, inventory), inventory);
         var secret = LabSecret.For(builder, inventory);
-        var containersFolder = Path.Combine(LabOptions.RepositoryRoot(builder), "containers");
+        var password = secret.Parameter?.Resource;
+        var root = LabOptions.RepositoryRoot(builder);
 
         var nodes = inventory.Nodes.ToDictionary(n => n.Name, builder.AddNode);
 
-        var redis = inventory.RedisInstances.ToDictionary(i => i.Name, instance => builder
-            .AddLabContainer(instance.Name, Path.Combine(containersFolder, "redis"), RedisImage, RedisImageTag, nodes[instance.Node.Name])
-            .WithEntrypoint("redis-server")
-            .WithArgs($"{RedisConfigFile.ContainerFolder(instance)}/redis.conf")
-            .WithBindMount(state.InstanceFolder(instance.Name), RedisConfigFile.ContainerFolder(instance))
-            .WithNodeEndpoint("redis", instance.Node, instance.Port)
-            .WithLabHealthCheck(builder, new RedisInstanceHealthCheck(new IPEndPoint(instance.Node.Address, instance.Port), secret)));
+        // Aspire.Hosting.Redis's own resource type, so the dashboard, references and tools see Redis; built as the lab
+        // needs it (local image, the instance's redis.conf, a fixed port on its node's address) rather than through
+        // AddRedis, whose defaults (registry image, password on the command line, proxied port, TLS) the lab does not use.
+        var redis = inventory.RedisInstances.ToDictionary(i => i.Name, instance =>
+        {
+            var resource = builder
+                .AddLabContainer(new RedisResource(instance.Name), LabImages.Redis, root, nodes[instance.Node.Name])
+                .WithEntrypoint("redis-server")
+                .WithArgs($"{RedisConfigFile.ContainerFolder(instance)}/redis.conf")
+                .WithBindMount(state.InstanceFolder(instance.Name), RedisConfigFile.ContainerFolder(instance))
+                // RedisResource's connection string reads its endpoint by this name.
+                .WithNodeEndpoint(RedisEndpointName, instance.Node, instance.Port)
+                .WithLabHealthCheck(builder, new RedisInstanceHealthCheck(new IPEndPoint(instance.Node.Address, instance.Port), secret));
+            if (password is not null)
+            {
+                // Only into the connection string: the server reads its password from redis.conf.
+                resource.WithPassword(secret.Parameter!);
+            }
+            return resource;
+        });
 
         // A replica starts once its master answers, so its first sync succeeds.
         foreach (var shard in inventory.Shards)
@@ -61,11 +66,11 @@ internal static class LabBuilderExtensions
         var sentinels = inventory.Sentinels.Instances.Select(sentinel =>
         {
             var resource = builder
-                .AddLabContainer(sentinel.Name, Path.Combine(containersFolder, "redis"), RedisImage, RedisImageTag, nodes[sentinel.Node.Name])
+                .AddLabContainer(new SentinelResource(sentinel.Name), LabImages.Redis, root, nodes[sentinel.Node.Name])
                 .WithEntrypoint("redis-sentinel")
                 .WithArgs($"{RedisConfigFile.SentinelContainerFolder}/sentinel.conf")
                 .WithBindMount(state.InstanceFolder(sentinel.Name), RedisConfigFile.SentinelContainerFolder)
-                .WithNodeEndpoint("sentinel", sentinel.Node, sentinel.Port)
+                .WithNodeEndpoint(SentinelResource.EndpointName, sentinel.Node, sentinel.Port)
                 .WithLabHealthCheck(builder, new SentinelHealthCheck(new IPEndPoint(sentinel.Node.Address, sentinel.Port), masterNames, secret));
             // Sentinels start after every Redis instance is up, so their first look finds the shards whole.
             foreach (var instance in redis.Values)
@@ -75,14 +80,25 @@ internal static class LabBuilderExtensions
             return resource;
         }).ToList();
 
+        // One resource per shard: Sentinel-aware clients reference it, and its row says who masters the shard.
+        var shards = inventory.Shards.ToDictionary(s => s.Name, shard => builder
+            .AddResource(new LabShardResource(shard, sentinels.Select(s => s.Resource).ToList(), password))
+            .ExcludeFromManifest()
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "Shard",
+                State = new ResourceStateSnapshot("waiting for its instances", KnownResourceStateStyles.Info),
+                Properties = [new ResourcePropertySnapshot("shard.sentinel-master-name", shard.SentinelMasterName)],
+            }));
+
         var proxy = inventory.Proxy;
         var proxyResource = builder
-            .AddLabContainer(proxy.Name, Path.Combine(containersFolder, "twemproxy"), ProxyImage, ProxyImageTag, nodes[proxy.Node.Name])
+            .AddLabContainer(new TwemproxyResource(proxy.Name, password), LabImages.Twemproxy, root, nodes[proxy.Node.Name])
             .WithArgs($"{ProxyConfigFolder}/{proxy.ConfigFileName}")
             .WithContainerRuntimeArgs("--cpu-shares", FailoverPathCpuShares)
             .WithBindMount(state.ProxyConfigFolder, ProxyConfigFolder)
-            .WithNodeEndpoint("proxy", proxy.Node, proxy.Port)
-            .WithLoopbackEndpoint("front-door", proxy.FrontDoorAddress, proxy.Port)
+            .WithNodeEndpoint(TwemproxyResource.NodeEndpointName, proxy.Node, proxy.Port)
+            .WithLoopbackEndpoint(TwemproxyResource.FrontDoorEndpointName, proxy.FrontDoorAddress, proxy.Port)
             .WithLabHealthCheck(builder, new ProxyHealthCheck(new IPEndPoint(proxy.FrontDoorAddress, proxy.Port), secret));
         // The proxy comes last: its backends are the masters, and Sentinel must be watching before traffic flows.
         foreach (var shard in inventory.Shards)
@@ -102,7 +118,7 @@ internal static class LabBuilderExtensions
             state.Render(await secret.GetAsync(cancellationToken));
         });
 
-        return new LabResources(inventory, state, secret, nodes, redis, sentinels, proxyResource);
+        return new LabResources(inventory, state, secret, nodes, redis, sentinels, shards, proxyResource);
     }
 
     private static IResourceBuilder<LabNodeResource> AddNode(this IDistributedApplicationBuilder builder, LabNode node) =>
@@ -115,29 +131,32 @@ internal static class LabBuilderExtensions
                 Properties = [new ResourcePropertySnapshot("node.address", node.Address.ToString())],
             });
 
-    /// <summary>A container of the lab: built from <paramref name="dockerContext"/> under a pinned tag, with a fixed name, nested under its node.</summary>
-    internal static IResourceBuilder<ContainerResource> AddLabContainer(this IDistributedApplicationBuilder builder,
-        string name, string dockerContext, string image, string tag, IResourceBuilder<LabNodeResource> node) =>
-        builder.AddContainer(name, image, tag)
-            .WithDockerfile(dockerContext)
-            .WithImage(image, tag)
+    /// <summary>A container of the lab: its own image built locally under a pinned tag, a fixed name, nested under its node.</summary>
+    internal static IResourceBuilder<T> AddLabContainer<T>(this IDistributedApplicationBuilder builder,
+        T resource, LabImage image, string repositoryRoot, IResourceBuilder<LabNodeResource> node) where T : ContainerResource =>
+        builder.AddResource(resource)
+            // An image first (WithDockerfile replaces one, and refuses a resource without), then the build, then the
+            // pinned name again: WithDockerfile names the image after a hash of the resource.
+            .WithImage(image.Image, image.Tag)
+            .WithDockerfile(image.BuildContext(repositoryRoot))
+            .WithImage(image.Image, image.Tag)
             // Fixed names, so `docker kill node22-redis-4501` reads like the post's `kill`.
-            .WithContainerName(name)
+            .WithContainerName(resource.Name)
             .WithParentRelationship(node);
 
     /// <summary>Publishes <paramref name="port"/> on the node's own loopback address, as the post's hosts listen on theirs.</summary>
-    private static IResourceBuilder<ContainerResource> WithNodeEndpoint(this IResourceBuilder<ContainerResource> resource,
-        string name, LabNode node, int port) =>
+    private static IResourceBuilder<T> WithNodeEndpoint<T>(this IResourceBuilder<T> resource,
+        string name, LabNode node, int port) where T : ContainerResource =>
         resource.WithLoopbackEndpoint(name, node.Address, port);
 
-    private static IResourceBuilder<ContainerResource> WithLoopbackEndpoint(this IResourceBuilder<ContainerResource> resource,
-        string name, IPAddress address, int port) =>
+    private static IResourceBuilder<T> WithLoopbackEndpoint<T>(this IResourceBuilder<T> resource,
+        string name, IPAddress address, int port) where T : ContainerResource =>
         // Not proxied: the port is the post's port, and a killed container really closes it.
         resource.WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: name, isProxied: false)
             .WithEndpoint(name, endpoint => endpoint.TargetHost = address.ToString());
 
-    private static IResourceBuilder<ContainerResource> WithLabHealthCheck(this IResourceBuilder<ContainerResource> resource,
-        IDistributedApplicationBuilder builder, IHealthCheck check)
+    private static IResourceBuilder<T> WithLabHealthCheck<T>(this IResourceBuilder<T> resource,
+        IDistributedApplicationBuilder builder, IHealthCheck check) where T : ContainerResource
     {
         var key = $"{resource.Resource.Name}-health";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, _ => check, HealthStatus.Unhealthy, tags: null));
@@ -151,6 +170,7 @@ internal sealed record LabResources(
     LabStateFolder State,
     LabSecret Secret,
     IReadOnlyDictionary<string, IResourceBuilder<LabNodeResource>> Nodes,
-    IReadOnlyDictionary<string, IResourceBuilder<ContainerResource>> Redis,
-    IReadOnlyList<IResourceBuilder<ContainerResource>> Sentinels,
-    IResourceBuilder<ContainerResource> Proxy);
+    IReadOnlyDictionary<string, IResourceBuilder<RedisResource>> Redis,
+    IReadOnlyList<IResourceBuilder<SentinelResource>> Sentinels,
+    IReadOnlyDictionary<string, IResourceBuilder<LabShardResource>> Shards,
+    IResourceBuilder<TwemproxyResource> Proxy);

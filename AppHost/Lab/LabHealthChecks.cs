@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RedisHaLab.Chaos;
 using StackExchange.Redis;
 
 namespace RedisHaLab.AppHost.Lab;
@@ -14,7 +15,7 @@ internal sealed class RedisInstanceHealthCheck(IPEndPoint endpoint, LabSecret se
     {
         try
         {
-            await using var redis = await LabConnections.ConnectAsync(endpoint, await secret.GetAsync(cancellationToken));
+            await using var redis = await LabClients.RedisAsync(endpoint, await secret.GetAsync(cancellationToken));
             var info = (await redis.GetServer(endpoint).InfoAsync("replication")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
             var role = info.GetValueOrDefault("role");
             if (role == "slave" && info.GetValueOrDefault("master_link_status") != "up")
@@ -37,7 +38,7 @@ internal sealed class SentinelHealthCheck(IPEndPoint endpoint, IReadOnlyList<str
     {
         try
         {
-            await using var sentinel = await LabConnections.ConnectSentinelAsync(endpoint, await secret.GetAsync(cancellationToken));
+            await using var sentinel = await LabClients.SentinelAsync(endpoint, await secret.GetAsync(cancellationToken));
             var masters = (await sentinel.GetServer(endpoint).SentinelMastersAsync())
                 .Select(m => m.ToDictionary(p => p.Key, p => p.Value))
                 .ToDictionary(m => m["name"]);
@@ -65,7 +66,7 @@ internal sealed class ProxyHealthCheck(IPEndPoint endpoint, LabSecret secret) : 
     {
         try
         {
-            await using var proxy = await LabConnections.ConnectProxyAsync(endpoint, await secret.GetAsync(cancellationToken));
+            await using var proxy = await LabClients.ProxyQuickAsync(endpoint, await secret.GetAsync(cancellationToken));
             // twemproxy answers PING itself; a GET has to travel to a shard and back.
             await proxy.GetDatabase().StringGetAsync("redis-ha-lab:health");
             return HealthCheckResult.Healthy("serves reads");
@@ -75,39 +76,4 @@ internal sealed class ProxyHealthCheck(IPEndPoint endpoint, LabSecret secret) : 
             return HealthCheckResult.Unhealthy($"{endpoint} does not serve reads", e);
         }
     }
-}
-
-/// <summary>Short-lived StackExchange.Redis connections with the options each kind of lab server needs.</summary>
-internal static class LabConnections
-{
-    public static Task<ConnectionMultiplexer> ConnectAsync(IPEndPoint endpoint, string? password) =>
-        ConnectionMultiplexer.ConnectAsync(Options(endpoint, password));
-
-    public static Task<ConnectionMultiplexer> ConnectSentinelAsync(IPEndPoint endpoint, string? password)
-    {
-        var options = Options(endpoint, password);
-        options.CommandMap = CommandMap.Sentinel;
-        return ConnectionMultiplexer.ConnectAsync(options);
-    }
-
-    public static Task<ConnectionMultiplexer> ConnectProxyAsync(IPEndPoint endpoint, string? password)
-    {
-        var options = Options(endpoint, password);
-        options.Proxy = Proxy.Twemproxy;
-        return ConnectionMultiplexer.ConnectAsync(options);
-    }
-
-    // A null password, the lab without authentication, sends no AUTH.
-    private static ConfigurationOptions Options(IPEndPoint endpoint, string? password) => new()
-    {
-        Password = password,
-        EndPoints = { endpoint },
-        AbortOnConnectFail = true,
-        ConnectTimeout = 2000,
-        SyncTimeout = 2000,
-        AsyncTimeout = 2000,
-        AllowAdmin = true,
-        ConnectRetry = 0,
-        ClientName = "redis-ha-lab-health",
-    };
 }

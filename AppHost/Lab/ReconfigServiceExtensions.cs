@@ -5,12 +5,6 @@ namespace RedisHaLab.AppHost.Lab;
 /// <summary>Adds the reconfig service, the lab's replacement for the post's client-reconfig-script.</summary>
 internal static class ReconfigServiceExtensions
 {
-    /// <summary>Image of the service, built from <c>containers/reconfig</c> (the AppHost's build publishes the service into it).</summary>
-    public const string ReconfigImage = "redis-ha-lab/reconfig";
-
-    /// <summary>Pinned so that a restart rebuilds the same tag (Docker's cache keeps an unchanged service's layers).</summary>
-    public const string ReconfigImageTag = "lab";
-
     /// <summary>Where the inventory file is mounted (read-only) inside the service's container.</summary>
     public const string InventoryFolder = "/etc/redis-ha-lab";
 
@@ -24,8 +18,7 @@ internal static class ReconfigServiceExtensions
         var proxy = lab.Inventory.Proxy;
         var inventoryFile = Path.GetFileName(lab.Inventory.SourceFile);
         var service = builder
-            .AddLabContainer(proxy.ReconfigName, Path.Combine(LabOptions.RepositoryRoot(builder), "containers", "reconfig"),
-                ReconfigImage, ReconfigImageTag, lab.Nodes[proxy.Node.Name])
+            .AddLabContainer(new ContainerResource(proxy.ReconfigName), LabImages.Reconfig, LabOptions.RepositoryRoot(builder), lab.Nodes[proxy.Node.Name])
             .WithContainerRuntimeArgs("--cpu-shares", LabBuilderExtensions.FailoverPathCpuShares)
             .WithBindMount(lab.State.ProxyConfigFolder, LabBuilderExtensions.ProxyConfigFolder)
             .WithBindMount(lab.Inventory.SourceFile, $"{InventoryFolder}/{inventoryFile}", isReadOnly: true)

@@ -7,6 +7,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using RedisHaLab.Chaos;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -115,19 +116,16 @@ internal sealed class LabSession : IAsyncDisposable
         });
 
     /// <summary>Short-lived connection to the proxy, for writing and reading the whole key set (not for the measured load).</summary>
-    public Task<ConnectionMultiplexer> ConnectProxyAsync() =>
-        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-        {
-            EndPoints = { FrontDoor },
-            Proxy = Proxy.Twemproxy,
-            AbortOnConnectFail = true,
-            ConnectRetry = 1,
-            ConnectTimeout = 2000,
-            SyncTimeout = 10_000,
-            AsyncTimeout = 10_000,
-            ClientName = "redis-ha-lab-benchmark",
-            Password = Password,
-        });
+    public Task<ConnectionMultiplexer> ConnectProxyAsync()
+    {
+        var options = LabClients.FrontDoorOptions(FrontDoor, Password);
+        options.AbortOnConnectFail = true;
+        options.ConnectRetry = 1;
+        options.ConnectTimeout = 2000;
+        options.SyncTimeout = options.AsyncTimeout = 10_000;
+        options.ClientName = "redis-ha-lab-benchmark";
+        return ConnectionMultiplexer.ConnectAsync(options);
+    }
 
     /// <summary>Connection to a Sentinel.</summary>
     public Task<ConnectionMultiplexer> ConnectSentinelAsync(IPEndPoint endpoint) =>

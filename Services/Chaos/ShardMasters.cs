@@ -30,9 +30,11 @@ public sealed record ShardMaster(Shard Shard, RedisInstance? Instance, string Ev
 public sealed class ShardMasters(SentinelView sentinels)
 {
     /// <summary>The shard's current master by the rule above.</summary>
-    public async Task<ShardMaster> OfAsync(Shard shard)
+    public async Task<ShardMaster> OfAsync(Shard shard) => await OfAsync(shard, await RolesAsync(shard, sentinels.Password));
+
+    /// <summary>The shard's current master by the rule above, from ROLE answers the caller already has (a watch keeps its own connections).</summary>
+    public async Task<ShardMaster> OfAsync(Shard shard, IReadOnlyList<RoleAnswer> roles)
     {
-        var roles = await RolesAsync(shard, sentinels.Password);
         if (ByRole(roles) is { } master)
         {
             return new ShardMaster(shard, master, "the only instance of it answering ROLE master");
@@ -68,6 +70,15 @@ public sealed class ShardMasters(SentinelView sentinels)
         var roles = await Task.WhenAll(instances.Select(i => RedisProbe.RoleAsync(i, password)));
         return instances.Zip(roles, (instance, role) => new RoleAnswer(instance, role)).ToList();
     }
+
+    /// <summary>What the dashboard shows in an instance's row: its role in its shard, as it answered <c>ROLE</c>.</summary>
+    public static string RoleText(RoleAnswer answer) => answer.Role switch
+    {
+        "master" => $"master of {answer.Instance.ShardName}",
+        "slave" => $"replica of {answer.Instance.ShardName}",
+        null => "not answering",
+        var other => $"{other} (unexpected)",
+    };
 
     /// <summary>The one instance answering <c>master</c>, or null when none or several do.</summary>
     public static RedisInstance? ByRole(IReadOnlyList<RoleAnswer> answers)

@@ -32,6 +32,7 @@ public static partial class InventoryLoader
     [
         ("aspire-dashboard", "Aspire's dashboard"),
         ("redis-password", "the lab's password parameter (the secret of its authentication switch)"),
+        ("sample-app", "the lab's sample client application"),
     ];
 
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
@@ -626,8 +627,8 @@ public static partial class InventoryLoader
         }
 
         /// <summary>
-        /// A node may not take a name the application already has: Aspire refuses a second resource of one name (and
-        /// the AppHost would crash on it), so the inventory is refused first, at the node's line.
+        /// A node or a shard may not take a name the application already has: Aspire refuses a second resource of one
+        /// name (and the AppHost would crash on it), so the inventory is refused first, at the node's or shard's line.
         /// </summary>
         private void CheckResourceNames(List<LabNode> nodes, List<Shard> shards, SentinelGroup? sentinels, ProxyInstance? proxy)
         {
@@ -641,14 +642,26 @@ public static partial class InventoryLoader
             }
             foreach (var node in nodes)
             {
-                var taken = others.FirstOrDefault(o => string.Equals(o.Name, node.Name, StringComparison.OrdinalIgnoreCase));
-                if (taken.Name is not null)
+                if (Taken(node.Name, others) is { } owner)
                 {
-                    Problem(["nodes", node.Name], $"node name '{node.Name}' is already the name of {taken.Owner}; Aspire resource names are unique " +
+                    Problem(["nodes", node.Name], $"node name '{node.Name}' is already the name of {owner}; Aspire resource names are unique " +
                                                   "whatever their case, so rename the node");
                 }
             }
+            // Each shard is a resource of its own too (Sentinel-aware clients reference it by its name).
+            others.AddRange(nodes.Select(n => (n.Name, $"the node {n.Name}")));
+            foreach (var shard in shards)
+            {
+                if (Taken(shard.Name, others) is { } owner)
+                {
+                    Problem(["shards", shard.Name], $"shard name '{shard.Name}' is already the name of {owner}; Aspire resource names are unique " +
+                                                    "whatever their case, so rename the shard");
+                }
+            }
         }
+
+        private static string? Taken(string name, List<(string Name, string Owner)> others) =>
+            others.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase)).Owner;
 
         private T? Required<T>(string[] section, T? value, string key, string example)
         {

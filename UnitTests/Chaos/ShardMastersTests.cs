@@ -36,4 +36,14 @@ public class ShardMastersTests
     {
         Assert.That(ShardMasters.ByRole([new(Node22, "sentinel"), new(Node24, "slave")]), Is.Null);
     }
+
+    [TestCase("master", "master of g1")]
+    [TestCase("slave", "replica of g1")]
+    [TestCase(null, "not answering")]
+    [TestCase("sentinel", "sentinel (unexpected)")]
+    public void The_dashboard_shows_what_the_instance_itself_answers_with_its_shard(string? role, string text)
+    {
+        // The replica of the inventory answering master is shown as master: the instance's word, not the inventory's.
+        Assert.That(ShardMasters.RoleText(new RoleAnswer(Node24, role)), Is.EqualTo(text));
+    }
 }

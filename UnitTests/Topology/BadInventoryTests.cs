@@ -181,11 +181,22 @@ public class BadInventoryTests
     [TestCase("node23-reconfig", "the reconfig service on node23")]
     [TestCase("aspire-dashboard", "Aspire's dashboard")]
     [TestCase("redis-password", "the lab's password parameter")]
+    [TestCase("sample-app", "the lab's sample client application")]
     public void A_node_named_like_another_resource_is_refused(string name, string owner)
     {
         var yaml = InventoryFiles.PostWith("  node24: { address: 127.0.0.24 }", $"  node24: {{ address: 127.0.0.24 }}\n  {name}: {{ address: 127.0.0.25 }}");
 
         Refused(yaml, $"{name}: {{", $"node name '{name}' is already the name of {owner}", "rename the node");
+    }
+
+    [TestCase("node22", "the node node22")]
+    [TestCase("node23-twemproxy", "the proxy on node23")]
+    [TestCase("sample-app", "the lab's sample client application")]
+    public void A_shard_named_like_another_resource_is_refused(string name, string owner)
+    {
+        var yaml = InventoryFiles.PostWith("  g2:\n", $"  {name}:\n");
+
+        Refused(yaml, $"{name}:", $"shard name '{name}' is already the name of {owner}", "rename the shard");
     }
 
     [TestCase("g2", "\"g2\\n\"", "shard name 'g2\\n'")]

@@ -1,0 +1,156 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RedisHaLab.Chaos;
+using RedisHaLab.Topology;
+using StackExchange.Redis;
+
+namespace RedisHaLab.AppHost.Lab;
+
+/// <summary>
+/// Roles in the dashboard: twice a second it asks every Redis instance <c>ROLE</c> and shows the answer in the instance's
+/// row ("master of g2 (127.0.0.24:4501)"), and each shard's master, by <see cref="ShardMasters"/>' one rule, in the
+/// shard's row. A change of master is logged in the shard's console, so a failover reads as it happens.
+/// </summary>
+/// <remarks>
+/// The instance's row shows its role as the text of its endpoint's URL: Aspire overwrites a container's state text at
+/// each change Docker reports and computes health only while that text is "Running", so the role cannot take the
+/// state's place there. The shard's row is the lab's own resource, whose state and URLs are the lab's to set.
+/// </remarks>
+internal sealed class LabRoleBoard(
+    LabResources lab,
+    ResourceNotificationService notifications,
+    ResourceLoggerService resourceLogs,
+    ILogger<LabRoleBoard> logger) : BackgroundService
+{
+    /// <summary>Within about a second of a switch, at a cost of one ROLE per instance per period.</summary>
+    private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The property under which an instance's role is kept in its details.</summary>
+    public const string RolePropertyName = "redis.role";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var password = await lab.Secret.GetAsync(stoppingToken);
+        var instances = lab.Inventory.RedisInstances.ToList();
+        // Kept open: they reconnect on their own after a kill, and fail at once while an instance is away.
+        var connections = await Task.WhenAll(instances.Select(i => LabClients.RedisForWatchAsync(LabEndpoints.Of(i), password)));
+        try
+        {
+            var masters = new ShardMasters(new SentinelView(lab.Inventory, password));
+            var shownRoles = new Dictionary<RedisInstance, string>();
+            var shownMasters = new Dictionary<Shard, string>();
+            using var timer = new PeriodicTimer(Period);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var answers = await Task.WhenAll(instances.Select((instance, i) => RoleAsync(instance, connections[i])));
+                foreach (var answer in answers)
+                {
+                    var text = ShardMasters.RoleText(answer);
+                    if (shownRoles.GetValueOrDefault(answer.Instance) != text)
+                    {
+                        shownRoles[answer.Instance] = text;
+                        await ShowRoleAsync(answer.Instance, text);
+                    }
+                }
+                foreach (var shard in lab.Inventory.Shards)
+                {
+                    var master = await masters.OfAsync(shard, answers.Where(a => a.Instance.ShardName == shard.Name).ToList());
+                    var text = master.Instance?.Name ?? "no master";
+                    if (shownMasters.GetValueOrDefault(shard) != text)
+                    {
+                        var before = shownMasters.GetValueOrDefault(shard);
+                        shownMasters[shard] = text;
+                        await ShowMasterAsync(shard, master, before);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The AppHost is stopping.
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<RoleAnswer> RoleAsync(RedisInstance instance, ConnectionMultiplexer connection)
+    {
+        try
+        {
+            var role = await connection.GetServer(LabEndpoints.Of(instance)).RoleAsync();
+            return new RoleAnswer(instance, role.Value);
+        }
+        catch (Exception e) when (LabClients.IsUnreachable(e))
+        {
+            return new RoleAnswer(instance, null);
+        }
+    }
+
+    private Task ShowRoleAsync(RedisInstance instance, string role)
+    {
+        var resource = lab.Redis[instance.Name].Resource;
+        var text = $"{role} ({LabEndpoints.Of(instance)})";
+        // Aspire rebuilds a container's URLs from these annotations at each change Docker reports: the text is set
+        // there, so it survives, and in the snapshot, so it shows now.
+        foreach (var url in resource.Annotations.OfType<ResourceUrlAnnotation>().Where(IsRedisEndpoint))
+        {
+            url.DisplayText = text;
+        }
+        return notifications.PublishUpdateAsync(resource, snapshot => snapshot with
+        {
+            Urls = [.. snapshot.Urls.Select(u => u.Name == LabBuilderExtensions.RedisEndpointName
+                ? u with { DisplayProperties = new UrlDisplayPropertiesSnapshot(text, u.DisplayProperties.SortOrder) }
+                : u)],
+            Properties = [.. snapshot.Properties.Where(p => p.Name != RolePropertyName), new ResourcePropertySnapshot(RolePropertyName, role)],
+        });
+    }
+
+    private static bool IsRedisEndpoint(ResourceUrlAnnotation url) => url.Endpoint?.EndpointName == LabBuilderExtensions.RedisEndpointName;
+
+    private async Task ShowMasterAsync(Shard shard, ShardMaster master, string? before)
+    {
+        var resource = lab.Shards[shard.Name].Resource;
+        await notifications.PublishUpdateAsync(resource, snapshot => snapshot with
+        {
+            // The state column is narrow: a word and a colour; the master itself goes to the URL column.
+            State = master.Instance is null
+                ? new ResourceStateSnapshot("no master", KnownResourceStateStyles.Error)
+                : new ResourceStateSnapshot("has a master", KnownResourceStateStyles.Success),
+            Urls = master.Instance is null
+                ? []
+                : [new UrlSnapshot("master", $"tcp://{LabEndpoints.Of(master.Instance)}", IsInternal: false)
+                {
+                    DisplayProperties = new UrlDisplayPropertiesSnapshot($"master: {master.Instance.Name}", 0),
+                }],
+            Properties = [.. snapshot.Properties.Where(p => p.Name != "shard.evidence"), new ResourcePropertySnapshot("shard.evidence", master.Evidence)],
+        });
+        var message = before is null
+            ? $"{shard.Name}: {master}"
+            : $"{shard.Name}: master {before} -> {master}";
+        resourceLogs.GetLogger(resource).LogInformation("{Change}", message);
+        logger.LogInformation("{Change}", message);
+    }
+}
+
+/// <summary>Adds the <see cref="LabRoleBoard"/> to a running lab.</summary>
+internal static class LabRoleBoardExtensions
+{
+    public static void AddRoleBoard(this IDistributedApplicationBuilder builder, LabResources lab)
+    {
+        // A manifest run starts no container, so there is nothing to ask.
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            builder.Services.AddHostedService(services => new LabRoleBoard(lab,
+                services.GetRequiredService<ResourceNotificationService>(),
+                services.GetRequiredService<ResourceLoggerService>(),
+                services.GetRequiredService<ILogger<LabRoleBoard>>()));
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using RedisHaLab.Topology;
+
+namespace RedisHaLab.ModelTests;
+
+/// <summary>
+/// The AppHost's model of an inventory, as Aspire builds it before anything starts: which resources exist, of which
+/// type, where they listen, what they wait for, how their health is judged, what they offer, and the connection
+/// strings a referencing app gets.
+/// </summary>
+[TestFixture("post-2016.yml")]
+[TestFixture("post-2016-auth.yml")]
+public sealed class LabModelTests(string inventoryFile)
+{
+    private IDistributedApplicationTestingBuilder builder = null!;
+    private Inventory inventory = null!;
+
+    [OneTimeSetUp]
+    public async Task BuildModel()
+    {
+        var path = Path.Combine(Repository.Root, "inventories", inventoryFile);
+        inventory = InventoryLoader.Load(path);
+        builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--inventory", path]);
+    }
+
+    [OneTimeTearDown]
+    public async Task Dispose() => await builder.DisposeAsync();
+
+    private T Resource<T>(string name) where T : IResource =>
+        builder.Resources.OfType<T>().SingleOrDefault(r => r.Name == name)
+        ?? throw new AssertionException($"no {typeof(T).Name} named {name}; resources: {string.Join(", ", builder.Resources.Select(r => $"{r.Name} ({r.GetType().Name})"))}");
+
+    [Test]
+    public void Every_Redis_instance_is_a_RedisResource_on_its_nodes_address_and_port_not_proxied()
+    {
+        foreach (var instance in inventory.RedisInstances)
+        {
+            var redis = Resource<RedisResource>(instance.Name);
+            var endpoint = redis.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp");
+            Assert.That((endpoint.TargetHost, endpoint.Port, endpoint.TargetPort, endpoint.IsProxied),
+                Is.EqualTo((instance.Node.Address.ToString(), (int?)instance.Port, (int?)instance.Port, false)), instance.Name);
+            Assert.That(redis.PasswordParameter is not null, Is.EqualTo(inventory.Authentication == LabAuthentication.Password),
+                $"{instance.Name}'s connection string carries the lab's password exactly when the lab has one");
+        }
+    }
+
+    [Test]
+    public void The_front_door_is_a_connection_string_for_twemproxy_clients()
+    {
+        var proxy = Resource<IResourceWithConnectionString>(inventory.Proxy.Name);
+        var expression = proxy.ConnectionStringExpression.ValueExpression;
+
+        var passwordPart = inventory.Authentication == LabAuthentication.Password ? ",password={redis-password.value}" : "";
+        Assert.That(expression, Is.EqualTo(
+            $"{{{inventory.Proxy.Name}.bindings.front-door.host}}:{{{inventory.Proxy.Name}.bindings.front-door.port}},proxy=Twemproxy,tiebreaker={passwordPart}"));
+        var frontDoor = ((IResource)proxy).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "front-door");
+        Assert.That((frontDoor.TargetHost, frontDoor.Port, frontDoor.IsProxied),
+            Is.EqualTo((inventory.Proxy.FrontDoorAddress.ToString(), (int?)inventory.Proxy.Port, false)));
+    }
+
+    [Test]
+    public void Each_shard_is_a_connection_string_naming_every_Sentinel_and_its_service()
+    {
+        foreach (var shard in inventory.Shards)
+        {
+            var expression = Resource<IResourceWithConnectionString>(shard.Name).ConnectionStringExpression.ValueExpression;
+
+            var sentinels = inventory.Sentinels.Instances.Select(s => $"{{{s.Name}.bindings.sentinel.host}}:{{{s.Name}.bindings.sentinel.port}}");
+            var passwordPart = inventory.Authentication == LabAuthentication.Password ? ",password={redis-password.value}" : "";
+            Assert.That(expression, Is.EqualTo($"{string.Join(",", sentinels)},serviceName={shard.SentinelMasterName}{passwordPart}"));
+        }
+    }
+
+    [Test]
+    public void The_sample_app_gets_the_front_door_and_a_shard_by_reference_and_waits_for_the_proxy()
+    {
+        var app = Resource<ProjectResource>("sample-app");
+
+        var references = app.Annotations.OfType<ResourceRelationshipAnnotation>().Where(r => r.Type == "Reference").Select(r => r.Resource.Name);
+        Assert.That(references, Is.EquivalentTo(new[] { inventory.Proxy.Name, inventory.Shards[0].Name }));
+        Assert.That(WaitsOf(app), Is.EquivalentTo(new[] { inventory.Proxy.Name }));
+    }
+
+    [Test]
+    public void Start_up_order_replicas_after_their_master_sentinels_after_every_instance_proxy_after_masters_and_sentinels()
+    {
+        var all = inventory.RedisInstances.Select(i => i.Name).ToList();
+        var sentinels = inventory.Sentinels.Instances.Select(s => s.Name).ToList();
+        foreach (var shard in inventory.Shards)
+        {
+            Assert.That(WaitsOf(Resource<RedisResource>(shard.Master.Name)), Is.Empty, $"{shard.Master.Name} waits for nothing");
+            foreach (var replica in shard.Replicas)
+            {
+                Assert.That(WaitsOf(Resource<RedisResource>(replica.Name)), Is.EquivalentTo(new[] { shard.Master.Name }), replica.Name);
+            }
+        }
+        foreach (var sentinel in sentinels)
+        {
+            Assert.That(WaitsOf(Resource<ContainerResource>(sentinel)), Is.EquivalentTo(all), sentinel);
+        }
+        Assert.That(WaitsOf(Resource<ContainerResource>(inventory.Proxy.Name)),
+            Is.EquivalentTo(inventory.Shards.Select(s => s.Master.Name).Concat(sentinels)), "the proxy");
+        var reconfig = Resource<ContainerResource>(inventory.Proxy.ReconfigName);
+        Assert.That(WaitsOf(reconfig), Is.EquivalentTo(sentinels.Append(inventory.Proxy.Name)), "the reconfig service");
+        Assert.That(reconfig.Annotations.OfType<WaitAnnotation>().Single(w => w.Resource.Name == inventory.Proxy.Name).WaitType,
+            Is.EqualTo(WaitType.WaitUntilStarted), "the reconfig service waits for the proxy to start, not to be healthy: it is what heals the proxy");
+    }
+
+    [Test]
+    public void Every_container_has_a_health_check_and_none_mounts_the_Docker_socket()
+    {
+        foreach (var container in builder.Resources.OfType<ContainerResource>())
+        {
+            var isReconfig = container.Name == inventory.Proxy.ReconfigName;
+            Assert.That(container.Annotations.OfType<HealthCheckAnnotation>().Any(), Is.EqualTo(!isReconfig),
+                $"{container.Name}: a lab health check (the reconfig service is judged by what it does to the proxy)");
+            Assert.That(container.Annotations.OfType<ContainerMountAnnotation>().Select(m => m.Source ?? ""),
+                Has.None.Contains("docker.sock"), container.Name);
+        }
+    }
+
+    [Test]
+    public void Every_Redis_instance_and_Sentinel_offers_the_chaos_faults_and_each_instance_its_shards_failover()
+    {
+        string[] faults = ["chaos-kill", "chaos-pause", "chaos-resume", "chaos-partition", "chaos-heal"];
+        foreach (var instance in inventory.RedisInstances)
+        {
+            Assert.That(CommandsOf(Resource<RedisResource>(instance.Name)), Is.SupersetOf(faults.Append($"chaos-failover-{instance.ShardName}")), instance.Name);
+        }
+        foreach (var sentinel in inventory.Sentinels.Instances)
+        {
+            Assert.That(CommandsOf(Resource<ContainerResource>(sentinel.Name)), Is.SupersetOf(faults), sentinel.Name);
+        }
+        foreach (var node in inventory.Nodes)
+        {
+            Assert.That(CommandsOf(Resource<IResource>(node.Name)), Does.Contain("chaos-kill-node"), node.Name);
+        }
+    }
+
+    [Test]
+    public void Every_lab_container_is_nested_under_its_node_with_the_name_Docker_gives_it()
+    {
+        var nodeOf = inventory.RedisInstances.Select(i => (i.Name, i.Node.Name))
+            .Concat(inventory.Sentinels.Instances.Select(s => (s.Name, s.Node.Name)))
+            .Append((inventory.Proxy.Name, inventory.Proxy.Node.Name))
+            .Append((inventory.Proxy.ReconfigName, inventory.Proxy.Node.Name));
+        foreach (var (name, node) in nodeOf)
+        {
+            var container = Resource<ContainerResource>(name);
+            Assert.That(container.Annotations.OfType<ResourceRelationshipAnnotation>().Single(r => r.Type == "Parent").Resource.Name, Is.EqualTo(node), name);
+            Assert.That(container.Annotations.OfType<ContainerNameAnnotation>().Single().Name, Is.EqualTo(name), name);
+        }
+    }
+
+    private static IEnumerable<string> WaitsOf(IResource resource) =>
+        resource.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name);
+
+    private static IEnumerable<string> CommandsOf(IResource resource) =>
+        resource.Annotations.OfType<ResourceCommandAnnotation>().Select(c => c.Name);
+}
+
+internal static class Repository
+{
+    /// <summary>The repository root: the folder that holds Lab.sln, found upwards from the test's output folder.</summary>
+    public static string Root { get; } = Find(AppContext.BaseDirectory);
+
+    private static string Find(string folder) =>
+        File.Exists(Path.Combine(folder, "Lab.sln")) ? folder : Find(Path.GetDirectoryName(folder) ?? throw new InvalidOperationException("Lab.sln not found above the tests"));
+}
