@@ -196,7 +196,7 @@ public class BadInventoryTests
     {
         var yaml = InventoryFiles.PostWith("  g2:\n", $"  {name}:\n");
 
-        Refused(yaml, $"{name}:", $"shard name '{name}' is already the name of {owner}", "rename the shard");
+        Refused(yaml, $"  {name}:\n", $"shard name '{name}' is already the name of {owner}", "rename the shard");
     }
 
     [TestCase("g2", "\"g2\\n\"", "shard name 'g2\\n'")]
