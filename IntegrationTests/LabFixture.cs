@@ -74,14 +74,10 @@ public abstract class LabFixture(string inventoryFile)
 
     /// <summary>Host path of the proxy's config file, the one the reconfig service rewrites.</summary>
     protected string ProxyConfigFile =>
-        Path.Combine(Repository.Root, ".lab", Path.GetFileNameWithoutExtension(InventoryFile), Inventory.Proxy.Name, "conf", Inventory.Proxy.ConfigFileName);
+        new LabStateLayout(Repository.Root, Inventory).ProxyConfigFile;
 
     /// <summary>Every container of the inventory, by resource name, the reconfig service beside the proxy included.</summary>
-    protected IEnumerable<string> ContainerNames =>
-        Inventory.RedisInstances.Select(i => i.Name)
-            .Concat(Inventory.Sentinels.Instances.Select(s => s.Name))
-            .Append(Inventory.Proxy.Name)
-            .Append(Inventory.Proxy.ReconfigName);
+    protected IEnumerable<string> ContainerNames => Inventory.ContainerNames;
 
     /// <summary>The lab's front door: the proxy on 127.0.0.1 (or the inventory's front_door address).</summary>
     protected IPEndPoint FrontDoor => LabEndpoints.FrontDoor(Inventory);

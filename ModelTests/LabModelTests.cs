@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using RedisHaLab.AppHost.Lab;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.ModelTests;
@@ -32,11 +33,11 @@ public sealed class LabModelTests(string inventoryFile)
         ?? throw new AssertionException($"no {typeof(T).Name} named {name}; resources: {string.Join(", ", builder.Resources.Select(r => $"{r.Name} ({r.GetType().Name})"))}");
 
     [Test]
-    public void Every_Redis_instance_is_a_RedisResource_on_its_nodes_address_and_port_not_proxied()
+    public void Every_Redis_instance_is_a_Redis_resource_on_its_nodes_address_and_port_not_proxied()
     {
         foreach (var instance in inventory.RedisInstances)
         {
-            var redis = Resource<RedisResource>(instance.Name);
+            var redis = Resource<LabRedisResource>(instance.Name);
             var endpoint = redis.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp");
             Assert.That((endpoint.TargetHost, endpoint.Port, endpoint.TargetPort, endpoint.IsProxied),
                 Is.EqualTo((instance.Node.Address.ToString(), (int?)instance.Port, (int?)instance.Port, false)), instance.Name);
@@ -89,10 +90,10 @@ public sealed class LabModelTests(string inventoryFile)
         var sentinels = inventory.Sentinels.Instances.Select(s => s.Name).ToList();
         foreach (var shard in inventory.Shards)
         {
-            Assert.That(WaitsOf(Resource<RedisResource>(shard.Master.Name)), Is.Empty, $"{shard.Master.Name} waits for nothing");
+            Assert.That(WaitsOf(Resource<LabRedisResource>(shard.Master.Name)), Is.Empty, $"{shard.Master.Name} waits for nothing");
             foreach (var replica in shard.Replicas)
             {
-                Assert.That(WaitsOf(Resource<RedisResource>(replica.Name)), Is.EquivalentTo(new[] { shard.Master.Name }), replica.Name);
+                Assert.That(WaitsOf(Resource<LabRedisResource>(replica.Name)), Is.EquivalentTo(new[] { shard.Master.Name }), replica.Name);
             }
         }
         foreach (var sentinel in sentinels)
@@ -126,7 +127,7 @@ public sealed class LabModelTests(string inventoryFile)
         string[] faults = ["chaos-kill", "chaos-pause", "chaos-resume", "chaos-partition", "chaos-heal"];
         foreach (var instance in inventory.RedisInstances)
         {
-            Assert.That(CommandsOf(Resource<RedisResource>(instance.Name)), Is.SupersetOf(faults.Append($"chaos-failover-{instance.ShardName}")), instance.Name);
+            Assert.That(CommandsOf(Resource<LabRedisResource>(instance.Name)), Is.SupersetOf(faults.Append($"chaos-failover-{instance.ShardName}")), instance.Name);
         }
         foreach (var sentinel in inventory.Sentinels.Instances)
         {

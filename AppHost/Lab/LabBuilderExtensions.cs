@@ -19,9 +19,6 @@ internal static class LabBuilderExtensions
     /// </summary>
     public const string FailoverPathCpuShares = "4096";
 
-    /// <summary>The endpoint of a Redis instance: the name <see cref="RedisResource"/> reads its connection string from.</summary>
-    public const string RedisEndpointName = "tcp";
-
     /// <summary>Adds every node and instance of <paramref name="inventory"/>, with health checks and start-up order.</summary>
     public static LabResources AddRedisHaLab(this IDistributedApplicationBuilder builder, Inventory inventory)
     {
@@ -32,26 +29,16 @@ internal static class LabBuilderExtensions
 
         var nodes = inventory.Nodes.ToDictionary(n => n.Name, builder.AddNode);
 
-        // Aspire.Hosting.Redis's own resource type, so the dashboard, references and tools see Redis; built as the lab
-        // needs it (local image, the instance's redis.conf, a fixed port on its node's address) rather than through
-        // AddRedis, whose defaults (registry image, password on the command line, proxied port, TLS) the lab does not use.
-        var redis = inventory.RedisInstances.ToDictionary(i => i.Name, instance =>
-        {
-            var resource = builder
-                .AddLabContainer(new RedisResource(instance.Name), LabImages.Redis, root, nodes[instance.Node.Name])
-                .WithEntrypoint("redis-server")
-                .WithArgs($"{RedisConfigFile.ContainerFolder(instance)}/redis.conf")
-                .WithBindMount(state.InstanceFolder(instance.Name), RedisConfigFile.ContainerFolder(instance))
-                // RedisResource's connection string reads its endpoint by this name.
-                .WithNodeEndpoint(RedisEndpointName, instance.Node, instance.Port)
-                .WithLabHealthCheck(builder, new RedisInstanceHealthCheck(new IPEndPoint(instance.Node.Address, instance.Port), secret));
-            if (password is not null)
-            {
-                // Only into the connection string: the server reads its password from redis.conf.
-                resource.WithPassword(secret.Parameter!);
-            }
-            return resource;
-        });
+        // A type of the lab's own in the shape of Aspire.Hosting.Redis's (see LabRedisResource for why not that one):
+        // the lab's local image, the instance's redis.conf, a fixed port on its node's address, a connection string.
+        var redis = inventory.RedisInstances.ToDictionary(i => i.Name, instance => builder
+            .AddLabContainer(new LabRedisResource(instance.Name, password), LabImages.Redis, root, nodes[instance.Node.Name])
+            .WithEntrypoint("redis-server")
+            .WithArgs($"{RedisConfigFile.ContainerFolder(instance)}/redis.conf")
+            .WithBindMount(state.InstanceFolder(instance.Name), RedisConfigFile.ContainerFolder(instance))
+            .WithNodeEndpoint(LabRedisResource.PrimaryEndpointName, instance.Node, instance.Port)
+            .WithIconName("Database")
+            .WithLabHealthCheck(builder, new RedisInstanceHealthCheck(new IPEndPoint(instance.Node.Address, instance.Port), secret)));
 
         // A replica starts once its master answers, so its first sync succeeds.
         foreach (var shard in inventory.Shards)
@@ -170,7 +157,7 @@ internal sealed record LabResources(
     LabStateFolder State,
     LabSecret Secret,
     IReadOnlyDictionary<string, IResourceBuilder<LabNodeResource>> Nodes,
-    IReadOnlyDictionary<string, IResourceBuilder<RedisResource>> Redis,
+    IReadOnlyDictionary<string, IResourceBuilder<LabRedisResource>> Redis,
     IReadOnlyList<IResourceBuilder<SentinelResource>> Sentinels,
     IReadOnlyDictionary<string, IResourceBuilder<LabShardResource>> Shards,
     IResourceBuilder<TwemproxyResource> Proxy);

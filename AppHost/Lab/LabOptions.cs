@@ -30,6 +30,6 @@ internal static class LabOptions
     /// Where an inventory's rendered config files live on the host (<c>.lab/&lt;inventory&gt;/</c>), mounted into
     /// the containers. Sentinel rewrites its file there and the reconfig service rewrites the proxy's.
     /// </summary>
-    public static string StateFolder(IDistributedApplicationBuilder builder, Inventory inventory) =>
-        Path.Combine(RepositoryRoot(builder), ".lab", Path.GetFileNameWithoutExtension(inventory.SourceFile));
+    public static LabStateLayout StateFolder(IDistributedApplicationBuilder builder, Inventory inventory) =>
+        new(RepositoryRoot(builder), inventory);
 }

@@ -6,24 +6,22 @@ namespace RedisHaLab.AppHost.Lab;
 /// The host folder holding every instance's config files (<c>.lab/&lt;inventory&gt;/&lt;instance&gt;/</c>), each mounted
 /// into its container. Rendered fresh at every start, so a lab always begins as its inventory says.
 /// </summary>
-internal sealed class LabStateFolder(string root, Inventory inventory)
+internal sealed class LabStateFolder(LabStateLayout layout, Inventory inventory)
 {
     /// <summary>The folder itself.</summary>
-    public string Root { get; } = root;
+    public string Root => layout.Root;
 
     /// <summary>Folder of one instance, by container name.</summary>
-    public string InstanceFolder(string instanceName) => Path.Combine(Root, instanceName);
+    public string InstanceFolder(string instanceName) => layout.InstanceFolder(instanceName);
 
     /// <summary>The proxy's conf folder; mounted as a folder so a rename-into-place is seen by the container.</summary>
-    public string ProxyConfigFolder => Path.Combine(InstanceFolder(inventory.Proxy.Name), "conf");
+    public string ProxyConfigFolder => layout.ProxyConfigFolder;
 
     /// <summary>The proxy's config file on the host, the one the reconfig service rewrites.</summary>
-    public string ProxyConfigFile => Path.Combine(ProxyConfigFolder, inventory.Proxy.ConfigFileName);
+    public string ProxyConfigFile => layout.ProxyConfigFile;
 
     /// <summary>Container names of every instance of the inventory.</summary>
-    public IReadOnlyList<string> ContainerNames =>
-        [.. inventory.RedisInstances.Select(i => i.Name), .. inventory.Sentinels.Instances.Select(s => s.Name), inventory.Proxy.Name,
-         inventory.Proxy.ReconfigName];
+    public IReadOnlyList<string> ContainerNames => inventory.ContainerNames;
 
     /// <summary>Deletes what an earlier run left and writes every instance's config.</summary>
     /// <param name="password">The lab's password when its inventory turns authentication on, else null.</param>

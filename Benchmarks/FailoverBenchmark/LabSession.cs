@@ -157,30 +157,9 @@ internal sealed class LabSession : IAsyncDisposable
         }
     }
 
-    /// <summary>The master of <paramref name="shard"/> as the Sentinel on the proxy's node (or any that answers) names it.</summary>
-    public async Task<RedisInstance?> CurrentMasterAsync(Shard shard)
-    {
-        foreach (var sentinel in Inventory.Sentinels.Instances.OrderBy(s => s.Node == Inventory.Proxy.Node ? 0 : 1))
-        {
-            try
-            {
-                await using var connection = await ConnectSentinelAsync(EndpointOf(sentinel));
-                var endpoint = await connection.GetServer(EndpointOf(sentinel)).SentinelGetMasterAddressByNameAsync(shard.SentinelMasterName);
-                var (host, port) = endpoint switch
-                {
-                    DnsEndPoint dns => (dns.Host, dns.Port),
-                    IPEndPoint ip => (ip.Address.ToString(), ip.Port),
-                    _ => ("", 0),
-                };
-                return InstanceAt(host, port);
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                // Ask the next one.
-            }
-        }
-        return null;
-    }
+    /// <summary>The master of <paramref name="shard"/> by the lab's one rule (<see cref="ShardMasters"/>), or null when it settles nothing.</summary>
+    public async Task<RedisInstance?> CurrentMasterAsync(Shard shard) =>
+        (await new ShardMasters(new SentinelView(Inventory, Password)).OfAsync(shard)).Instance;
 
     /// <summary>
     /// Null when <paramref name="shard"/> is whole: every Sentinel names <paramref name="master"/> and flags none of its

@@ -155,7 +155,7 @@ internal sealed class RoundRunner(LabSession lab, SentinelEventLog events, KeySe
                 var master = await lab.CurrentMasterAsync(shard);
                 if (master is null)
                 {
-                    problem = $"no Sentinel names a master of {shard.Name}";
+                    problem = $"no master of {shard.Name} by ROLE or by a majority of the Sentinels";
                     break;
                 }
                 masters[s] = master;

@@ -17,6 +17,10 @@ public sealed record Inventory(
     public IEnumerable<RedisInstance> RedisInstances =>
         Shards.Select(s => s.Master).Concat(Shards.SelectMany(s => s.Replicas));
 
+    /// <summary>Every container of the lab by name (its resource name too): Redis, Sentinels, the proxy and its reconfig service.</summary>
+    public IReadOnlyList<string> ContainerNames =>
+        [.. RedisInstances.Select(i => i.Name), .. Sentinels.Instances.Select(s => s.Name), Proxy.Name, Proxy.ReconfigName];
+
     /// <summary>The shard that Sentinel monitors under <paramref name="sentinelMasterName"/>, or null when the inventory has none.</summary>
     public Shard? FindShardBySentinelName(string sentinelMasterName) =>
         Shards.FirstOrDefault(s => s.SentinelMasterName == sentinelMasterName);

@@ -1,0 +1,20 @@
+namespace RedisHaLab.Topology;
+
+/// <summary>
+/// Where a running lab keeps its files on the host: <c>.lab/&lt;inventory&gt;/&lt;container&gt;/</c> under the
+/// repository root, each container's folder mounted into it. The AppHost writes there; tests and tools read there.
+/// </summary>
+public sealed class LabStateLayout(string repositoryRoot, Inventory inventory)
+{
+    /// <summary>The lab's folder: <c>.lab/post-2016/</c> for <c>inventories/post-2016.yml</c>.</summary>
+    public string Root { get; } = Path.Combine(repositoryRoot, ".lab", Path.GetFileNameWithoutExtension(inventory.SourceFile));
+
+    /// <summary>Folder of one container, by its name.</summary>
+    public string InstanceFolder(string containerName) => Path.Combine(Root, containerName);
+
+    /// <summary>The proxy's conf folder; mounted as a folder so a rename-into-place is seen by the container.</summary>
+    public string ProxyConfigFolder => Path.Combine(InstanceFolder(inventory.Proxy.Name), "conf");
+
+    /// <summary>The proxy's wanted config on the host, the one the reconfig service writes.</summary>
+    public string ProxyConfigFile => Path.Combine(ProxyConfigFolder, inventory.Proxy.ConfigFileName);
+}
