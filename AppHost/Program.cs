@@ -24,18 +24,27 @@ if (LabSecret.ProblemWithGiven(builder, inventory) is { } passwordProblem)
     return 2;
 }
 
+if (LabOptions.SampleApp(builder, out var sampleAppProblem) is not { } withSampleApp)
+{
+    Console.Error.WriteLine($"The lab was not started. {sampleAppProblem}");
+    return 2;
+}
+
 var lab = builder.AddRedisHaLab(inventory);
 var reconfig = builder.AddReconfigService(lab);
 builder.AddChaosCommands(lab, reconfig);
 builder.AddRoleBoard(lab);
 
-// What any application of the AppHost would do: take the lab by reference. The front door arrives as
-// ConnectionStrings__front-door, a shard's Sentinels (with its service name) as ConnectionStrings__shard.
-builder.AddProject<Projects.FrontDoorClient>(SampleApp.Name)
-    .WithReference(lab.Proxy, TwemproxyResource.ConnectionName)
-    .WithReference(lab.Shards[inventory.Shards[0].Name], SampleApp.ShardConnectionName)
-    .WithPlainHttpOnly()
-    .WaitFor(lab.Proxy);
+if (withSampleApp)
+{
+    // What any application of the AppHost would do: take the lab by reference. The front door arrives as
+    // ConnectionStrings__front-door, a shard's Sentinels (with its service name) as ConnectionStrings__shard.
+    builder.AddProject<Projects.FrontDoorClient>(SampleApp.Name)
+        .WithReference(lab.Proxy, TwemproxyResource.ConnectionName)
+        .WithReference(lab.Shards[inventory.Shards[0].Name], SampleApp.ShardConnectionName)
+        .WithPlainHttpOnly()
+        .WaitFor(lab.Proxy);
+}
 
 builder.Build().Run();
 return 0;

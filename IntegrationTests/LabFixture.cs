@@ -37,9 +37,10 @@ public abstract class LabFixture(string inventoryFile)
         Inventory = InventoryLoader.Load(inventoryPath);
         // Hex: letters and digits only, as a lab password must be.
         Password = Inventory.Authentication == LabAuthentication.Password ? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)) : null;
+        // No sample app: the tests bring their own clients, and its traffic is not theirs to account for.
         string[] args = Password is null
-            ? ["--inventory", inventoryPath]
-            : ["--inventory", inventoryPath, $"--Parameters:redis-password={Password}"];
+            ? ["--inventory", inventoryPath, "--sample-app", "false"]
+            : ["--inventory", inventoryPath, "--sample-app", "false", $"--Parameters:redis-password={Password}"];
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             args,

@@ -26,6 +26,29 @@ public abstract class LabShapeTests(string inventoryFile) : LabFixture(inventory
     }
 
     [Test]
+    public async Task The_front_doors_connection_string_reaches_the_lab_and_each_key_lands_on_one_master()
+    {
+        // What an application of the AppHost gets by WithReference, resolved by Aspire for the running lab.
+        var connectionString = await App.GetConnectionStringAsync(Inventory.Proxy.Name);
+        Assert.That(connectionString, Does.StartWith($"{FrontDoor},proxy=Twemproxy,tiebreaker="));
+        await using var client = await ConnectionMultiplexer.ConnectAsync(connectionString!);
+        var key = $"reference:{Guid.NewGuid():N}";
+
+        Assert.That(await client.GetDatabase().StringSetAsync(key, "dc"), Is.True);
+
+        var holders = new List<string>();
+        foreach (var shard in Inventory.Shards)
+        {
+            await using var master = await ConnectRedisAsync(EndpointOf(shard.Master));
+            if (await master.GetDatabase().KeyExistsAsync(key))
+            {
+                holders.Add(shard.Master.Name);
+            }
+        }
+        Assert.That(holders, Has.Count.EqualTo(1), $"{key} written with the front door's connection string is on exactly one master");
+    }
+
+    [Test]
     public async Task A_key_set_through_the_front_door_reads_back_through_the_proxy_node_too()
     {
         await using var frontDoor = await ConnectProxyAsync(FrontDoor);

@@ -133,7 +133,7 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
                 var shard = lab.Shard(wait.Shard);
                 var before = run.Masters[shard];
                 RedisInstance? promoted = null;
-                await Until(async () =>
+                var waiting = Until(async () =>
                 {
                     var master = await lab.Masters.OfAsync(shard);
                     if (master.Instance is null || master.Instance == before)
@@ -150,6 +150,15 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
                     promoted = master.Instance;
                     return await RedisProbe.RoleAsync(promoted, lab.Password) == "master" ? null : $"{promoted.Name} no longer answers ROLE master";
                 }, wait.Timeout, $"a new master of {shard.Name}");
+                try
+                {
+                    await waiting;
+                }
+                catch (ChaosException e)
+                {
+                    // Asked only now, so the wait itself adds no load: why the Sentinels did not fail over.
+                    throw new ChaosException($"{e.Message}; Sentinels: {await lab.Sentinels.FailoverStateAsync(shard)}");
+                }
                 run.Masters[shard] = promoted!;
                 return $"{before.Name} -> {promoted!.Name}";
             }

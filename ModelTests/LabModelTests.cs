@@ -154,6 +154,15 @@ public sealed class LabModelTests(string inventoryFile)
         }
     }
 
+    [Test]
+    public async Task Without_the_sample_app_the_lab_is_the_same_minus_that_one_resource()
+    {
+        var path = Path.Combine(Repository.Root, "inventories", inventoryFile);
+        await using var without = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--inventory", path, "--sample-app", "false"]);
+
+        Assert.That(without.Resources.Select(r => r.Name), Is.EquivalentTo(builder.Resources.Select(r => r.Name).Where(n => n != "sample-app")));
+    }
+
     private static IEnumerable<string> WaitsOf(IResource resource) =>
         resource.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name);
 

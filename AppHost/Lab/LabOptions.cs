@@ -32,4 +32,24 @@ internal static class LabOptions
     /// </summary>
     public static LabStateLayout StateFolder(IDistributedApplicationBuilder builder, Inventory inventory) =>
         new(RepositoryRoot(builder), inventory);
+
+    /// <summary>
+    /// Whether the sample client app runs with the lab (<c>--sample-app true|false</c>, configuration key
+    /// <c>sample-app</c>; on by default). Null with <paramref name="problem"/> set when the value is neither.
+    /// </summary>
+    public static bool? SampleApp(IDistributedApplicationBuilder builder, out string? problem)
+    {
+        var given = builder.Configuration["sample-app"];
+        problem = null;
+        if (given is null || bool.TryParse(given, out var on) && on)
+        {
+            return true;
+        }
+        if (bool.TryParse(given, out _))
+        {
+            return false;
+        }
+        problem = $"--sample-app '{given}' is neither true nor false; pass --sample-app false to run the lab without its sample client app";
+        return null;
+    }
 }

@@ -20,6 +20,7 @@ namespace RedisHaLab.AppHost.Lab;
 /// </remarks>
 internal sealed class LabRoleBoard(
     LabResources lab,
+    DistributedApplicationOptions options,
     ResourceNotificationService notifications,
     ResourceLoggerService resourceLogs,
     ILogger<LabRoleBoard> logger) : BackgroundService
@@ -32,6 +33,10 @@ internal sealed class LabRoleBoard(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (options.DisableDashboard)
+        {
+            return;
+        }
         var password = await lab.Secret.GetAsync(stoppingToken);
         var instances = lab.Inventory.RedisInstances.ToList();
         // Kept open: they reconnect on their own after a kill, and fail at once while an instance is away.
@@ -44,26 +49,15 @@ internal sealed class LabRoleBoard(
             using var timer = new PeriodicTimer(Period);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var answers = await Task.WhenAll(instances.Select((instance, i) => RoleAsync(instance, connections[i])));
-                foreach (var answer in answers)
+                try
                 {
-                    var text = ShardMasters.RoleText(answer);
-                    if (shownRoles.GetValueOrDefault(answer.Instance) != text)
-                    {
-                        shownRoles[answer.Instance] = text;
-                        await ShowRoleAsync(answer.Instance, text);
-                    }
+                    await ShowOnceAsync(instances, connections, masters, shownRoles, shownMasters);
                 }
-                foreach (var shard in lab.Inventory.Shards)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    var master = await masters.OfAsync(shard, answers.Where(a => a.Instance.ShardName == shard.Name).ToList());
-                    var text = master.Instance?.Name ?? "no master";
-                    if (shownMasters.GetValueOrDefault(shard) != text)
-                    {
-                        var before = shownMasters.GetValueOrDefault(shard);
-                        shownMasters[shard] = text;
-                        await ShowMasterAsync(shard, master, before);
-                    }
+                    // A board that stops would leave stale roles on screen, and an exception out of a hosted service
+                    // stops the AppHost with the lab in it: say what went wrong and look again next period.
+                    logger.LogWarning(e, "The role board could not update the dashboard this time");
                 }
             }
         }
@@ -76,6 +70,32 @@ internal sealed class LabRoleBoard(
             foreach (var connection in connections)
             {
                 await connection.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task ShowOnceAsync(List<RedisInstance> instances, ConnectionMultiplexer[] connections, ShardMasters masters,
+        Dictionary<RedisInstance, string> shownRoles, Dictionary<Shard, string> shownMasters)
+    {
+        var answers = await Task.WhenAll(instances.Select((instance, i) => RoleAsync(instance, connections[i])));
+        foreach (var answer in answers)
+        {
+            var text = ShardMasters.RoleText(answer);
+            if (shownRoles.GetValueOrDefault(answer.Instance) != text)
+            {
+                shownRoles[answer.Instance] = text;
+                await ShowRoleAsync(answer.Instance, text);
+            }
+        }
+        foreach (var shard in lab.Inventory.Shards)
+        {
+            var master = await masters.OfAsync(shard, answers.Where(a => a.Instance.ShardName == shard.Name).ToList());
+            var text = master.Instance?.Name ?? "no master";
+            if (shownMasters.GetValueOrDefault(shard) != text)
+            {
+                var before = shownMasters.GetValueOrDefault(shard);
+                shownMasters[shard] = text;
+                await ShowMasterAsync(shard, master, before);
             }
         }
     }
@@ -144,13 +164,16 @@ internal static class LabRoleBoardExtensions
 {
     public static void AddRoleBoard(this IDistributedApplicationBuilder builder, LabResources lab)
     {
-        // A manifest run starts no container, so there is nothing to ask.
+        // A manifest run starts no container, and a run without a dashboard (tests, the benchmark) has nobody to
+        // show roles to: the board would only add its polling to what they measure.
         if (builder.ExecutionContext.IsRunMode)
         {
             builder.Services.AddHostedService(services => new LabRoleBoard(lab,
+                services.GetRequiredService<DistributedApplicationOptions>(),
                 services.GetRequiredService<ResourceNotificationService>(),
                 services.GetRequiredService<ResourceLoggerService>(),
                 services.GetRequiredService<ILogger<LabRoleBoard>>()));
         }
     }
 }
+

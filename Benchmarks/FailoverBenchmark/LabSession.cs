@@ -49,9 +49,10 @@ internal sealed class LabSession : IAsyncDisposable
         var inventory = InventoryLoader.Load(inventoryPath);
         // Hex: letters and digits only, as a lab password must be.
         var password = inventory.Authentication == LabAuthentication.Password ? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)) : null;
+        // No sample app: its traffic would be measured as part of the lab's.
         string[] args = password is null
-            ? ["--inventory", inventoryPath]
-            : ["--inventory", inventoryPath, $"--Parameters:redis-password={password}"];
+            ? ["--inventory", inventoryPath, "--sample-app", "false"]
+            : ["--inventory", inventoryPath, "--sample-app", "false", $"--Parameters:redis-password={password}"];
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(

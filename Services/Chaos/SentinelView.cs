@@ -260,6 +260,32 @@ public sealed class SentinelView(Inventory inventory, string? password)
         }
     }
 
+    /// <summary>
+    /// Each Sentinel's state of <paramref name="shard"/> for a message when a failover does not come: its flags for
+    /// the master (s_down, o_down, failover_in_progress), the failover state, and whether it is in TILT mode (it then
+    /// acts on nothing for 30 s).
+    /// </summary>
+    public async Task<string> FailoverStateAsync(Shard shard)
+    {
+        var states = await Task.WhenAll(inventory.Sentinels.Instances.Select(async sentinel =>
+        {
+            try
+            {
+                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
+                var server = connection.GetServer(LabEndpoints.Of(sentinel));
+                var master = Fields(await server.SentinelMasterAsync(shard.SentinelMasterName));
+                var info = (await server.InfoAsync("sentinel")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+                return $"{sentinel.Name}: flags {master.GetValueOrDefault("flags")}, failover-state {master.GetValueOrDefault("failover-state") ?? "none"}, " +
+                       $"tilt {info.GetValueOrDefault("sentinel_tilt") ?? "?"}";
+            }
+            catch (Exception e) when (LabClients.IsUnreachable(e))
+            {
+                return $"{sentinel.Name}: unreachable ({e.GetType().Name})";
+            }
+        }));
+        return string.Join("; ", states);
+    }
+
     private async Task<(string Sentinel, RedisInstance? Master, string Text)> AskMasterAsync(SentinelInstance sentinel, Shard shard)
     {
         try
