@@ -57,11 +57,11 @@ public static class LabClients
     /// command map, the lab's password, and no tie-breaker read.
     /// </summary>
     /// <remarks>
-    /// StackExchange.Redis reads a tie-breaker key (<c>GET __Booksleeve_TieBreak</c>) in every handshake. Through
-    /// twemproxy that read goes to the key's shard: while that shard has no master (the seconds of a failover), no new
-    /// client finishes connecting, whichever shard its own keys live on (measured: every connection opened in the
-    /// 4 s of a g2 failover waited for the proxy's restart). The key only chooses between masters, which a proxy
-    /// never offers, so the front door's clients do without it.
+    /// StackExchange.Redis reads a tie-breaker key (<c>GET __Booksleeve_TieBreak</c>) when it connects. Through
+    /// twemproxy that read goes to the key's shard, which may have no master (the seconds of a failover); a client
+    /// version whose handshake waits for the read then cannot connect at all, whichever shard its own keys live on
+    /// (measured with 2.13: every connection opened during a g2 failover waited for the proxy's restart). The key
+    /// only chooses between masters, which a proxy never offers, so the front door's clients do without it.
     /// </remarks>
     public static ConfigurationOptions FrontDoorOptions(IPEndPoint frontDoor, string? password) => new()
     {
