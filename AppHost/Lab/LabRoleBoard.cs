@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -77,7 +76,7 @@ internal sealed class LabRoleBoard(
     private async Task ShowOnceAsync(List<RedisInstance> instances, ConnectionMultiplexer[] connections, ShardMasters masters,
         Dictionary<RedisInstance, string> shownRoles, Dictionary<Shard, string> shownMasters)
     {
-        var answers = await Task.WhenAll(instances.Select((instance, i) => RoleAsync(instance, connections[i])));
+        var answers = await Task.WhenAll(instances.Select(async (instance, i) => new RoleAnswer(instance, await RedisProbe.RoleAsync(instance, connections[i]))));
         foreach (var answer in answers)
         {
             var text = ShardMasters.RoleText(answer);
@@ -97,19 +96,6 @@ internal sealed class LabRoleBoard(
                 shownMasters[shard] = text;
                 await ShowMasterAsync(shard, master, before);
             }
-        }
-    }
-
-    private static async Task<RoleAnswer> RoleAsync(RedisInstance instance, ConnectionMultiplexer connection)
-    {
-        try
-        {
-            var role = await connection.GetServer(LabEndpoints.Of(instance)).RoleAsync();
-            return new RoleAnswer(instance, role.Value);
-        }
-        catch (Exception e) when (LabClients.IsUnreachable(e))
-        {
-            return new RoleAnswer(instance, null);
         }
     }
 

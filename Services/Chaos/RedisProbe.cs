@@ -1,4 +1,5 @@
 using RedisHaLab.Topology;
+using StackExchange.Redis;
 
 namespace RedisHaLab.Chaos;
 
@@ -25,11 +26,23 @@ public static class RedisProbe
     /// <summary>What <paramref name="instance"/> answers to <c>ROLE</c> (<c>master</c> or <c>slave</c>), or null when it does not answer.</summary>
     public static async Task<string?> RoleAsync(RedisInstance instance, string? password)
     {
-        var endpoint = LabEndpoints.Of(instance);
         try
         {
-            await using var redis = await LabClients.RedisAsync(endpoint, password);
-            return (await redis.GetServer(endpoint).RoleAsync()).Value;
+            await using var redis = await LabClients.RedisAsync(LabEndpoints.Of(instance), password);
+            return await RoleAsync(instance, redis);
+        }
+        catch (Exception e) when (LabClients.IsUnreachable(e))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What <paramref name="instance"/> answers to <c>ROLE</c> over a connection the caller keeps, or null when it does not answer.</summary>
+    public static async Task<string?> RoleAsync(RedisInstance instance, ConnectionMultiplexer connection)
+    {
+        try
+        {
+            return (await connection.GetServer(LabEndpoints.Of(instance)).RoleAsync()).Value;
         }
         catch (Exception e) when (LabClients.IsUnreachable(e))
         {
