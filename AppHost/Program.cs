@@ -46,5 +46,13 @@ if (withSampleApp)
         .WaitFor(lab.Proxy);
 }
 
-builder.Build().Run();
+try
+{
+    builder.Build().Run();
+}
+catch (Exception e) when (LabNotStartedException.In(e) is { } notStarted)
+{
+    Console.Error.WriteLine($"The lab was not started. {notStarted.Message}");
+    return 2;
+}
 return 0;

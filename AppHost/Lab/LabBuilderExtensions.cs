@@ -82,6 +82,8 @@ internal static class LabBuilderExtensions
         var proxyResource = builder
             .AddLabContainer(new TwemproxyResource(proxy.Name, password), LabImages.Twemproxy, root, nodes[proxy.Node.Name])
             .WithArgs($"{ProxyConfigFolder}/{proxy.ConfigFileName}")
+            // The supervisor resolves these ahead of time, so that a failover's apply looks no name up (see its header).
+            .WithEnvironment("NUTCRACKER_KNOWN_HOSTS", string.Join(' ', inventory.RedisInstances.Select(i => i.Name)))
             .WithContainerRuntimeArgs("--cpu-shares", FailoverPathCpuShares)
             .WithBindMount(state.ProxyConfigFolder, ProxyConfigFolder)
             .WithNodeEndpoint(TwemproxyResource.NodeEndpointName, proxy.Node, proxy.Port)
@@ -99,6 +101,11 @@ internal static class LabBuilderExtensions
 
         builder.Eventing.Subscribe<BeforeStartEvent>(async (_, cancellationToken) =>
         {
+            if (builder.ExecutionContext.IsPublishMode)
+            {
+                // Writing a manifest starts nothing: a running lab is no reason to refuse, nor to touch its files.
+                return;
+            }
             // Only now, with the inventory valid and the app about to start: clear what a crashed run left,
             // then write each instance's config for its container to mount.
             await LeftoverContainers.RemoveAsync(state.ContainerNames, cancellationToken);

@@ -19,13 +19,13 @@ internal static class LeftoverContainers
         }
         catch (Exception e) when (e is HttpRequestException or DockerApiException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            throw new InvalidOperationException("The Docker engine does not answer; start it with eng/setup.sh (or your usual Docker service) and run again.", e);
+            throw new LabNotStartedException("The Docker engine does not answer; start it with eng/setup.sh (or your usual Docker service) and run again.", e);
         }
         var leftovers = existing.Where(c => c.Names.Any(n => names.Contains(n.TrimStart('/')))).ToList();
         var running = leftovers.Where(c => c.State == "running").Select(c => c.Names[0].TrimStart('/')).ToList();
         if (running.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new LabNotStartedException(
                 $"Lab containers are already running: {string.Join(", ", running)}. Another lab of this inventory is up; " +
                 $"stop it (Ctrl+C in its terminal), or remove them with: docker rm -f {string.Join(" ", running)}");
         }
@@ -35,4 +35,18 @@ internal static class LeftoverContainers
             await docker.Containers.RemoveContainerAsync(leftover.ID, new ContainerRemoveParameters { Force = true }, cancellationToken);
         }
     }
+}
+
+
+/// <summary>Why the lab could not start, found after the inventory was read; the AppHost says it and exits 2, no stack trace.</summary>
+internal sealed class LabNotStartedException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The first of these in <paramref name="e"/> or its inner exceptions (start-up hooks arrive wrapped), or null.</summary>
+    public static LabNotStartedException? In(Exception e) => e switch
+    {
+        LabNotStartedException found => found,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(In).FirstOrDefault(x => x is not null),
+        _ when e.InnerException is { } inner => In(inner),
+        _ => null,
+    };
 }
