@@ -1,5 +1,6 @@
 // The lab as the post's host table: read the inventory, put each node's instances on it, run.
 using RedisHaLab.AppHost.Lab;
+using RedisHaLab.AppHost.Publishing;
 using RedisHaLab.Topology;
 
 DockerCliAdapter.UseIfInstalled();
@@ -22,6 +23,12 @@ if (LabSecret.ProblemWithGiven(builder, inventory) is { } passwordProblem)
 {
     Console.Error.WriteLine($"The lab was not started. {passwordProblem}");
     return 2;
+}
+
+if (SwarmPublishing.Requested(builder))
+{
+    // --publish swarm --output DIR: the same lab as a Docker Swarm stack, written instead of run.
+    return SwarmPublishing.Run(builder, inventory);
 }
 
 if (LabOptions.SampleApp(builder, out var sampleAppProblem) is not { } withSampleApp)
