@@ -35,7 +35,7 @@ public class SwarmScenarioTests
     {
         _stackFolder = Path.Combine(Repository.Root, ".lab", "swarm", "post-2016");
         await RunAsync("dotnet", ["run", "--project", "AppHost", "-c", "Release", "--no-build", "--",
-            "--inventory", Chaos.Scenario.DefaultInventory, "--publish", "swarm", "--output", _stackFolder], TimeSpan.FromMinutes(2));
+            "--inventory", Path.Combine(Repository.Root, "inventories", Chaos.Scenario.DefaultInventory), "--publish", "swarm", "--output", _stackFolder], TimeSpan.FromMinutes(2));
         var clock = Stopwatch.StartNew();
         await RunAsync(Path.Combine(Repository.Root, "eng", "swarm.sh"), ["deploy", _stackFolder], TimeSpan.FromMinutes(10));
         TestContext.Out.WriteLine($"stack deployed and serving in {clock.Elapsed.TotalSeconds:0.0} s");
@@ -109,8 +109,8 @@ public class SwarmScenarioTests
             RedirectStandardError = true,
         };
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) TestContext.Out.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Out.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var timeout = new CancellationTokenSource(within);

@@ -64,7 +64,8 @@ deploy() {
   done
   local images_done=$SECONDS
 
-  : > "$record"
+  # A record left by an earlier deploy that was not removed still says what that deploy made: keep adding to it.
+  touch "$record"
   if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" = inactive ]; then
     docker network inspect docker_gwbridge > /dev/null 2>&1 && gwbridge_was_there=1 || gwbridge_was_there=0
     say "this engine is in no swarm: creating a one-node swarm at 127.0.0.1 (eng/swarm.sh remove leaves it again)"
@@ -75,12 +76,13 @@ deploy() {
     say "using the swarm this engine is in"
   fi
 
-  local nodes
+  local nodes self
   nodes=$(docker node ls -q | wc -l)
+  self=$(docker info --format '{{.Swarm.NodeID}}')
   for label in $NODE_LABELS; do
     if [ "$nodes" -eq 1 ]; then
-      if [ "$(docker node inspect self --format "{{ index .Spec.Labels \"$label\" }}")" != true ]; then
-        docker node update --label-add "$label=true" self > /dev/null
+      if [ "$(docker node inspect "$self" --format "{{ index .Spec.Labels \"$label\" }}")" != true ]; then
+        docker node update --label-add "$label=true" "$self" > /dev/null
         echo "label=$label" >> "$record"
       fi
     elif [ -z "$(docker node ls -q | xargs docker node inspect --format "{{ index .Spec.Labels \"$label\" }}" | grep -x true)" ]; then
@@ -138,7 +140,7 @@ remove() {
       fi
     else
       while IFS= read -r line; do
-        case "$line" in label=*) docker node update --label-rm "${line#label=}" self > /dev/null || true ;; esac
+        case "$line" in label=*) docker node update --label-rm "${line#label=}" "$(docker info --format '{{.Swarm.NodeID}}')" > /dev/null || true ;; esac
       done < "$record"
     fi
     rm -f "$record"
