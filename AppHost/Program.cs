@@ -6,6 +6,7 @@ using RedisHaLab.Topology;
 DockerCliAdapter.UseIfInstalled();
 
 var builder = DistributedApplication.CreateBuilder(args);
+var refusal = SwarmPublishing.Requested(builder) ? SwarmPublishing.Refusal : "The lab was not started.";
 
 Inventory inventory;
 try
@@ -15,13 +16,13 @@ try
 catch (InventoryException e)
 {
     // Nothing has been created yet: no container, no file. Say what to fix and stop.
-    Console.Error.WriteLine($"The lab was not started. {e.Message}");
+    Console.Error.WriteLine($"{refusal} {e.Message}");
     return 2;
 }
 
 if (LabSecret.ProblemWithGiven(builder, inventory) is { } passwordProblem)
 {
-    Console.Error.WriteLine($"The lab was not started. {passwordProblem}");
+    Console.Error.WriteLine($"{refusal} {passwordProblem}");
     return 2;
 }
 

@@ -12,6 +12,9 @@ namespace RedisHaLab.AppHost.Publishing;
 /// </summary>
 internal static partial class SwarmPublishing
 {
+    /// <summary>How a refused publish begins its message (nothing is written then).</summary>
+    public const string Refusal = "Nothing was published.";
+
     /// <summary>True when the command line asks for a publish rather than a run.</summary>
     public static bool Requested(IDistributedApplicationBuilder builder) => builder.Configuration["publish"] is not null;
 
@@ -42,7 +45,7 @@ internal static partial class SwarmPublishing
         }
         catch (SwarmPublishException e)
         {
-            Console.Error.WriteLine($"Nothing was published. {e.Message}");
+            Console.Error.WriteLine($"{Refusal} {e.Message}");
             return 2;
         }
     }
