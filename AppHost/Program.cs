@@ -1,10 +1,12 @@
 // The lab as the post's host table: read the inventory, put each node's instances on it, run.
 using RedisHaLab.AppHost.Lab;
+using RedisHaLab.AppHost.Publishing;
 using RedisHaLab.Topology;
 
 DockerCliAdapter.UseIfInstalled();
 
 var builder = DistributedApplication.CreateBuilder(args);
+var refusal = SwarmPublishing.Requested(builder) ? SwarmPublishing.Refusal : "The lab was not started.";
 
 Inventory inventory;
 try
@@ -14,14 +16,20 @@ try
 catch (InventoryException e)
 {
     // Nothing has been created yet: no container, no file. Say what to fix and stop.
-    Console.Error.WriteLine($"The lab was not started. {e.Message}");
+    Console.Error.WriteLine($"{refusal} {e.Message}");
     return 2;
 }
 
 if (LabSecret.ProblemWithGiven(builder, inventory) is { } passwordProblem)
 {
-    Console.Error.WriteLine($"The lab was not started. {passwordProblem}");
+    Console.Error.WriteLine($"{refusal} {passwordProblem}");
     return 2;
+}
+
+if (SwarmPublishing.Requested(builder))
+{
+    // --publish swarm --output DIR: the same lab as a Docker Swarm stack, written instead of run.
+    return SwarmPublishing.Run(builder, inventory);
 }
 
 if (LabOptions.SampleApp(builder, out var sampleAppProblem) is not { } withSampleApp)

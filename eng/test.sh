@@ -15,6 +15,16 @@ dotnet build Lab.sln -c Release -nologo -v quiet
 echo "[test] checking aspire-manifest.json is current"
 "$root/eng/manifest.sh" --check
 
+# The integration tests deploy the lab as a Swarm stack once (SwarmScenarioTests) and remove it in their teardown;
+# should the run die before that, remove it here, so CI leaves no stack, overlay network or swarm behind.
+swarm_stack="$root/.lab/swarm/post-2016"
+remove_leftover_swarm_stack() {
+  if [ -f "$swarm_stack/.deployed" ]; then
+    "$root/eng/swarm.sh" remove "$swarm_stack" || true
+  fi
+}
+trap remove_leftover_swarm_stack EXIT
+
 results="$root/.lab/test-results"
 mkdir -p "$results"
 

@@ -30,8 +30,10 @@ public sealed class ChaosLab : IDisposable
         Inventory = inventory;
         Password = password;
         _docker = new DockerClientConfiguration().CreateClient(DockerApiVersion);
-        Containers = new LabContainers(_docker, [inventory.Proxy.Name, inventory.Proxy.ReconfigName]);
-        Network = new LabNetwork(_docker);
+        // Where the lab runs (the Aspire lab, or a Swarm stack): how its containers are found and cut off.
+        Site = LabEndpoints.Site;
+        Containers = new LabContainers(_docker, [inventory.Proxy.Name, inventory.Proxy.ReconfigName], Site);
+        Network = Site.Network(_docker);
         Sentinels = new SentinelView(inventory, password);
         Masters = new ShardMasters(Sentinels);
         Targets = new TargetResolver(inventory, Sentinels, Masters);
@@ -47,8 +49,11 @@ public sealed class ChaosLab : IDisposable
     /// <summary>Signals and state changes of single containers.</summary>
     public LabContainers Containers { get; }
 
+    /// <summary>Where the lab runs: <see cref="LabEndpoints.Site"/> when this was made.</summary>
+    public LabSite Site { get; }
+
     /// <summary>Partitions and heals.</summary>
-    public LabNetwork Network { get; }
+    public ILabNetwork Network { get; }
 
     /// <summary>The Sentinels' view: masters by majority, manual failover, announcements.</summary>
     public SentinelView Sentinels { get; }

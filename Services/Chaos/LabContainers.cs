@@ -7,8 +7,13 @@ namespace RedisHaLab.Chaos;
 /// <summary>The fault actions that are a signal or a state change of one container, by its name, through the Docker API.</summary>
 /// <param name="docker">The local Docker engine.</param>
 /// <param name="frozenWhole">Containers whose PID 1 is not the process a pause is meant for; a pause freezes them whole.</param>
-public sealed class LabContainers(IDockerClient docker, IReadOnlyCollection<string> frozenWhole)
+/// <param name="site">Where the lab runs: which Docker container an instance's name means now, and how one comes back.</param>
+public sealed class LabContainers(IDockerClient docker, IReadOnlyCollection<string> frozenWhole, LabSite? site = null)
 {
+    private readonly LabSite _site = site ?? LabSite.Aspire;
+
+    private Task<string> ContainerAsync(string instance, CancellationToken cancellationToken) => _site.ContainerAsync(docker, instance, cancellationToken);
+
     // Redis saves its data on SIGTERM; with the lab's small data sets that takes well under this.
     private const uint StopGraceSeconds = 10;
 
@@ -20,7 +25,7 @@ public sealed class LabContainers(IDockerClient docker, IReadOnlyCollection<stri
     {
         try
         {
-            await docker.Containers.KillContainerAsync(container, new ContainerKillParameters { Signal = "KILL" }, cancellationToken);
+            await docker.Containers.KillContainerAsync(await ContainerAsync(container, cancellationToken), new ContainerKillParameters { Signal = "KILL" }, cancellationToken);
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
@@ -33,35 +38,39 @@ public sealed class LabContainers(IDockerClient docker, IReadOnlyCollection<stri
     }
 
     /// <summary>A clean stop: SIGTERM, and SIGKILL if the process has not exited after a grace period.</summary>
-    public Task StopAsync(string container, CancellationToken cancellationToken) =>
-        docker.Containers.StopContainerAsync(container, new ContainerStopParameters { WaitBeforeKillSeconds = StopGraceSeconds }, cancellationToken);
+    public async Task StopAsync(string container, CancellationToken cancellationToken) =>
+        await docker.Containers.StopContainerAsync(await ContainerAsync(container, cancellationToken), new ContainerStopParameters { WaitBeforeKillSeconds = StopGraceSeconds }, cancellationToken);
 
     /// <summary>Starts a killed or stopped container with its settings and network as they were; a running one is left alone.</summary>
     public Task StartAsync(string container, CancellationToken cancellationToken) =>
-        docker.Containers.StartContainerAsync(container, new ContainerStartParameters(), cancellationToken);
+        _site.StartAsync(docker, container, cancellationToken);
 
     /// <summary>
     /// Alive but silent. Redis and Sentinel get SIGSTOP: their PID 1 is the server itself. The proxy's PID 1 is a
     /// supervisor, and stopping it alone would leave nutcracker serving, so its whole container is frozen instead; so is
     /// the reconfig service's, whatever starts it there (a freeze stops every process of a container alike).
     /// </summary>
-    public Task PauseAsync(string container, CancellationToken cancellationToken) =>
-        frozenWhole.Contains(container)
-            ? docker.Containers.PauseContainerAsync(container, cancellationToken)
-            : docker.Containers.KillContainerAsync(container, new ContainerKillParameters { Signal = "STOP" }, cancellationToken);
+    public async Task PauseAsync(string container, CancellationToken cancellationToken)
+    {
+        var id = await ContainerAsync(container, cancellationToken);
+        await (frozenWhole.Contains(container)
+            ? docker.Containers.PauseContainerAsync(id, cancellationToken)
+            : docker.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "STOP" }, cancellationToken));
+    }
 
     /// <summary>Undoes <see cref="PauseAsync"/>: SIGCONT, and a thaw for a frozen container.</summary>
     public async Task ResumeAsync(string container, CancellationToken cancellationToken)
     {
         var state = await StateAsync(container, cancellationToken);
+        var id = await ContainerAsync(container, cancellationToken);
         if (state.Paused)
         {
-            await docker.Containers.UnpauseContainerAsync(container, cancellationToken);
+            await docker.Containers.UnpauseContainerAsync(id, cancellationToken);
         }
         if (state.Running)
         {
             // SIGCONT to a process that is not stopped does nothing, so this is safe to send whatever happened.
-            await docker.Containers.KillContainerAsync(container, new ContainerKillParameters { Signal = "CONT" }, cancellationToken);
+            await docker.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "CONT" }, cancellationToken);
         }
     }
 
@@ -71,7 +80,7 @@ public sealed class LabContainers(IDockerClient docker, IReadOnlyCollection<stri
     /// </summary>
     public async Task<bool> IsSignalStoppedAsync(string container, CancellationToken cancellationToken)
     {
-        var top = await docker.Containers.ListProcessesAsync(container, new ContainerListProcessesParameters { PsArgs = "-o pid,stat" }, cancellationToken);
+        var top = await docker.Containers.ListProcessesAsync(await ContainerAsync(container, cancellationToken), new ContainerListProcessesParameters { PsArgs = "-o pid,stat" }, cancellationToken);
         var stat = top.Titles.IndexOf("STAT");
         return stat >= 0 && top.Processes.Any(p => p[stat].StartsWith('T'));
     }
@@ -82,5 +91,5 @@ public sealed class LabContainers(IDockerClient docker, IReadOnlyCollection<stri
 
     /// <summary>Docker's view of the container: running, frozen, exited.</summary>
     public async Task<ContainerState> StateAsync(string container, CancellationToken cancellationToken) =>
-        (await docker.Containers.InspectContainerAsync(container, cancellationToken)).State;
+        (await docker.Containers.InspectContainerAsync(await ContainerAsync(container, cancellationToken), cancellationToken)).State;
 }

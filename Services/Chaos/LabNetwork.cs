@@ -26,7 +26,7 @@ namespace RedisHaLab.Chaos;
 /// is a port of the lab network's bridge. What the container says is only a claim; the host's side must agree.
 /// </para>
 /// </remarks>
-public sealed partial class LabNetwork(IDockerClient docker)
+public sealed partial class LabNetwork(IDockerClient docker) : ILabNetwork
 {
     /// <summary>How DCP names the network of a run.</summary>
     public const string NetworkPrefix = "aspire-session-network";

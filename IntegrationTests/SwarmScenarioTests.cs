@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using RedisHaLab.Chaos;
+using RedisHaLab.Topology;
+
+namespace RedisHaLab.IntegrationTests;
+
+/// <summary>
+/// The same playbooks against the same inventory deployed as a Docker Swarm stack instead of the Aspire lab:
+/// published by the AppHost (<c>--publish swarm</c>), deployed once on a one-node swarm by <c>eng/swarm.sh deploy</c>
+/// and removed again by <c>eng/swarm.sh remove</c> (the swarm too, when the deploy made it). Host-side chaos reaches
+/// the stack through <see cref="LabSite.Swarm"/>: containers by Swarm's labels, instances on their host ports.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public class SwarmScenarioTests
+{
+    private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan ScenarioWithin = TimeSpan.FromMinutes(10);
+
+    private readonly List<ScenarioResult> _results = [];
+    private string _stackFolder = "";
+    private IDisposable? _site;
+    private ChaosLab? _lab;
+    private bool _labIsFresh = true;
+
+    /// <summary>The playbooks run on the stack (the others stay on the Aspire lab's fixture).</summary>
+    public static IEnumerable<TestCaseData> Playbooks() =>
+        new[] { "kill-master-g1.yml", "kill-node22.yml", "partition-master-then-heal.yml" }
+            .Select(file => new TestCaseData(file).SetArgDisplayNames(Path.GetFileNameWithoutExtension(file)));
+
+    [OneTimeSetUp]
+    public async Task PublishAndDeploy()
+    {
+        _stackFolder = Path.Combine(Repository.Root, ".lab", "swarm", "post-2016");
+        await RunAsync("dotnet", ["run", "--project", "AppHost", "-c", "Release", "--no-build", "--",
+            "--inventory", Path.Combine(Repository.Root, "inventories", Chaos.Scenario.DefaultInventory), "--publish", "swarm", "--output", _stackFolder], TimeSpan.FromMinutes(2));
+        var clock = Stopwatch.StartNew();
+        await RunAsync(Path.Combine(Repository.Root, "eng", "swarm.sh"), ["deploy", _stackFolder], TimeSpan.FromMinutes(10));
+        TestContext.Out.WriteLine($"stack deployed and serving in {clock.Elapsed.TotalSeconds:0.0} s");
+
+        var inventory = InventoryLoader.Load(Path.Combine(_stackFolder, "files", Path.GetFileName(Chaos.Scenario.DefaultInventory)));
+        _site = LabEndpoints.Use(LabSite.Swarm(inventory, Swarm.SwarmNames.DefaultStack));
+        _lab = new ChaosLab(inventory, password: null);
+    }
+
+    [OneTimeTearDown]
+    public async Task Remove()
+    {
+        _lab?.Dispose();
+        _site?.Dispose();
+        await WriteSummaryAsync();
+        if (_stackFolder.Length > 0 && Directory.Exists(_stackFolder))
+        {
+            await RunAsync(Path.Combine(Repository.Root, "eng", "swarm.sh"), ["remove", _stackFolder], TimeSpan.FromMinutes(3));
+        }
+    }
+
+    [TestCaseSource(nameof(Playbooks))]
+    public async Task Playbook_passes_on_the_Swarm_stack(string file)
+    {
+        var lab = _lab!;
+        var scenario = ScenarioLoader.Load(Path.Combine(AppContext.BaseDirectory, "Scenarios", file), $"IntegrationTests/Scenarios/{file}");
+        ScenarioValidator.Validate(scenario, lab.Inventory);
+        if (!_labIsFresh)
+        {
+            // No fresh stack to fall back on within a test's time: a reset that fails fails the playbook.
+            var done = await new LabReset(lab).ResetAsync(ResetWithin, CancellationToken.None);
+            TestContext.Out.WriteLine($"reset the stack: {(done.Count == 0 ? "nothing to undo" : string.Join(", ", done))}");
+        }
+        _labIsFresh = false;
+        using var timeout = new CancellationTokenSource(ScenarioWithin);
+        _results.Add(await new ScenarioRunner(lab, TestContext.Out).RunAsync(scenario, timeout.Token));
+    }
+
+    private async Task WriteSummaryAsync()
+    {
+        if (_results.Count == 0)
+        {
+            return;
+        }
+        var table = new StringBuilder()
+            .AppendLine("| scenario (Swarm stack) | recovery (fault to all keys readable through the front door) | acknowledged | failed | indeterminate (applied) | lost | longest write gap | duration |")
+            .AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var r in _results)
+        {
+            var recovery = r.Recoveries.Count == 0 ? "-" : string.Join("; ", r.Recoveries.Select(x => $"{Seconds(x.Duration)} after `{x.Fault}`"));
+            var load = r.Load;
+            table.AppendLine(load is null
+                ? $"| {r.Name} | {recovery} | - | - | - | - | - | {Seconds(r.Duration)} |"
+                : $"| {r.Name} | {recovery} | {load.Acknowledged} | {load.Failed} | {load.Indeterminate} ({load.IndeterminateApplied}) | {load.Lost} | {Seconds(load.LongestGap)} | {Seconds(r.Duration)} |");
+        }
+        var folder = Path.Combine(Repository.Root, ".lab", "test-results");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "scenarios-swarm.md"), table.ToString());
+        TestContext.Out.WriteLine(table.ToString());
+    }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.0 s", CultureInfo.InvariantCulture);
+
+    /// <summary>Runs a command from the repository root, its output into the test's; fails the fixture when it fails.</summary>
+    private static async Task RunAsync(string program, string[] arguments, TimeSpan within)
+    {
+        var start = new ProcessStartInfo(program, arguments)
+        {
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) TestContext.Out.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Out.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{Path.GetFileName(program)} {string.Join(' ', arguments)} did not end within {within.TotalMinutes:0} min");
+        }
+        Assert.That(process.ExitCode, Is.Zero, $"{Path.GetFileName(program)} {string.Join(' ', arguments)} failed; its output is above");
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using Docker.DotNet;
+using RedisHaLab.Topology;
+
+namespace RedisHaLab.Chaos;
+
+/// <summary>
+/// Where the lab's parts are: how host code reaches each instance, which Docker container runs an instance now, how a
+/// stopped one comes back, and how one is cut off the network. The Aspire lab and a Swarm stack of the same
+/// inventory answer differently; everything above (faults by role, scenarios, probes, reset) is the same.
+/// </summary>
+public abstract class LabSite
+{
+    /// <summary>The Aspire lab: each instance on its node's loopback address, each container named after its instance.</summary>
+    public static LabSite Aspire { get; } = new AspireLabSite();
+
+    /// <summary>
+    /// A Swarm stack of the inventory on a one-node swarm: each instance at 127.0.0.1 on its <see cref="SwarmHostPorts"/>
+    /// port, its container found by Swarm's labels.
+    /// </summary>
+    public static LabSite Swarm(Inventory inventory, string stack) => new SwarmLabSite(inventory, stack);
+
+    /// <summary>Where host code reaches a Redis instance.</summary>
+    public abstract IPEndPoint Of(RedisInstance instance);
+
+    /// <summary>Where host code reaches a Sentinel.</summary>
+    public abstract IPEndPoint Of(SentinelInstance sentinel);
+
+    /// <summary>The lab's front door, e.g. 127.0.0.1:14555 (the same on both).</summary>
+    public virtual IPEndPoint FrontDoor(Inventory inventory) => new(inventory.Proxy.FrontDoorAddress, inventory.Proxy.Port);
+
+    /// <summary>The Docker container (an ID or name the engine takes) that runs <paramref name="instance"/> now.</summary>
+    /// <exception cref="ChaosException">None does.</exception>
+    public abstract Task<string> ContainerAsync(IDockerClient docker, string instance, CancellationToken cancellationToken);
+
+    /// <summary>Brings a killed or stopped instance back; a running one is left alone.</summary>
+    public abstract Task StartAsync(IDockerClient docker, string instance, CancellationToken cancellationToken);
+
+    /// <summary>Partitions and heals on this site.</summary>
+    public abstract ILabNetwork Network(IDockerClient docker);
+
+    private sealed class AspireLabSite : LabSite
+    {
+        public override IPEndPoint Of(RedisInstance instance) => new(instance.Node.Address, instance.Port);
+
+        public override IPEndPoint Of(SentinelInstance sentinel) => new(sentinel.Node.Address, sentinel.Port);
+
+        // Fixed container names (WithContainerName): the instance's name is its container's.
+        public override Task<string> ContainerAsync(IDockerClient docker, string instance, CancellationToken cancellationToken) =>
+            Task.FromResult(instance);
+
+        public override Task StartAsync(IDockerClient docker, string instance, CancellationToken cancellationToken) =>
+            docker.Containers.StartContainerAsync(instance, new Docker.DotNet.Models.ContainerStartParameters(), cancellationToken);
+
+        public override ILabNetwork Network(IDockerClient docker) => new LabNetwork(docker);
+    }
+}
+
+/// <summary>Partitions: an instance cut off the lab network while it runs, and plugged back in.</summary>
+public interface ILabNetwork
+{
+    /// <summary>Cuts the instance's container off: nobody reaches it, published ports included.</summary>
+    Task PartitionAsync(string container, CancellationToken cancellationToken);
+
+    /// <summary>Undoes <see cref="PartitionAsync"/>; a container that is not cut off is left alone.</summary>
+    Task HealAsync(string container, CancellationToken cancellationToken);
+
+    /// <summary>True when the container runs and is cut off.</summary>
+    Task<bool> IsCutOffAsync(string container, CancellationToken cancellationToken);
+}

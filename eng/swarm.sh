@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Deploys a published Swarm stack of the lab, and removes it again.
+#
+#   dotnet run --project AppHost -- --publish swarm --output DIR   # writes DIR/stack.yml, DIR/files/, DIR/swarm.env
+#   eng/swarm.sh deploy DIR    # images (when missing), a one-node swarm (when none), node labels, deploy, wait
+#   eng/swarm.sh remove DIR    # the stack, its volumes, and whatever deploy made (the swarm, its gwbridge, labels)
+#
+# deploy builds missing images from the same recipes as the Aspire lab (containers/*), creates a one-node swarm at
+# 127.0.0.1 only when the engine is in none (and records that it did, in DIR/.deployed), labels the node with one
+# boolean label per inventory node when the swarm has one node (on a bigger swarm the labels must be set already:
+# README, "Docker Swarm"), deploys, and waits (bounded) until a SET/GET through 127.0.0.1:<front door> works and
+# every replica's link to its master is up. It prints how long the deploy took.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+usage() { echo "usage: eng/swarm.sh deploy|remove DIR (DIR from: dotnet run --project AppHost -- --publish swarm --output DIR)" >&2; exit 2; }
+say() { echo "[swarm] $*"; }
+die() { echo "[swarm] $*" >&2; exit 1; }
+
+[ $# -eq 2 ] || usage
+action=$1
+dir="$(cd "$2" 2>/dev/null && pwd)" || { echo "[swarm] $2: no such folder; publish one first (dotnet run --project AppHost -- --publish swarm --output $2)" >&2; exit 2; }
+[ -f "$dir/swarm.env" ] && [ -f "$dir/stack.yml" ] || { echo "[swarm] $dir holds no published stack (stack.yml, swarm.env); publish one first" >&2; exit 2; }
+# shellcheck disable=SC1091
+source "$dir/swarm.env"
+record="$dir/.deployed"   # what deploy made, so that remove undoes exactly that
+
+password=""
+if [ "$AUTHENTICATION" = password ]; then
+  password="$(cat "$dir/files/redis-password")"
+fi
+
+# One RESP exchange with 127.0.0.1:$1 (AUTH first when the lab has a password), QUIT last; prints the raw replies.
+resp() {
+  local port=$1; shift
+  local request="" words
+  if [ -n "$password" ]; then request+="*2\r\n\$4\r\nAUTH\r\n\$${#password}\r\n${password}\r\n"; fi
+  request+="*$#\r\n"
+  for words in "$@"; do request+="\$${#words}\r\n${words}\r\n"; done
+  request+="*1\r\n\$4\r\nQUIT\r\n"
+  timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf "%b" "$2" >&3 && cat <&3' _ "$port" "$request" 2>/dev/null || true
+}
+
+build_image() {
+  local reference=$1 folder="$root/containers/$2"
+  if [ "$2" = reconfig ] && [ ! -x "$folder/app/RedisHaLab.Reconfig" ]; then
+    # The reconfig image carries the service published self-contained by the AppHost's build.
+    say "publishing the reconfig service into containers/reconfig/app (dotnet build AppHost)"
+    dotnet build "$root/AppHost" -c Release -nologo -v quiet
+  fi
+  say "building $reference from containers/$2"
+  if docker buildx version > /dev/null 2>&1; then
+    docker build -t "$reference" "$folder"
+  else
+    # As eng/setup.sh's adapter does: this machine's CLI 28 has no buildx; Debian's CLI 20.10 builds with BuildKit.
+    DOCKER_BUILDKIT=1 /usr/bin/docker build --progress plain -t "$reference" "$folder"
+  fi
+}
+
+deploy() {
+  local started=$SECONDS
+  for pair in $IMAGES; do
+    docker image inspect "${pair%%=*}" > /dev/null 2>&1 || build_image "${pair%%=*}" "${pair#*=}"
+  done
+  local images_done=$SECONDS
+
+  # A record left by an earlier deploy that was not removed still says what that deploy made: keep adding to it.
+  touch "$record"
+  if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" = inactive ]; then
+    docker network inspect docker_gwbridge > /dev/null 2>&1 && gwbridge_was_there=1 || gwbridge_was_there=0
+    say "this engine is in no swarm: creating a one-node swarm at 127.0.0.1 (eng/swarm.sh remove leaves it again)"
+    docker swarm init --advertise-addr 127.0.0.1 > /dev/null
+    echo "made_swarm=1" >> "$record"
+    [ "$gwbridge_was_there" = 1 ] || echo "made_gwbridge=1" >> "$record"
+  else
+    say "using the swarm this engine is in"
+  fi
+
+  local nodes self
+  nodes=$(docker node ls -q | wc -l)
+  self=$(docker info --format '{{.Swarm.NodeID}}')
+  for label in $NODE_LABELS; do
+    if [ "$nodes" -eq 1 ]; then
+      if [ "$(docker node inspect "$self" --format "{{ index .Spec.Labels \"$label\" }}")" != true ]; then
+        docker node update --label-add "$label=true" "$self" > /dev/null
+        echo "label=$label" >> "$record"
+      fi
+    elif [ -z "$(docker node ls -q | xargs docker node inspect --format "{{ index .Spec.Labels \"$label\" }}" | grep -x true)" ]; then
+      die "no node of this $nodes-node swarm has the label $label=true; set it on the node that plays it (docker node update --label-add $label=true NODE)"
+    fi
+  done
+
+  say "deploying stack $STACK from $dir/stack.yml"
+  (cd "$dir" && docker stack deploy -c stack.yml "$STACK" > /dev/null)
+
+  # Bounded: a stack that does not come up is a failure to look at, not something to wait for forever.
+  local deadline=$((SECONDS + 240)) key="swarm-deploy-check-$$" serving=0 replicas=0
+  while [ $SECONDS -lt $deadline ]; do
+    serving=0; replicas=0
+    if resp "$FRONT_DOOR_PORT" SET "$key" ok > /dev/null && resp "$FRONT_DOOR_PORT" GET "$key" | tr -d '\r' | grep -qx ok; then
+      serving=1
+    fi
+    for port in $REPLICA_PORTS; do
+      resp "$port" INFO replication | grep -q '^master_link_status:up' && replicas=$((replicas + 1))
+    done
+    if [ $serving = 1 ] && [ $replicas -eq "$(wc -w <<< "$REPLICA_PORTS")" ]; then
+      resp "$FRONT_DOOR_PORT" DEL "$key" > /dev/null
+      say "stack $STACK serves: SET/GET through 127.0.0.1:$FRONT_DOOR_PORT, $replicas replicas linked to their masters"
+      say "deploy took $((SECONDS - started)) s (images $((images_done - started)) s, swarm and stack $((SECONDS - images_done)) s)"
+      return 0
+    fi
+    sleep 1
+  done
+  docker stack ps "$STACK" --no-trunc || true
+  die "stack $STACK did not serve within 240 s (front door serving: $serving, replicas linked: $replicas); eng/swarm.sh remove $dir undoes the deploy"
+}
+
+remove() {
+  if docker info --format '{{.Swarm.LocalNodeState}}' | grep -qx active && docker stack ls --format '{{.Name}}' | grep -qx "$STACK"; then
+    say "removing stack $STACK"
+    docker stack rm "$STACK" > /dev/null
+  fi
+  # stack rm returns before the containers and the network are gone; the volumes can go only after the containers.
+  local deadline=$((SECONDS + 60))
+  while [ $SECONDS -lt $deadline ] && [ -n "$(docker ps -aq --filter "label=com.docker.stack.namespace=$STACK")" ]; do sleep 1; done
+  while [ $SECONDS -lt $deadline ] && docker network inspect "${STACK}_${NETWORK:-lab}" > /dev/null 2>&1; do sleep 1; done
+  local volumes
+  volumes=$(docker volume ls -q --filter "label=com.docker.stack.namespace=$STACK")
+  if [ -n "$volumes" ]; then
+    # shellcheck disable=SC2086
+    docker volume rm $volumes > /dev/null
+    say "removed the stack's volumes"
+  fi
+  if [ -f "$record" ]; then
+    if grep -qx made_swarm=1 "$record"; then
+      say "leaving the one-node swarm deploy made"
+      docker swarm leave --force > /dev/null
+      if grep -qx made_gwbridge=1 "$record" && docker network inspect docker_gwbridge > /dev/null 2>&1; then
+        docker network rm docker_gwbridge > /dev/null
+      fi
+    else
+      while IFS= read -r line; do
+        case "$line" in label=*) docker node update --label-rm "${line#label=}" "$(docker info --format '{{.Swarm.NodeID}}')" > /dev/null || true ;; esac
+      done < "$record"
+    fi
+    rm -f "$record"
+  fi
+  say "removed: no stack $STACK, no swarm or network of this deploy left"
+}
+
+case "$action" in
+  deploy) deploy ;;
+  remove) remove ;;
+  *) usage ;;
+esac
