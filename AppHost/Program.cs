@@ -1,10 +1,23 @@
 // The lab as the post's host table: read the inventory, put each node's instances on it, run.
 using RedisHaLab.AppHost.Lab;
+using RedisHaLab.AppHost.Playbooks;
+using RedisHaLab.Chaos;
+using RedisHaLab.Chaos.Playbooks;
 using RedisHaLab.Topology;
 
 DockerCliAdapter.UseIfInstalled();
 
-var builder = DistributedApplication.CreateBuilder(args);
+// --play FILE (repeatable) runs playbooks against the lab and exits; taken out before Aspire reads the rest.
+var (playFiles, hostArgs) = PlayCommandLine.Split(args, out var playProblem);
+if (playProblem is not null)
+{
+    Console.Error.WriteLine($"The lab was not started. {playProblem}");
+    return PlayExitCodes.BadInput;
+}
+var playing = playFiles.Count > 0;
+
+// A playbook run is watched on the console, so it needs no dashboard.
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = hostArgs, DisableDashboard = playing });
 
 Inventory inventory;
 try
@@ -16,6 +29,22 @@ catch (InventoryException e)
     // Nothing has been created yet: no container, no file. Say what to fix and stop.
     Console.Error.WriteLine($"The lab was not started. {e.Message}");
     return 2;
+}
+
+IReadOnlyList<Scenario> playbooks = [];
+if (playing)
+{
+    // Every file checked against this lab before anything starts: a typo in the third must not cost the first two runs.
+    playbooks = PlayCommandLine.LoadAll(playFiles, LabOptions.RepositoryRoot(builder), inventory, out var playbookProblems);
+    if (playbookProblems.Count > 0)
+    {
+        Console.Error.WriteLine("The lab was not started.");
+        foreach (var problem in playbookProblems)
+        {
+            Console.Error.WriteLine(problem);
+        }
+        return PlayExitCodes.BadInput;
+    }
 }
 
 if (LabSecret.ProblemWithGiven(builder, inventory) is { } passwordProblem)
@@ -30,10 +59,17 @@ if (LabOptions.SampleApp(builder, out var sampleAppProblem) is not { } withSampl
     return 2;
 }
 
+// A playbook accounts for its own load only: the sample app runs with it only when asked for.
+if (playing && builder.Configuration["sample-app"] is null)
+{
+    withSampleApp = false;
+}
+
 var lab = builder.AddRedisHaLab(inventory);
 var reconfig = builder.AddReconfigService(lab);
 builder.AddChaosCommands(lab, reconfig);
 builder.AddRoleBoard(lab);
+builder.AddPlaybookCommands(lab);
 
 if (withSampleApp)
 {
@@ -46,5 +82,10 @@ if (withSampleApp)
         .WaitFor(lab.Proxy);
 }
 
-builder.Build().Run();
+var app = builder.Build();
+if (playing)
+{
+    return await PlaybookSession.RunAsync(app, inventory, playbooks, LabOptions.RepositoryRoot(builder));
+}
+await app.RunAsync();
 return 0;

@@ -29,7 +29,7 @@ public static partial class ScenarioLoader
         var name = displayName ?? path;
         if (!File.Exists(path))
         {
-            throw new ScenarioException(name, [new(1, "file not found; scenarios live in IntegrationTests/Scenarios/*.yml")]);
+            throw new ScenarioException(name, [new(1, "file not found; scenarios live in scenarios/*.yml")]);
         }
         return Parse(File.ReadAllText(path), name);
     }
@@ -64,7 +64,7 @@ public static partial class ScenarioLoader
         }
         if (stream.Documents.Count == 0 || ScenarioValues.IsEmpty(stream.Documents[0].RootNode))
         {
-            throw new ScenarioException(file, [new(1, "the file is empty; start from IntegrationTests/Scenarios/kill-master-g1.yml")]);
+            throw new ScenarioException(file, [new(1, "the file is empty; start from scenarios/kill-master-g1.yml")]);
         }
         var reading = new Reading();
         var scenario = reading.Scenario(stream.Documents[0].RootNode, file);
@@ -85,7 +85,7 @@ public static partial class ScenarioLoader
         {
             if (root is not YamlMappingNode document)
             {
-                Problem(root, "a scenario is a mapping with 'description', 'inventory' (optional) and 'steps'; see IntegrationTests/Scenarios/kill-master-g1.yml");
+                Problem(root, "a scenario is a mapping with 'description', 'inventory' (optional) and 'steps'; see scenarios/kill-master-g1.yml");
                 return null;
             }
             var keys = Keys(document, "the scenario", TopLevelKeys);

@@ -29,6 +29,9 @@ public sealed partial class WriteLoad : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Task _run;
     private long _sent;
+    private long _acknowledged;
+    private long _failed;
+    private long _indeterminate;
 
     private WriteLoad(ConnectionMultiplexer proxy, string prefix, int ratePerSecond)
     {
@@ -49,6 +52,10 @@ public sealed partial class WriteLoad : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ratePerSecond, MaxRatePerSecond);
         return new WriteLoad(await LabClients.ProxyAsync(frontDoor, password), keyPrefix, ratePerSecond);
     }
+
+    /// <summary>The counts so far: sent, and answered by outcome.</summary>
+    public LoadCounters Counters => new(Interlocked.Read(ref _sent), Interlocked.Read(ref _acknowledged),
+        Interlocked.Read(ref _failed), Interlocked.Read(ref _indeterminate));
 
     /// <summary>
     /// Stops sending, waits (bounded) for the answers still due, then reads back every acknowledged and indeterminate
@@ -133,6 +140,18 @@ public sealed partial class WriteLoad : IAsyncDisposable
             _inFlight.Release();
         }
         _outcomes[n] = (outcome, _clock.ElapsedTicks);
+        switch (outcome)
+        {
+            case WriteOutcome.Acknowledged:
+                Interlocked.Increment(ref _acknowledged);
+                break;
+            case WriteOutcome.Failed:
+                Interlocked.Increment(ref _failed);
+                break;
+            default:
+                Interlocked.Increment(ref _indeterminate);
+                break;
+        }
     }
 
     private async Task<List<long>> NotReadableAsync(IReadOnlyList<long> writes)

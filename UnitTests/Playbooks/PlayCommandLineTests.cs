@@ -1,0 +1,124 @@
+using RedisHaLab.Chaos;
+using RedisHaLab.Chaos.Playbooks;
+using RedisHaLab.UnitTests.Chaos;
+
+namespace RedisHaLab.UnitTests.Playbooks;
+
+public class PlayCommandLineTests
+{
+    [Test]
+    public void Every_play_option_is_taken_out_in_order_and_the_rest_is_left_for_Aspire()
+    {
+        var (files, rest) = PlayCommandLine.Split(
+            ["--inventory", "inventories/post-2016-auth.yml", "--play", "scenarios/a.yml", "--sample-app", "false", "--play=scenarios/b.yml"], out var problem);
+
+        Assert.That(problem, Is.Null);
+        Assert.That(files, Is.EqualTo(new[] { "scenarios/a.yml", "scenarios/b.yml" }));
+        Assert.That(rest, Is.EqualTo(new[] { "--inventory", "inventories/post-2016-auth.yml", "--sample-app", "false" }));
+    }
+
+    [TestCase("--play")]
+    [TestCase("--play", "--inventory", "x.yml")]
+    [TestCase("--play=")]
+    public void A_play_option_without_a_file_is_a_problem(params string[] args)
+    {
+        PlayCommandLine.Split(args, out var problem);
+
+        Assert.That(problem, Does.Contain("--play").And.Contain("names no file"));
+    }
+
+    [Test]
+    public void Without_play_options_nothing_is_taken()
+    {
+        var (files, rest) = PlayCommandLine.Split(["--inventory", "a.yml"], out var problem);
+
+        Assert.That(files, Is.Empty);
+        Assert.That(problem, Is.Null);
+        Assert.That(rest, Is.EqualTo(new[] { "--inventory", "a.yml" }));
+    }
+
+    [Test]
+    public void The_suite_playbooks_all_load_for_the_post_lab()
+    {
+        var files = Directory.EnumerateFiles(ScenarioFiles.Folder, "*.yml").Order(StringComparer.Ordinal).ToList();
+
+        var playbooks = PlayCommandLine.LoadAll(files, "/nowhere", ScenarioFiles.PostLab, out var problems);
+
+        Assert.That(problems, Is.Empty);
+        Assert.That(playbooks.Select(p => p.Name), Is.EqualTo(files.Select(Path.GetFileNameWithoutExtension)));
+    }
+
+    [Test]
+    public void Every_bad_file_is_reported_with_its_line_and_no_playbook_is_returned()
+    {
+        var folder = Directory.CreateTempSubdirectory("playbooks-").FullName;
+        try
+        {
+            var good = Path.Combine(folder, "good.yml");
+            File.WriteAllText(good, ScenarioFiles.EveryStep);
+            var badStep = Path.Combine(folder, "bad-step.yml");
+            File.WriteAllText(badStep, ScenarioFiles.EveryStepWith("  - kill: master of g1", "  - kill: master of g9"));
+            var otherLab = Path.Combine(folder, "other-lab.yml");
+            File.WriteAllText(otherLab, ScenarioFiles.EveryStepWith("inventory: post-2016.yml", "inventory: three-shards.yml"));
+
+            var playbooks = PlayCommandLine.LoadAll([good, badStep, otherLab, Path.Combine(folder, "missing.yml")], folder, ScenarioFiles.PostLab, out var problems);
+
+            Assert.That(playbooks, Is.Empty, "nothing runs while any file is wrong");
+            Assert.That(problems, Has.Count.EqualTo(3));
+            Assert.That(problems[0], Does.StartWith($"{badStep}:{ScenarioFiles.LineOf(ScenarioFiles.EveryStep, "  - kill: master of g1")}:").And.Contain("g9"));
+            Assert.That(problems[1], Does.StartWith($"{otherLab}:2:").And.Contain("--inventory inventories/three-shards.yml"));
+            Assert.That(problems[2], Does.StartWith($"{Path.Combine(folder, "missing.yml")}:1: file not found"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public void A_relative_file_is_found_in_the_current_folder_first_then_under_the_repository()
+    {
+        Assert.That(PlayCommandLine.Resolve("scenarios/x.yml", "/repo"), Is.EqualTo("/repo/scenarios/x.yml"));
+        Assert.That(PlayCommandLine.Resolve("/abs/x.yml", "/repo"), Is.EqualTo("/abs/x.yml"));
+    }
+}
+
+public class PlayExitCodesTests
+{
+    private static PlaybookResult Result(string name, string? failure) =>
+        new(name, $"scenarios/{name}.yml", "d", TimeSpan.FromSeconds(1),
+            [new StepResult(3, "wait: 1s", TimeSpan.FromSeconds(1), failure is null ? StepOutcome.Passed : StepOutcome.Failed, "")], [], null, failure);
+
+    [Test]
+    public void Zero_when_every_playbook_passed()
+    {
+        Assert.That(PlayExitCodes.For([Result("a", null), Result("b", null)]), Is.EqualTo(0));
+    }
+
+    [Test]
+    public void One_when_any_playbook_failed()
+    {
+        Assert.That(PlayExitCodes.For([Result("a", null), Result("b", "scenarios/b.yml:3: 'wait: 1s' failed: x")]), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void One_when_no_playbook_ran()
+    {
+        Assert.That(PlayExitCodes.For([]), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Bad_input_is_two()
+    {
+        Assert.That(PlayExitCodes.BadInput, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void The_report_names_the_failed_playbook_and_its_line()
+    {
+        var results = new[] { Result("a", null), Result("b", "scenarios/b.yml:3: 'wait: 1s' failed: x") };
+
+        Assert.That(PlaybookReport.Table(results), Does.Contain("| a | passed |").And.Contain("| b | failed at line 3 |"));
+        Assert.That(PlaybookReport.JsonText("post-2016.yml", results), Does.Contain("\"passed\": false").And.Contain("\"outcome\": \"failed\""));
+    }
+}
