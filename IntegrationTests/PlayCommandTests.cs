@@ -67,6 +67,8 @@ public class PlayCommandTests
             var load = playbooks[0].GetProperty("load");
             Assert.That(load.GetProperty("acknowledged").GetInt32(), Is.GreaterThan(0), "the load's writes acknowledged");
             Assert.That(load.GetProperty("lost").GetInt32(), Is.Zero, "nothing lost without a fault");
+            Assert.That(load.GetProperty("shards").EnumerateArray().Select(x => (x.GetProperty("shard").GetString(), x.GetProperty("acknowledged").GetInt32() > 0)),
+                Is.EqualTo(new[] { ("g1", true), ("g2", true) }), "each shard's lane wrote");
             var steps = playbooks[1].GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("outcome").GetString()).ToList();
             Assert.That(steps, Is.EqualTo(new[] { "passed", "passed", "failed", "not_run" }));
 

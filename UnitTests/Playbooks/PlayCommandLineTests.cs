@@ -122,3 +122,56 @@ public class PlayExitCodesTests
         Assert.That(PlaybookReport.JsonText("post-2016.yml", results), Does.Contain("\"passed\": false").And.Contain("\"outcome\": \"failed\""));
     }
 }
+
+public class KetamaRingTests
+{
+    // FNV-1a's published 64-bit values; nutcracker keeps their low 32 bits (its arithmetic is 32-bit, which gives the same).
+    [TestCase("", 0x84222325u)]
+    [TestCase("a", 0x8601ec8cu)]
+    [TestCase("foobar", 0xf73967e8u)]
+    public void Fnv1a_64_is_the_published_hash_cut_to_32_bits(string key, uint expected)
+    {
+        Assert.That(KetamaRing.Fnv1a64(key), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Two_equal_servers_share_keys_about_evenly()
+    {
+        var ring = new KetamaRing(["g1", "g2"]);
+
+        var onFirst = Enumerable.Range(0, 10_000).Count(i => ring.ServerOf($"load:x:{i}:{i * 7919}") == 0);
+
+        Assert.That(onFirst, Is.InRange(3_500, 6_500));
+    }
+
+    [Test]
+    public void A_ring_of_one_server_sends_everything_there()
+    {
+        var ring = new KetamaRing(["g1"]);
+
+        Assert.That(Enumerable.Range(0, 100).Select(i => ring.ServerOf($"k{i}")).Distinct(), Is.EqualTo(new[] { 0 }));
+    }
+
+    [Test]
+    public void The_ring_follows_the_server_names_not_their_order_of_keys()
+    {
+        var byShard = new KetamaRing(["g1", "g2"]);
+        var byAddress = new KetamaRing(["node22-redis-4500:4500", "node22-redis-4501:4501"]);
+
+        var differ = Enumerable.Range(0, 1000).Count(i => byShard.ServerOf($"k{i}") != byAddress.ServerOf($"k{i}"));
+
+        Assert.That(differ, Is.GreaterThan(100), "ketama places keys by server name");
+    }
+
+    [Test]
+    public void A_shard_lane_gets_only_keys_of_its_shard()
+    {
+        var ring = new KetamaRing(["g1", "g2"]);
+        var keys = new ShardKeys(ring, 1, "load:t:g2");
+
+        var names = Enumerable.Range(0, 200).Select(_ => keys.Next()).ToList();
+
+        Assert.That(names.Select(ring.ServerOf).Distinct(), Is.EqualTo(new[] { 1 }));
+        Assert.That(names.Distinct().Count(), Is.EqualTo(200), "every key new");
+    }
+}

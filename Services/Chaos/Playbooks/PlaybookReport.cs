@@ -26,20 +26,27 @@ public static class PlaybookReport
         await File.WriteAllTextAsync(Path.Combine(folder, "result.json"), JsonText(inventoryFile, results));
     }
 
-    /// <summary>The table of every run, one row per playbook.</summary>
+    /// <summary>The table of every run: one row per playbook and shard, each shard's write lane counted on its own.</summary>
     public static string Table(IReadOnlyList<PlaybookResult> results)
     {
         var table = new StringBuilder()
-            .AppendLine("| playbook | result | recovery (fault to all keys readable through the front door) | acknowledged | failed | indeterminate (applied) | lost | longest write gap | duration |")
-            .AppendLine("|---|---|---|---|---|---|---|---|---|");
+            .AppendLine("| playbook | result | recovery (fault to all keys readable through the front door) | shard | acknowledged | failed | indeterminate (applied) | lost | longest write gap | duration |")
+            .AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
             var outcome = r.Passed ? "passed" : $"failed at line {r.FailedStep?.Line}";
             var recovery = r.Recoveries.Count == 0 ? "-" : string.Join("; ", r.Recoveries.Select(x => $"{Seconds(x.Duration)} after `{x.Fault}`"));
-            var load = r.Load;
-            table.AppendLine(load is null
-                ? $"| {r.Name} | {outcome} | {recovery} | - | - | - | - | - | {Seconds(r.Duration)} |"
-                : $"| {r.Name} | {outcome} | {recovery} | {load.Acknowledged} | {load.Failed} | {load.Indeterminate} ({load.IndeterminateApplied}) | {load.Lost} | {Seconds(load.LongestGap)} | {Seconds(r.Duration)} |");
+            var head = $"| {r.Name} | {outcome} | {recovery} |";
+            if (r.Load is not { } load)
+            {
+                table.AppendLine($"{head} - | - | - | - | - | - | {Seconds(r.Duration)} |");
+                continue;
+            }
+            foreach (var shard in load.Shards)
+            {
+                table.AppendLine($"{head} {shard.Shard} | {shard.Acknowledged} | {shard.Failed} | {shard.Indeterminate} ({shard.IndeterminateApplied}) | {shard.Lost} | {Seconds(shard.LongestGap)} | {Seconds(r.Duration)} |");
+                head = "| | | |";
+            }
         }
         return table.ToString();
     }
@@ -99,6 +106,18 @@ public static class PlaybookReport
                     LongestGapSeconds = l.LongestGap.TotalSeconds,
                     DurationSeconds = l.Duration.TotalSeconds,
                     l.Errors,
+                    Shards = l.Shards.Select(x => new
+                    {
+                        x.Shard,
+                        x.Sent,
+                        x.Acknowledged,
+                        x.Failed,
+                        x.Indeterminate,
+                        x.IndeterminateApplied,
+                        x.Lost,
+                        LongestGapSeconds = x.LongestGap.TotalSeconds,
+                        x.Errors,
+                    }),
                 },
             }),
         }, Json);

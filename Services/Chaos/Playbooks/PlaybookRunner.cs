@@ -105,7 +105,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                 }
                 return $"{run.Keys.Count} keys in all, replicas caught up";
             case StartLoadStep start:
-                run.Load = await WriteLoad.StartAsync(LabEndpoints.FrontDoor(lab.Inventory), lab.Password, start.RatePerSecond, $"load:{run.Id}");
+                run.Load = await WriteLoad.StartAsync(lab, start.RatePerSecond, $"load:{run.Id}");
                 return "";
             case StopLoadStep:
                 run.LoadReport = await run.Load!.StopAsync();
