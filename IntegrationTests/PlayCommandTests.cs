@@ -64,7 +64,7 @@ public class PlayCommandTests
             var playbooks = result.RootElement.GetProperty("playbooks").EnumerateArray().ToList();
             Assert.That(playbooks.Select(p => (p.GetProperty("name").GetString(), p.GetProperty("passed").GetBoolean())),
                 Is.EqualTo(new[] { ("short-that-holds", true), ("cannot-hold", false) }));
-            var load = playbooks[0].GetProperty("load");
+            var load = playbooks[0].GetProperty("loads")[0];
             Assert.That(load.GetProperty("acknowledged").GetInt32(), Is.GreaterThan(0), "the load's writes acknowledged");
             Assert.That(load.GetProperty("lost").GetInt32(), Is.Zero, "nothing lost without a fault");
             Assert.That(load.GetProperty("shards").EnumerateArray().Select(x => (x.GetProperty("shard").GetString(), x.GetProperty("acknowledged").GetInt32() > 0)),

@@ -17,7 +17,7 @@ public static partial class ScenarioLoader
     [
         "write_keys", "start_load", "stop_load", .. FaultKinds.ByStepName.Keys, "manual_failover", "wait", "wait_for_failover",
         "wait_for_role", "heal_all", "forge_master", "restore_master", "assert_keys_readable", "assert_writes_succeed",
-        "assert_proxy_points_at_master", "assert_proxy_never_went_back",
+        "assert_proxy_points_at_master", "assert_proxy_never_went_back", "switchover", "assert_no_acknowledged_write_lost",
     ];
 
     private static readonly string[] TopLevelKeys = ["description", "inventory", "steps"];
@@ -172,6 +172,11 @@ public static partial class ScenarioLoader
                 case "manual_failover":
                     var shard = value is null ? Missing(item, name, "manual_failover: g1") : Text(value, name);
                     return shard is null ? null : new ManualFailoverStep(line, shard);
+                case "switchover":
+                    var switched = value is null ? Missing(item, name, "switchover: g1") : Text(value, name);
+                    return switched is null ? null : new SwitchoverStep(line, switched);
+                case "assert_no_acknowledged_write_lost":
+                    return NoValue(value, name) ? new AssertNoAcknowledgedWriteLostStep(line) : null;
                 case "wait":
                     var duration = value is null ? null : Duration(value, name, TimeSpan.FromMinutes(5));
                     if (value is null)

@@ -87,7 +87,7 @@ public class PlayExitCodesTests
 {
     private static PlaybookResult Result(string name, string? failure) =>
         new(name, $"scenarios/{name}.yml", "d", TimeSpan.FromSeconds(1),
-            [new StepResult(3, "wait: 1s", TimeSpan.FromSeconds(1), failure is null ? StepOutcome.Passed : StepOutcome.Failed, "")], [], null, failure);
+            [new StepResult(3, "wait: 1s", TimeSpan.FromSeconds(1), failure is null ? StepOutcome.Passed : StepOutcome.Failed, "")], [], [], [], failure);
 
     [Test]
     public void Zero_when_every_playbook_passed()
@@ -173,5 +173,54 @@ public class KetamaRingTests
 
         Assert.That(names.Select(ring.ServerOf).Distinct(), Is.EqualTo(new[] { 1 }));
         Assert.That(names.Distinct().Count(), Is.EqualTo(200), "every key new");
+    }
+}
+
+public class SwitchoverStepTests
+{
+    private const string Playbook = """
+        description: switchovers
+        steps:
+          - start_load: { rate: 50 }
+          - switchover: g1
+          - stop_load
+          - assert_no_acknowledged_write_lost
+        """;
+
+    [Test]
+    public void A_switchover_and_the_loss_assertion_are_read_and_fit_the_post_lab()
+    {
+        var playbook = ScenarioLoader.Parse(Playbook, "s.yml");
+
+        Assert.That(playbook.Steps.Select(s => s.Text), Is.EqualTo(new[] { "start_load: { rate: 50 }", "switchover: g1", "stop_load", "assert_no_acknowledged_write_lost" }));
+        Assert.That(playbook.Steps[1], Is.EqualTo(new SwitchoverStep(4, "g1")));
+        Assert.DoesNotThrow(() => ScenarioValidator.Validate(playbook, ScenarioFiles.PostLab));
+    }
+
+    [Test]
+    public void A_switchover_of_an_unknown_shard_is_refused_with_its_line()
+    {
+        var playbook = ScenarioLoader.Parse(Playbook.Replace("switchover: g1", "switchover: g7"), "s.yml");
+
+        var e = Assert.Throws<ScenarioException>(() => ScenarioValidator.Validate(playbook, ScenarioFiles.PostLab));
+        Assert.That(e!.Message, Does.StartWith("s.yml:4:").And.Contain("g7"));
+    }
+
+    [Test]
+    public void The_loss_assertion_needs_a_stopped_load_before_it()
+    {
+        var playbook = ScenarioLoader.Parse(Playbook.Replace("  - stop_load\n  - assert_no_acknowledged_write_lost", "  - assert_no_acknowledged_write_lost\n  - stop_load"), "s.yml");
+
+        var e = Assert.Throws<ScenarioException>(() => ScenarioValidator.Validate(playbook, ScenarioFiles.PostLab));
+        Assert.That(e!.Message, Does.StartWith("s.yml:5:").And.Contain("put it after a '- stop_load'"));
+    }
+
+    [Test]
+    public void Switchover_pauses_are_summarised_as_p50_and_max()
+    {
+        var node = ScenarioFiles.PostLab.RedisInstances.First();
+        var outcomes = new[] { 300, 100, 200 }.Select(ms => new SwitchoverOutcome("g1", node, node, TimeSpan.FromMilliseconds(ms), TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero)).ToList();
+
+        Assert.That(PlaybookReport.SwitchoverSummary(outcomes), Is.EqualTo("3 switchover(s): writes paused p50 200 ms, max 300 ms"));
     }
 }

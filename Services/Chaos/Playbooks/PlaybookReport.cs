@@ -37,15 +37,20 @@ public static class PlaybookReport
             var outcome = r.Passed ? "passed" : $"failed at line {r.FailedStep?.Line}";
             var recovery = r.Recoveries.Count == 0 ? "-" : string.Join("; ", r.Recoveries.Select(x => $"{Seconds(x.Duration)} after `{x.Fault}`"));
             var head = $"| {r.Name} | {outcome} | {recovery} |";
-            if (r.Load is not { } load)
+            if (r.Loads.Count == 0)
             {
                 table.AppendLine($"{head} - | - | - | - | - | - | {Seconds(r.Duration)} |");
                 continue;
             }
-            foreach (var shard in load.Shards)
+            for (var l = 0; l < r.Loads.Count; l++)
             {
-                table.AppendLine($"{head} {shard.Shard} | {shard.Acknowledged} | {shard.Failed} | {shard.Indeterminate} ({shard.IndeterminateApplied}) | {shard.Lost} | {Seconds(shard.LongestGap)} | {Seconds(r.Duration)} |");
-                head = "| | | |";
+                foreach (var shard in r.Loads[l].Shards)
+                {
+                    // A playbook with several loads (a plain failover, then switchovers) numbers them.
+                    var name = r.Loads.Count == 1 ? shard.Shard : $"{shard.Shard} (load {l + 1})";
+                    table.AppendLine($"{head} {name} | {shard.Acknowledged} | {shard.Failed} | {shard.Indeterminate} ({shard.IndeterminateApplied}) | {shard.Lost} | {Seconds(shard.LongestGap)} | {Seconds(r.Duration)} |");
+                    head = "| | | |";
+                }
             }
         }
         return table.ToString();
@@ -68,7 +73,12 @@ public static class PlaybookReport
                 .AppendLine(r.Description)
                 .AppendLine()
                 .AppendLine(r.Passed ? "Every step held." : $"**Failed**: {r.Failure}")
-                .AppendLine()
+                .AppendLine();
+            if (SwitchoverSummary(r.Switchovers) is { } switchovers)
+            {
+                text.AppendLine(switchovers).AppendLine();
+            }
+            text
                 .AppendLine("| line | step | outcome | duration | what it saw |")
                 .AppendLine("|---|---|---|---|---|");
             foreach (var s in r.Steps)
@@ -95,7 +105,17 @@ public static class PlaybookReport
                 DurationSeconds = r.Duration.TotalSeconds,
                 Steps = r.Steps.Select(s => new { s.Line, Step = s.Text, s.Outcome, DurationSeconds = s.Duration.TotalSeconds, s.Note }),
                 Recoveries = r.Recoveries.Select(x => new { x.Fault, Seconds = x.Duration.TotalSeconds }),
-                Load = r.Load is not { } l ? null : new
+                Switchovers = r.Switchovers.Select(x => new
+                {
+                    x.Shard,
+                    From = x.From.Name,
+                    To = x.To.Name,
+                    WritePauseMs = x.WritePause.TotalMilliseconds,
+                    CatchUpMs = x.CatchUp.TotalMilliseconds,
+                    PromotionMs = x.Promotion.TotalMilliseconds,
+                    ProxyFollowMs = x.ProxyFollow.TotalMilliseconds,
+                }),
+                Loads = r.Loads.Select(l => new
                 {
                     l.Sent,
                     l.Acknowledged,
@@ -118,9 +138,25 @@ public static class PlaybookReport
                         LongestGapSeconds = x.LongestGap.TotalSeconds,
                         x.Errors,
                     }),
-                },
+                }),
             }),
         }, Json);
+
+    /// <summary><c>10 switchovers: writes paused p50 420 ms, max 610 ms</c>, or null when there were none.</summary>
+    public static string? SwitchoverSummary(IReadOnlyList<SwitchoverOutcome> switchovers)
+    {
+        if (switchovers.Count == 0)
+        {
+            return null;
+        }
+        var pauses = switchovers.Select(x => x.WritePause.TotalMilliseconds).Order().ToList();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{switchovers.Count} switchover(s): writes paused p50 {Percentile(pauses, 0.5):0} ms, max {pauses[^1]:0} ms");
+    }
+
+    /// <summary>The nearest-rank percentile of sorted <paramref name="sorted"/>.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.0 s", CultureInfo.InvariantCulture);
 }

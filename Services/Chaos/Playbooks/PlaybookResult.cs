@@ -26,7 +26,8 @@ public sealed record Recovery(string Fault, TimeSpan Duration);
 /// <param name="Duration">How long it ran.</param>
 /// <param name="Steps">Every step of the file, in order, run or not.</param>
 /// <param name="Recoveries">Fault-to-readable times measured by its <c>assert_keys_readable</c> steps.</param>
-/// <param name="Load">The write load's report, when a <c>stop_load</c> ran.</param>
+/// <param name="Loads">Each write load's report, one per <c>stop_load</c> that ran, in order.</param>
+/// <param name="Switchovers">Each planned switchover done, in order.</param>
 /// <param name="Failure"><c>file:line: 'step' failed: why</c>, or null when every step held.</param>
 public sealed record PlaybookResult(
     string Name,
@@ -35,7 +36,8 @@ public sealed record PlaybookResult(
     TimeSpan Duration,
     IReadOnlyList<StepResult> Steps,
     IReadOnlyList<Recovery> Recoveries,
-    LoadReport? Load,
+    IReadOnlyList<LoadReport> Loads,
+    IReadOnlyList<SwitchoverOutcome> Switchovers,
     string? Failure)
 {
     /// <summary>Whether every step held.</summary>

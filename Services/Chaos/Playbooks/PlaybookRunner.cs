@@ -71,7 +71,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
             }
         }
         var outcome = new PlaybookResult(scenario.Name, scenario.SourceFile, scenario.Description, clock.Elapsed, steps,
-            run?.Recoveries ?? [], run?.LoadReport, failure);
+            run?.Recoveries ?? [], run?.LoadReports ?? [], run?.Switchovers ?? [], failure);
         progress.PlaybookEnded(outcome);
         return outcome;
     }
@@ -108,10 +108,27 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                 run.Load = await WriteLoad.StartAsync(lab, start.RatePerSecond, $"load:{run.Id}");
                 return "";
             case StopLoadStep:
-                run.LoadReport = await run.Load!.StopAsync();
+            {
+                var report = await run.Load!.StopAsync();
                 await run.Load.DisposeAsync();
                 run.Load = null;
-                return run.LoadReport.ToString() + (run.LoadReport.Errors.Count == 0 ? "" : $"; errors: {string.Join("; ", run.LoadReport.Errors.Select(e => $"{e.Value} x {e.Key}"))}");
+                run.LoadReports.Add(report);
+                return report.ToString() + (report.Errors.Count == 0 ? "" : $"; errors: {string.Join("; ", report.Errors.Select(e => $"{e.Value} x {e.Key}"))}");
+            }
+            case SwitchoverStep switchover:
+            {
+                var outcome = await new Switchover(lab).RunAsync(lab.Shard(switchover.Shard), cancellationToken);
+                run.Switchovers.Add(outcome);
+                run.Masters[lab.Shard(switchover.Shard)] = outcome.To;
+                return outcome.ToString();
+            }
+            case AssertNoAcknowledgedWriteLostStep:
+            {
+                var last = run.LoadReports[^1];
+                return last.Lost == 0
+                    ? $"none of {last.Acknowledged} acknowledged writes lost"
+                    : throw new ChaosException($"{last.Lost} of {last.Acknowledged} acknowledged writes lost ({string.Join(", ", last.Shards.Where(x => x.Lost > 0).Select(x => $"{x.Shard}: {x.Lost}"))})");
+            }
             case FaultStep fault:
                 var containers = await lab.Faults.ApplyAsync(fault.Kind, fault.Target, cancellationToken);
                 // Recovery counts from the latest disruptive fault on a container: after "kill a Sentinel, then a
@@ -317,7 +334,9 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
 
         public WriteLoad? Load { get; set; }
 
-        public LoadReport? LoadReport { get; set; }
+        public List<LoadReport> LoadReports { get; } = [];
+
+        public List<SwitchoverOutcome> Switchovers { get; } = [];
 
         public (string Fault, Stopwatch Clock)? PendingFault { get; set; }
 
