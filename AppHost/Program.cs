@@ -59,6 +59,13 @@ if (LabOptions.SampleApp(builder, out var sampleAppProblem) is not { } withSampl
     return 2;
 }
 
+if (playing)
+{
+    // The console shows the playbooks' progress; the lab's own logs (health checks settling at start) stay out of it.
+    builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+    builder.Configuration["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None";
+}
+
 // A playbook accounts for its own load only: the sample app runs with it only when asked for.
 if (playing && builder.Configuration["sample-app"] is null)
 {

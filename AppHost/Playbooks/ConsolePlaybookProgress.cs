@@ -18,6 +18,11 @@ internal sealed class ConsolePlaybookProgress(StatusContext status) : IPlaybookP
 
     public void StepStarted(ScenarioStep step, Func<LoadCounters?> load)
     {
+        // Redirected to a file or a CI log, a status line cannot be redrawn: each update would be a new line.
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            return;
+        }
         _ticking = new CancellationTokenSource();
         var token = _ticking.Token;
         var clock = Stopwatch.StartNew();

@@ -22,6 +22,11 @@ internal static class PlaybookSession
     public static async Task<int> RunAsync(DistributedApplication app, Inventory inventory, IReadOnlyList<Scenario> playbooks, string repositoryRoot)
     {
         var started = DateTime.UtcNow;
+        if (Console.IsOutputRedirected)
+        {
+            // A log keeps whole lines: no wrapping at a terminal's 80 columns.
+            AnsiConsole.Profile.Width = 240;
+        }
         var results = new List<PlaybookResult>();
         string? labProblem = null;
         try
