@@ -18,6 +18,7 @@ internal static class PlaybookSession
     private static readonly TimeSpan HealthyWithin = TimeSpan.FromMinutes(8);
     private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan PlaybookWithin = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan StoppedWithin = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(DistributedApplication app, Inventory inventory, IReadOnlyList<Scenario> playbooks, string repositoryRoot)
     {
@@ -67,6 +68,9 @@ internal static class PlaybookSession
             AnsiConsole.MarkupLine("[grey]stopping the lab[/]");
             await app.StopAsync();
             await app.DisposeAsync();
+            // The orchestrator removes containers on its own time, possibly after this process is gone; the next start
+            // (or the next test fixture) would find them running. Exit only once they are gone.
+            await LabContainersGone.WaitAsync(inventory.ContainerNames, StoppedWithin);
         }
 
         var folder = LabStateLayout.PlaybookRunFolder(repositoryRoot, started);
@@ -84,5 +88,35 @@ internal static class PlaybookSession
             return PlayExitCodes.StepFailed;
         }
         return PlayExitCodes.For(results);
+    }
+}
+
+/// <summary>Waits until no container of the lab exists; what is still there after the bound is removed by name.</summary>
+internal static class LabContainersGone
+{
+    public static async Task WaitAsync(IReadOnlyList<string> names, TimeSpan within)
+    {
+        using var docker = new Docker.DotNet.DockerClientConfiguration().CreateClient();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var left = (await docker.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters { All = true }))
+                .Where(c => c.Names.Any(n => names.Contains(n.TrimStart('/')))).ToList();
+            if (left.Count == 0)
+            {
+                return;
+            }
+            if (clock.Elapsed >= within)
+            {
+                foreach (var container in left)
+                {
+                    // Ours by name: the lab's names are fixed, and only one lab runs at a time.
+                    AnsiConsole.MarkupLine($"[grey]removing {Markup.Escape(container.Names[0].TrimStart('/'))}, still there {within.TotalSeconds:0} s after the stop[/]");
+                    await docker.Containers.RemoveContainerAsync(container.ID, new Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+                }
+                return;
+            }
+            await Task.Delay(250);
+        }
     }
 }

@@ -23,8 +23,9 @@ public sealed record SwitchoverOutcome(string Shard, RedisInstance From, RedisIn
 /// <summary>
 /// A planned switchover that loses no acknowledged write, for Redis 7 and Sentinel, which have none of their own: hold
 /// writes on the master (<c>CLIENT PAUSE ms WRITE</c>), wait until the replica has the master's whole offset, ask for
-/// <c>SENTINEL FAILOVER</c>, wait until a key written through the front door lands on the new master, drop the old
-/// master's client connections (the proxy's, whose held writes must never run there) and release the pause. Every stage
+/// <c>SENTINEL FAILOVER</c>, wait until a key written through the front door lands on the new master, make the old
+/// master the new one's replica and drop its client connections (the proxy's, whose held writes must never run there),
+/// and release the pause. Every stage
 /// is bounded; on any stall it aborts and releases the pause, and the pause itself expires on the server after
 /// <see cref="PauseBound"/> even if this process dies.
 /// </summary>
@@ -98,9 +99,11 @@ public sealed class Switchover(ChaosLab lab)
             }
             var followedAt = paused.Elapsed;
 
-            // Writes the proxy sent before it moved may still be held on the old master: they must never run there. Its
-            // replicas' links are not normal clients and stay.
-            stage = "dropping the old master's clients";
+            // Writes the proxy sent before it moved may still be held on the old master: they must never run there. So,
+            // still paused, it becomes the new master's replica (what Sentinel would tell it seconds later; from now on
+            // it refuses writes) and its normal clients, the proxy's old connections among them, are dropped.
+            stage = "demoting the old master";
+            await server.ExecuteAsync("REPLICAOF", promoted!.Name, promoted.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
             await server.ExecuteAsync("CLIENT", "KILL", "TYPE", "normal");
             await server.ExecuteAsync("CLIENT", "UNPAUSE");
             paused.Stop();
