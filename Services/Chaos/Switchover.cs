@@ -49,6 +49,9 @@ public sealed class Switchover(ChaosLab lab)
     public async Task<SwitchoverOutcome> RunAsync(Shard shard, CancellationToken cancellationToken)
     {
         var (master, replica) = await ReadyPairAsync(shard, cancellationToken);
+        // Opened before the pause, while the proxy is steady: during the switchover it restarts, refusing new connections
+        // for a moment, and this one reconnects on its own.
+        await using var proxy = await LabClients.ProxyAsync(LabEndpoints.FrontDoor(lab.Inventory), lab.Password);
         var masterEndpoint = LabEndpoints.Of(master);
         await using var admin = await LabClients.RedisAsync(masterEndpoint, lab.Password);
         var server = admin.GetServer(masterEndpoint);
@@ -92,11 +95,18 @@ public sealed class Switchover(ChaosLab lab)
 
             stage = "waiting for the proxy to send the shard to the new master";
             var masters = new Dictionary<Shard, RedisInstance>(await OtherMastersAsync(shard)) { [shard] = promoted! };
-            await using (var proxy = await LabClients.ProxyQuickAsync(LabEndpoints.FrontDoor(lab.Inventory), lab.Password))
+            await UntilAsync(async () =>
             {
-                await UntilAsync(() => RoutingProbe.ProblemAsync(proxy.GetDatabase(), shard, masters, PauseBound - paused.Elapsed, lab.Password),
-                    PauseBound - paused.Elapsed - TimeSpan.FromSeconds(1), cancellationToken);
-            }
+                try
+                {
+                    return await RoutingProbe.ProblemAsync(proxy.GetDatabase(), shard, masters, TimeSpan.FromSeconds(1), lab.Password);
+                }
+                catch (Exception e) when (LabClients.IsUnreachable(e))
+                {
+                    // The proxy restarting: ask again.
+                    return e.Message;
+                }
+            }, PauseBound - paused.Elapsed - TimeSpan.FromSeconds(1), cancellationToken);
             var followedAt = paused.Elapsed;
 
             // Writes the proxy sent before it moved may still be held on the old master: they must never run there. So,
