@@ -1,11 +1,24 @@
 // The lab as the post's host table: read the inventory, put each node's instances on it, run.
 using RedisHaLab.AppHost.Lab;
+using RedisHaLab.AppHost.Playbooks;
 using RedisHaLab.AppHost.Publishing;
+using RedisHaLab.Chaos;
+using RedisHaLab.Chaos.Playbooks;
 using RedisHaLab.Topology;
 
 DockerCliAdapter.UseIfInstalled();
 
-var builder = DistributedApplication.CreateBuilder(args);
+// --play FILE (repeatable) runs playbooks against the lab and exits; taken out before Aspire reads the rest.
+var (playFiles, hostArgs) = PlayCommandLine.Split(args, out var playProblem);
+if (playProblem is not null)
+{
+    Console.Error.WriteLine($"The lab was not started. {playProblem}");
+    return PlayExitCodes.BadInput;
+}
+var playing = playFiles.Count > 0;
+
+// A playbook run is watched on the console, so it needs no dashboard.
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = hostArgs, DisableDashboard = playing });
 var refusal = SwarmPublishing.Requested(builder) ? SwarmPublishing.Refusal : "The lab was not started.";
 
 Inventory inventory;
@@ -20,6 +33,22 @@ catch (InventoryException e)
     return 2;
 }
 
+IReadOnlyList<Scenario> playbooks = [];
+if (playing)
+{
+    // Every file checked against this lab before anything starts: a typo in the third must not cost the first two runs.
+    playbooks = PlayCommandLine.LoadAll(playFiles, LabOptions.RepositoryRoot(builder), inventory, out var playbookProblems);
+    if (playbookProblems.Count > 0)
+    {
+        Console.Error.WriteLine("The lab was not started.");
+        foreach (var problem in playbookProblems)
+        {
+            Console.Error.WriteLine(problem);
+        }
+        return PlayExitCodes.BadInput;
+    }
+}
+
 if (LabSecret.ProblemWithGiven(builder, inventory) is { } passwordProblem)
 {
     Console.Error.WriteLine($"{refusal} {passwordProblem}");
@@ -28,6 +57,11 @@ if (LabSecret.ProblemWithGiven(builder, inventory) is { } passwordProblem)
 
 if (SwarmPublishing.Requested(builder))
 {
+    if (playing)
+    {
+        Console.Error.WriteLine($"{refusal} --play runs playbooks on a lab this command starts, --publish writes a stack instead: give one of them");
+        return PlayExitCodes.BadInput;
+    }
     // --publish swarm --output DIR: the same lab as a Docker Swarm stack, written instead of run.
     return SwarmPublishing.Run(builder, inventory);
 }
@@ -38,10 +72,24 @@ if (LabOptions.SampleApp(builder, out var sampleAppProblem) is not { } withSampl
     return 2;
 }
 
+if (playing)
+{
+    // The console shows the playbooks' progress; the lab's own logs (health checks settling at start) stay out of it.
+    builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+    builder.Configuration["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None";
+}
+
+// A playbook accounts for its own load only: the sample app runs with it only when asked for.
+if (playing && builder.Configuration["sample-app"] is null)
+{
+    withSampleApp = false;
+}
+
 var lab = builder.AddRedisHaLab(inventory);
 var reconfig = builder.AddReconfigService(lab);
 builder.AddChaosCommands(lab, reconfig);
 builder.AddRoleBoard(lab);
+builder.AddPlaybookCommands(lab);
 
 if (withSampleApp)
 {
@@ -54,13 +102,18 @@ if (withSampleApp)
         .WaitFor(lab.Proxy);
 }
 
+var app = builder.Build();
 try
 {
-    builder.Build().Run();
+    if (playing)
+    {
+        return await PlaybookSession.RunAsync(app, inventory, playbooks, LabOptions.RepositoryRoot(builder));
+    }
+    await app.RunAsync();
 }
 catch (Exception e) when (LabNotStartedException.In(e) is { } notStarted)
 {
     Console.Error.WriteLine($"The lab was not started. {notStarted.Message}");
-    return 2;
+    return PlayExitCodes.BadInput;
 }
 return 0;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using RedisHaLab.Chaos;
+using RedisHaLab.Chaos.Playbooks;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.IntegrationTests;
@@ -19,7 +20,7 @@ public class SwarmScenarioTests
     private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan ScenarioWithin = TimeSpan.FromMinutes(10);
 
-    private readonly List<ScenarioResult> _results = [];
+    private readonly List<PlaybookResult> _results = [];
     private string _stackFolder = "";
     private IDisposable? _site;
     private ChaosLab? _lab;
@@ -61,7 +62,7 @@ public class SwarmScenarioTests
     public async Task Playbook_passes_on_the_Swarm_stack(string file)
     {
         var lab = _lab!;
-        var scenario = ScenarioLoader.Load(Path.Combine(AppContext.BaseDirectory, "Scenarios", file), $"IntegrationTests/Scenarios/{file}");
+        var scenario = ScenarioLoader.Load(Path.Combine(AppContext.BaseDirectory, "Scenarios", file), $"scenarios/{file}");
         ScenarioValidator.Validate(scenario, lab.Inventory);
         if (!_labIsFresh)
         {
@@ -71,33 +72,24 @@ public class SwarmScenarioTests
         }
         _labIsFresh = false;
         using var timeout = new CancellationTokenSource(ScenarioWithin);
-        _results.Add(await new ScenarioRunner(lab, TestContext.Out).RunAsync(scenario, timeout.Token));
+        var result = await new PlaybookRunner(lab, new TextPlaybookProgress(TestContext.Out)).RunAsync(scenario, timeout.Token);
+        _results.Add(result);
+        Assert.That(result.Failure, Is.Null, $"{file} failed on the Swarm stack");
     }
 
+    /// <summary>The same table as the Aspire lab's fixtures, for the stack (<c>.lab/test-results/scenarios-swarm.md</c>).</summary>
     private async Task WriteSummaryAsync()
     {
         if (_results.Count == 0)
         {
             return;
         }
-        var table = new StringBuilder()
-            .AppendLine("| scenario (Swarm stack) | recovery (fault to all keys readable through the front door) | acknowledged | failed | indeterminate (applied) | lost | longest write gap | duration |")
-            .AppendLine("|---|---|---|---|---|---|---|---|");
-        foreach (var r in _results)
-        {
-            var recovery = r.Recoveries.Count == 0 ? "-" : string.Join("; ", r.Recoveries.Select(x => $"{Seconds(x.Duration)} after `{x.Fault}`"));
-            var load = r.Load;
-            table.AppendLine(load is null
-                ? $"| {r.Name} | {recovery} | - | - | - | - | - | {Seconds(r.Duration)} |"
-                : $"| {r.Name} | {recovery} | {load.Acknowledged} | {load.Failed} | {load.Indeterminate} ({load.IndeterminateApplied}) | {load.Lost} | {Seconds(load.LongestGap)} | {Seconds(r.Duration)} |");
-        }
+        var table = PlaybookReport.Table(_results);
         var folder = Path.Combine(Repository.Root, ".lab", "test-results");
         Directory.CreateDirectory(folder);
-        await File.WriteAllTextAsync(Path.Combine(folder, "scenarios-swarm.md"), table.ToString());
-        TestContext.Out.WriteLine(table.ToString());
+        await File.WriteAllTextAsync(Path.Combine(folder, "scenarios-swarm.md"), table);
+        TestContext.Out.WriteLine(table);
     }
-
-    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.0 s", CultureInfo.InvariantCulture);
 
     /// <summary>Runs a command from the repository root, its output into the test's; fails the fixture when it fails.</summary>
     private static async Task RunAsync(string program, string[] arguments, TimeSpan within)

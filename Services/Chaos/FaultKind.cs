@@ -23,6 +23,12 @@ public enum FaultKind
 
     /// <summary>Back on the lab network under its old names.</summary>
     Heal,
+
+    /// <summary>
+    /// SIGKILL, then started again at once: an orchestrator restarting a crashed process well within Sentinel's
+    /// down-after, so no failover happens. A master without persistence comes back empty and its replica copies that.
+    /// </summary>
+    Restart,
 }
 
 /// <summary>The words scenarios use for each <see cref="FaultKind"/>.</summary>
@@ -36,5 +42,5 @@ public static class FaultKinds
     public static string StepName(this FaultKind kind) => kind.ToString().ToLowerInvariant();
 
     /// <summary>True for faults that take something away (a kill, a stop, a pause, a partition) rather than give it back.</summary>
-    public static bool IsDisruptive(this FaultKind kind) => kind is FaultKind.Kill or FaultKind.Stop or FaultKind.Pause or FaultKind.Partition;
+    public static bool IsDisruptive(this FaultKind kind) => kind is FaultKind.Kill or FaultKind.Stop or FaultKind.Pause or FaultKind.Partition or FaultKind.Restart;
 }

@@ -31,8 +31,25 @@ public sealed class LabFaults(ChaosLab lab)
         FaultKind.Resume => lab.Containers.ResumeAsync(container, cancellationToken),
         FaultKind.Partition => lab.Network.PartitionAsync(container, cancellationToken),
         FaultKind.Heal => lab.Network.HealAsync(container, cancellationToken),
+        FaultKind.Restart => RestartAsync(container, cancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    private async Task RestartAsync(string container, CancellationToken cancellationToken)
+    {
+        await lab.Containers.KillAsync(container, cancellationToken);
+        // A kill is a signal sent: start only once the process is gone, or the start finds it running and does nothing.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (await lab.Containers.IsRunningAsync(container, cancellationToken))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(5))
+            {
+                throw new ChaosException($"{container} still runs 5 s after SIGKILL; not restarted");
+            }
+            await Task.Delay(20, cancellationToken);
+        }
+        await lab.Containers.StartAsync(container, cancellationToken);
+    }
 
     /// <summary>SIGKILL to every container the inventory puts on <paramref name="node"/>, all at once.</summary>
     public Task<IReadOnlyList<string>> KillNodeAsync(LabNode node, CancellationToken cancellationToken) =>

@@ -17,7 +17,7 @@ public static partial class ScenarioLoader
     [
         "write_keys", "start_load", "stop_load", .. FaultKinds.ByStepName.Keys, "manual_failover", "wait", "wait_for_failover",
         "wait_for_role", "heal_all", "forge_master", "restore_master", "assert_keys_readable", "assert_writes_succeed",
-        "assert_proxy_points_at_master", "assert_proxy_never_went_back",
+        "assert_proxy_points_at_master", "assert_proxy_never_went_back", "switchover", "assert_no_acknowledged_write_lost",
     ];
 
     private static readonly string[] TopLevelKeys = ["description", "inventory", "steps"];
@@ -29,7 +29,7 @@ public static partial class ScenarioLoader
         var name = displayName ?? path;
         if (!File.Exists(path))
         {
-            throw new ScenarioException(name, [new(1, "file not found; scenarios live in IntegrationTests/Scenarios/*.yml")]);
+            throw new ScenarioException(name, [new(1, "file not found; scenarios live in scenarios/*.yml")]);
         }
         return Parse(File.ReadAllText(path), name);
     }
@@ -64,7 +64,7 @@ public static partial class ScenarioLoader
         }
         if (stream.Documents.Count == 0 || ScenarioValues.IsEmpty(stream.Documents[0].RootNode))
         {
-            throw new ScenarioException(file, [new(1, "the file is empty; start from IntegrationTests/Scenarios/kill-master-g1.yml")]);
+            throw new ScenarioException(file, [new(1, "the file is empty; start from scenarios/kill-master-g1.yml")]);
         }
         var reading = new Reading();
         var scenario = reading.Scenario(stream.Documents[0].RootNode, file);
@@ -85,7 +85,7 @@ public static partial class ScenarioLoader
         {
             if (root is not YamlMappingNode document)
             {
-                Problem(root, "a scenario is a mapping with 'description', 'inventory' (optional) and 'steps'; see IntegrationTests/Scenarios/kill-master-g1.yml");
+                Problem(root, "a scenario is a mapping with 'description', 'inventory' (optional) and 'steps'; see scenarios/kill-master-g1.yml");
                 return null;
             }
             var keys = Keys(document, "the scenario", TopLevelKeys);
@@ -172,6 +172,11 @@ public static partial class ScenarioLoader
                 case "manual_failover":
                     var shard = value is null ? Missing(item, name, "manual_failover: g1") : Text(value, name);
                     return shard is null ? null : new ManualFailoverStep(line, shard);
+                case "switchover":
+                    var switched = value is null ? Missing(item, name, "switchover: g1") : Text(value, name);
+                    return switched is null ? null : new SwitchoverStep(line, switched);
+                case "assert_no_acknowledged_write_lost":
+                    return NoValue(value, name) ? new AssertNoAcknowledgedWriteLostStep(line) : null;
                 case "wait":
                     var duration = value is null ? null : Duration(value, name, TimeSpan.FromMinutes(5));
                     if (value is null)

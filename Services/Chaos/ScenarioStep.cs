@@ -51,6 +51,23 @@ public sealed record ManualFailoverStep(int Line, string Shard) : ScenarioStep(L
     public override string Text => $"manual_failover: {Shard}";
 }
 
+/// <summary>
+/// <c>switchover: g1</c>: a planned switchover that loses no acknowledged write (see <see cref="Switchover"/>): writes
+/// paused on the master, the replica caught up, <c>SENTINEL FAILOVER</c>, the proxy seen following, the pause released.
+/// </summary>
+public sealed record SwitchoverStep(int Line, string Shard) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"switchover: {Shard}";
+}
+
+/// <summary><c>assert_no_acknowledged_write_lost</c>: the load stopped last lost no write Redis had acknowledged.</summary>
+public sealed record AssertNoAcknowledgedWriteLostStep(int Line) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => "assert_no_acknowledged_write_lost";
+}
+
 /// <summary><c>wait: 5s</c>: lets time pass (e.g. longer than Sentinel's down-after).</summary>
 public sealed record WaitStep(int Line, TimeSpan Duration) : ScenarioStep(Line)
 {

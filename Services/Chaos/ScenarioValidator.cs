@@ -40,6 +40,7 @@ public static class ScenarioValidator
         {
             StartLoadStep? load = null;
             var keysWritten = false;
+            var loadStopped = false;
             foreach (var step in scenario.Steps)
             {
                 CountTowardsForgeries(step);
@@ -61,12 +62,19 @@ public static class ScenarioValidator
                             Problem(step, "stop_load without a running load; add '- start_load: { rate: 200 }' before it");
                         }
                         load = null;
+                        loadStopped = true;
                         break;
                     case FaultStep fault:
                         CheckFault(fault);
                         break;
                     case ManualFailoverStep failover:
                         CheckShard(step, failover.Shard);
+                        break;
+                    case SwitchoverStep switchover:
+                        CheckShard(step, switchover.Shard);
+                        break;
+                    case AssertNoAcknowledgedWriteLostStep when !loadStopped:
+                        Problem(step, "no load has stopped yet, so there is nothing to count; put it after a '- stop_load'");
                         break;
                     case WaitForFailoverStep wait:
                         CheckShard(step, wait.Shard);
@@ -160,6 +168,7 @@ public static class ScenarioValidator
             AssertWritesSucceedStep assert => assert.Timeout,
             AssertProxyPointsAtMasterStep assert => assert.Timeout,
             ManualFailoverStep => ManualFailoverStep.RetryWithin,
+            SwitchoverStep => Switchover.Within,
             RestoreMasterStep => SentinelForgery.RestoreWithin,
             FaultStep { Kind: FaultKind.Stop } => LabContainers.StopGrace,
             // Their time depends on the lab (replicas catching up, writes draining, containers starting), not on the file.

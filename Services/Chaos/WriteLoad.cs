@@ -1,54 +1,80 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Text.RegularExpressions;
+using RedisHaLab.Topology;
 using StackExchange.Redis;
 
 namespace RedisHaLab.Chaos;
 
 /// <summary>
-/// A steady stream of writes through the proxy while faults happen: each write a new key, so that afterwards every
-/// acknowledged one can be looked for. Bounded in rate and in writes waiting for an answer.
+/// A steady stream of writes through the proxy while faults happen, one lane per shard: each lane has its own
+/// connection and writes only keys that live on its shard, so a dead shard's writes, stuck on their connection until
+/// they time out, never hold up the live shard's (one shared connection did: 700-1,600 writes a scenario came out
+/// "indeterminate" for the live shard). Each write is a new key, so that afterwards every acknowledged one can be
+/// looked for. Bounded in rate and in writes waiting for an answer.
 /// </summary>
-public sealed partial class WriteLoad : IAsyncDisposable
+public sealed class WriteLoad : IAsyncDisposable
 {
     /// <summary>The highest rate a scenario may ask for: enough to see every outage, little enough for a 2-core machine.</summary>
     public const int MaxRatePerSecond = 2000;
 
-    // A write waits at most the client's timeout (2 s); at the top rate that is this many answers outstanding.
-    private const int MaxInFlight = 4096;
+    // Predicted keys checked against the running proxy at start, per shard.
+    private const int CheckedKeysPerShard = 8;
 
-    private readonly ConnectionMultiplexer _proxy;
-    private readonly string _prefix;
-    private readonly int _ratePerSecond;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _inFlight = new(MaxInFlight, MaxInFlight);
-    private readonly ConcurrentDictionary<long, (WriteOutcome Outcome, long AnsweredAt)> _outcomes = new();
-    private readonly ConcurrentDictionary<string, int> _errors = new();
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly Task _run;
-    private long _sent;
+    private readonly WriteLane[] _lanes;
+    private readonly Stopwatch _clock;
 
-    private WriteLoad(ConnectionMultiplexer proxy, string prefix, int ratePerSecond)
+    private WriteLoad(WriteLane[] lanes, Stopwatch clock)
     {
-        _proxy = proxy;
-        _prefix = prefix;
-        _ratePerSecond = ratePerSecond;
-        _run = Task.Run(RunAsync);
+        _lanes = lanes;
+        _clock = clock;
     }
 
-    /// <summary>Starts writing <paramref name="ratePerSecond"/> keys a second through <paramref name="frontDoor"/>.</summary>
-    /// <param name="frontDoor">The proxy, at the lab's front door.</param>
-    /// <param name="password">The lab's password, null when it has no authentication.</param>
-    /// <param name="ratePerSecond">Writes a second.</param>
+    /// <summary>
+    /// Starts writing <paramref name="ratePerSecond"/> keys a second in all (shared evenly by the shards) through the
+    /// lab's front door. Each key's shard is computed from the inventory's ketama ring, and checked first: a few keys of
+    /// each shard are written through the front door and read back from every shard's current master.
+    /// </summary>
+    /// <param name="lab">The running lab.</param>
+    /// <param name="ratePerSecond">Writes a second, all shards together.</param>
     /// <param name="keyPrefix">What every key written starts with.</param>
-    public static async Task<WriteLoad> StartAsync(IPEndPoint frontDoor, string? password, int ratePerSecond, string keyPrefix)
+    /// <exception cref="ChaosException">The proxy hashes otherwise, or does not send keys where the ring says.</exception>
+    public static async Task<WriteLoad> StartAsync(ChaosLab lab, int ratePerSecond, string keyPrefix)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ratePerSecond, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ratePerSecond, MaxRatePerSecond);
-        return new WriteLoad(await LabClients.ProxyAsync(frontDoor, password), keyPrefix, ratePerSecond);
+        var inventory = lab.Inventory;
+        var ring = KetamaRing.For(inventory)
+            ?? throw new ChaosException($"the write load places keys by fnv1a_64 and ketama; this proxy uses {inventory.Proxy.Hash} and {inventory.Proxy.Distribution}");
+        var shards = inventory.Shards;
+        var keys = shards.Select((shard, s) => new ShardKeys(ring, s, $"{keyPrefix}:{shard.Name}")).ToArray();
+        await CheckPlacementAsync(lab, ring, keyPrefix);
+
+        var perLane = Math.Max(1, ratePerSecond / shards.Count);
+        var clock = Stopwatch.StartNew();
+        var lanes = new WriteLane[shards.Count];
+        try
+        {
+            for (var s = 0; s < shards.Count; s++)
+            {
+                lanes[s] = new WriteLane(shards[s].Name, await LabClients.ProxyAsync(LabEndpoints.FrontDoor(inventory), lab.Password), keys[s], perLane, clock);
+            }
+        }
+        catch
+        {
+            foreach (var lane in lanes.Where(l => l is not null))
+            {
+                await lane.DisposeAsync();
+            }
+            throw;
+        }
+        foreach (var lane in lanes)
+        {
+            lane.Start();
+        }
+        return new WriteLoad(lanes, clock);
     }
+
+    /// <summary>The counts so far, per shard.</summary>
+    public LoadCounters Counters => new([.. _lanes.Select(l => l.Counters)]);
 
     /// <summary>
     /// Stops sending, waits (bounded) for the answers still due, then reads back every acknowledged and indeterminate
@@ -56,135 +82,71 @@ public sealed partial class WriteLoad : IAsyncDisposable
     /// </summary>
     public async Task<LoadReport> StopAsync()
     {
-        await _stop.CancelAsync();
-        await _run;
         var duration = _clock.Elapsed;
-        // Every write times out within the client's 2 s; allow a margin, never forever.
-        var drained = Stopwatch.StartNew();
-        while (_outcomes.Count < Interlocked.Read(ref _sent) && drained.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(50);
-        }
-        var outcomes = _outcomes.ToArray();
-        var acknowledged = outcomes.Where(o => o.Value.Outcome == WriteOutcome.Acknowledged).Select(o => o.Key).ToList();
-        var indeterminate = outcomes.Where(o => o.Value.Outcome == WriteOutcome.Indeterminate).Select(o => o.Key).ToList();
-        var lost = await NotReadableAsync(acknowledged);
-        var indeterminateLost = await NotReadableAsync(indeterminate);
-        return new LoadReport(
-            (int)Interlocked.Read(ref _sent),
-            acknowledged.Count,
-            outcomes.Count(o => o.Value.Outcome == WriteOutcome.Failed),
-            indeterminate.Count,
-            lost.Count,
-            indeterminate.Count - indeterminateLost.Count,
-            LongestGap(outcomes.Where(o => o.Value.Outcome == WriteOutcome.Acknowledged).Select(o => o.Value.AnsweredAt), duration),
-            duration,
-            new Dictionary<string, int>(_errors));
+        var reports = await Task.WhenAll(_lanes.Select(l => l.StopAsync(duration)));
+        return new LoadReport(reports, duration);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _run;
-        await _proxy.DisposeAsync();
-        _stop.Dispose();
-        _inFlight.Dispose();
+        foreach (var lane in _lanes)
+        {
+            await lane.DisposeAsync();
+        }
     }
 
-    private async Task RunAsync()
+    /// <summary>Writes a few keys of each shard through the front door and finds them on exactly their shard's current master.</summary>
+    private static async Task CheckPlacementAsync(ChaosLab lab, KetamaRing ring, string keyPrefix)
     {
-        var db = _proxy.GetDatabase();
+        var masters = await lab.Masters.RequireAllAsync(lab.Inventory);
+        var shards = lab.Inventory.Shards;
+        var check = shards.SelectMany((shard, s) =>
+        {
+            var keys = new ShardKeys(ring, s, $"{keyPrefix}:placement:{shard.Name}");
+            return Enumerable.Range(0, CheckedKeysPerShard).Select(_ => (Shard: s, Key: keys.Next()));
+        }).ToList();
         try
         {
-            for (long n = 0; !_stop.IsCancellationRequested; n++)
+            await using var proxy = await LabClients.ProxyAsync(LabEndpoints.FrontDoor(lab.Inventory), lab.Password);
+            var db = proxy.GetDatabase();
+            await Task.WhenAll(check.Select(c => db.StringSetAsync(c.Key, "placement", TimeSpan.FromMinutes(10))));
+            for (var s = 0; s < shards.Count; s++)
             {
-                // Keep to the schedule: a write is due at n / rate seconds, however long the previous ones took.
-                var due = TimeSpan.FromSeconds(n / (double)_ratePerSecond) - _clock.Elapsed;
-                if (due > TimeSpan.Zero)
+                await using var master = await LabClients.RedisAsync(LabEndpoints.Of(masters[shards[s]]), lab.Password);
+                var found = await Task.WhenAll(check.Select(c => master.GetDatabase().KeyExistsAsync(c.Key)));
+                var wrong = check.Where((c, i) => found[i] != (c.Shard == s)).ToList();
+                if (wrong.Count > 0)
                 {
-                    await Task.Delay(due, _stop.Token);
+                    throw new ChaosException($"the proxy does not place keys as the inventory's ketama ring says: {wrong[0].Key} " +
+                                             $"{(wrong[0].Shard == s ? "is not" : "is")} on {masters[shards[s]].Name}, master of {shards[s].Name}");
                 }
-                await _inFlight.WaitAsync(_stop.Token);
-                Interlocked.Increment(ref _sent);
-                _ = WriteAsync(db, n);
             }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            // Stopped.
-        }
-    }
-
-    private async Task WriteAsync(IDatabase db, long n)
-    {
-        WriteOutcome outcome;
-        try
-        {
-            outcome = await db.StringSetAsync(Key(n), Value(n)) ? WriteOutcome.Acknowledged : WriteOutcome.Failed;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            outcome = WriteOutcomes.Classify(e);
-            _errors.AddOrUpdate($"{outcome}: {Shorten(e.Message)}", 1, (_, count) => count + 1);
+            throw new ChaosException($"cannot check where the proxy places the load's keys: {e.Message}", e);
         }
-        finally
-        {
-            _inFlight.Release();
-        }
-        _outcomes[n] = (outcome, _clock.ElapsedTicks);
     }
+}
 
-    private async Task<List<long>> NotReadableAsync(IReadOnlyList<long> writes)
+/// <summary>Key names of one shard, in order: <c>prefix:n</c> for each n whose key the ring sends there.</summary>
+internal sealed class ShardKeys(KetamaRing ring, int shard, string prefix)
+{
+    private long _next;
+
+    public int Shard => shard;
+
+    /// <summary>The next key of this shard (about one name in as many as there are shards is).</summary>
+    public string Next()
     {
-        var db = _proxy.GetDatabase();
-        var missing = new List<long>();
-        foreach (var batch in writes.Chunk(500))
+        while (true)
         {
-            // A read can fail for a moment (the proxy restarting); only a read that answers, wrongly, proves a loss.
-            for (var attempt = 1; ; attempt++)
+            var key = $"{prefix}:{_next++}";
+            if (ring.ServerOf(key) == shard)
             {
-                try
-                {
-                    var values = await Task.WhenAll(batch.Select(n => db.StringGetAsync(Key(n))));
-                    missing.AddRange(batch.Where((n, i) => values[i] != Value(n)));
-                    break;
-                }
-                catch (Exception e) when ((e is RedisException or TimeoutException) && attempt < 5)
-                {
-                    await Task.Delay(500);
-                }
-                catch (Exception e) when (e is RedisException or TimeoutException)
-                {
-                    throw new ChaosException($"cannot read the load's writes back through the proxy: {e.Message}", e);
-                }
+                return key;
             }
         }
-        return missing;
-    }
-
-    private string Key(long n) => $"{_prefix}:{n}";
-
-    private static string Value(long n) => n.ToString(CultureInfo.InvariantCulture);
-
-    // The client's messages carry its whole state and the key; what is left before the details names the error.
-    private static string Shorten(string message)
-    {
-        var end = message.IndexOfAny(['(', ';', ',', '\n']);
-        return KeyPattern().Replace(end > 0 ? message[..end] : message, "<key>").Trim();
-    }
-
-    [GeneratedRegex(@"load:\S+")]
-    private static partial Regex KeyPattern();
-
-    private static TimeSpan LongestGap(IEnumerable<long> answeredAt, TimeSpan duration)
-    {
-        var times = answeredAt.Order().Select(t => TimeSpan.FromSeconds(t / (double)Stopwatch.Frequency)).ToList();
-        if (times.Count == 0)
-        {
-            return duration;
-        }
-        // Before the first answer and after the last count too: an outage may start the load or end it.
-        return times.Zip(times.Skip(1), (a, b) => b - a).Append(times[0]).Append(duration - times[^1]).Max();
     }
 }

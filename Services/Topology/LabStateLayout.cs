@@ -9,6 +9,13 @@ public sealed class LabStateLayout(string repositoryRoot, Inventory inventory)
     /// <summary>The lab's folder: <c>.lab/post-2016/</c> for <c>inventories/post-2016.yml</c>.</summary>
     public string Root { get; } = Path.Combine(repositoryRoot, ".lab", Path.GetFileNameWithoutExtension(inventory.SourceFile));
 
+    /// <summary>
+    /// Where playbook runs leave their <c>report.md</c> and <c>result.json</c>: <c>.lab/playbooks/&lt;UTC time&gt;/</c>, beside
+    /// the labs' folders rather than in one (a lab's folder is rendered anew at each start).
+    /// </summary>
+    public static string PlaybookRunFolder(string repositoryRoot, DateTime startedUtc) =>
+        Path.Combine(repositoryRoot, ".lab", "playbooks", startedUtc.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>Folder of one container, by its name.</summary>
     public string InstanceFolder(string containerName) => Path.Combine(Root, containerName);
 

@@ -1,65 +1,80 @@
 using System.Diagnostics;
-using RedisHaLab.Chaos;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
-namespace RedisHaLab.IntegrationTests;
-
-/// <summary>How long a disruptive fault took to stop mattering: from the fault to every key readable through the front door.</summary>
-internal sealed record Recovery(string Fault, TimeSpan Duration);
-
-/// <summary>What running a scenario measured.</summary>
-internal sealed record ScenarioResult(string Name, TimeSpan Duration, IReadOnlyList<Recovery> Recoveries, LoadReport? Load);
+namespace RedisHaLab.Chaos.Playbooks;
 
 /// <summary>
-/// Runs a scenario's steps in order against a running lab, printing each step's duration as it ends. Every wait and
-/// check is bounded by its step's timeout; a step that fails stops the scenario with the file, line and reason.
+/// Runs a playbook (a scenario file's steps) in order against a running lab, telling a progress sink as each step starts
+/// and ends. Every wait and check is bounded by its step's timeout; a step that fails stops the playbook, and the result
+/// names the file, line and reason. The command line, the dashboard and the tests all run playbooks through this.
 /// </summary>
-internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
+public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan CatchUpWithin = TimeSpan.FromSeconds(15);
 
-    /// <summary>Runs <paramref name="scenario"/>; the lab should be in its inventory's starting state.</summary>
-    public async Task<ScenarioResult> RunAsync(Scenario scenario, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="scenario"/> (the lab should be in its inventory's starting state) and returns what it
+    /// measured. A step that fails ends the playbook there: the result says which and why, the steps after it did not run.
+    /// </summary>
+    public async Task<PlaybookResult> RunAsync(Scenario scenario, CancellationToken cancellationToken)
     {
-        report.WriteLine($"scenario {scenario.Name}: {scenario.Description}");
+        progress.PlaybookStarted(scenario);
         var clock = Stopwatch.StartNew();
-        await using var run = await Run.StartAsync(lab);
+        var steps = new List<StepResult>();
+        string? failure = null;
+        Run? run = null;
         try
         {
+            run = await Run.StartAsync(lab);
+            var live = run;
             foreach (var step in scenario.Steps)
             {
+                if (failure is not null)
+                {
+                    steps.Add(new StepResult(step.Line, step.Text, TimeSpan.Zero, StepOutcome.NotRun, ""));
+                    continue;
+                }
+                progress.StepStarted(step, () => live.Load?.Counters);
                 var stepClock = Stopwatch.StartNew();
-                string note;
+                StepResult result;
                 try
                 {
-                    note = await ExecuteAsync(run, step, cancellationToken);
+                    var note = await ExecuteAsync(run, step, cancellationToken);
+                    result = new StepResult(step.Line, step.Text, stepClock.Elapsed, StepOutcome.Passed, note);
                 }
-                catch (Exception e) when (e is ChaosException or RedisException or TimeoutException or Docker.DotNet.DockerApiException)
+                catch (Exception e) when (e is ChaosException or RedisException or TimeoutException or Docker.DotNet.DockerApiException or OperationCanceledException)
                 {
-                    report.WriteLine($"  line {step.Line,3}  {step.Text,-70} FAILED after {stepClock.Elapsed.TotalSeconds,6:0.00} s");
-                    PrintRouting(run);
-                    throw new ChaosException($"{scenario.SourceFile}:{step.Line}: '{step.Text}' failed: {e.Message}", e);
+                    var reason = e is OperationCanceledException ? "the playbook ran out of time" : e.Message;
+                    result = new StepResult(step.Line, step.Text, stepClock.Elapsed, StepOutcome.Failed, reason);
+                    failure = $"{scenario.SourceFile}:{step.Line}: '{step.Text}' failed: {reason}";
                 }
-                report.WriteLine($"  line {step.Line,3}  {step.Text,-70} {stepClock.Elapsed.TotalSeconds,6:0.00} s{(note.Length > 0 ? $"  {note}" : "")}");
+                steps.Add(result);
+                progress.StepEnded(result, run.Load?.Counters);
             }
+        }
+        catch (Exception e) when (run is null && e is ChaosException or RedisException or TimeoutException)
+        {
+            // Not even the probes could start: the lab is not there to play against.
+            failure = $"{scenario.SourceFile}:1: cannot start the playbook's probes on the lab: {e.Message}";
         }
         finally
         {
-            // A forgery left standing (a step failed between forge_master and restore_master) destroys a shard's data
-            // within seconds: undo it before anything else, whatever stopped the scenario.
-            await RestoreForgeriesAsync(run);
+            if (run is not null)
+            {
+                // A forgery left standing (a step failed between forge_master and restore_master) destroys a shard's data
+                // within seconds: undo it before anything else, whatever stopped the playbook.
+                await RestoreForgeriesAsync(run);
+                progress.Note($"routing by probe keys: {run.Watch}");
+                await run.DisposeAsync();
+            }
         }
-        PrintRouting(run);
-        var result = new ScenarioResult(scenario.Name, clock.Elapsed, run.Recoveries, run.LoadReport);
-        report.WriteLine($"  total {result.Duration.TotalSeconds:0.0} s; recovery: " +
-                         (result.Recoveries.Count == 0 ? "none measured" : string.Join(", ", result.Recoveries.Select(r => $"{r.Duration.TotalSeconds:0.00} s after '{r.Fault}'"))));
-        return result;
+        var outcome = new PlaybookResult(scenario.Name, scenario.SourceFile, scenario.Description, clock.Elapsed, steps,
+            run?.Recoveries ?? [], run?.LoadReports ?? [], run?.Switchovers ?? [], failure);
+        progress.PlaybookEnded(outcome);
+        return outcome;
     }
-
-    private void PrintRouting(Run run) =>
-        report.WriteLine($"  routing by probe keys: {run.Watch}");
 
     private async Task RestoreForgeriesAsync(Run run)
     {
@@ -67,11 +82,11 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
         {
             try
             {
-                report.WriteLine($"  restoring the forged master of {shard}: {await lab.Faults.RestoreMasterAsync(lab.Shard(shard), CancellationToken.None)}");
+                progress.Note($"restoring the forged master of {shard}: {await lab.Faults.RestoreMasterAsync(lab.Shard(shard), CancellationToken.None)}");
             }
             catch (Exception e) when (e is ChaosException or RedisException or TimeoutException)
             {
-                report.WriteLine($"  restoring the forged master of {shard} failed: {e.Message}");
+                progress.Note($"restoring the forged master of {shard} failed: {e.Message}");
             }
             run.Forged.Remove(shard);
         }
@@ -90,13 +105,30 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
                 }
                 return $"{run.Keys.Count} keys in all, replicas caught up";
             case StartLoadStep start:
-                run.Load = await WriteLoad.StartAsync(LabEndpoints.FrontDoor(lab.Inventory), lab.Password, start.RatePerSecond, $"load:{run.Id}");
+                run.Load = await WriteLoad.StartAsync(lab, start.RatePerSecond, $"load:{run.Id}");
                 return "";
             case StopLoadStep:
-                run.LoadReport = await run.Load!.StopAsync();
+            {
+                var report = await run.Load!.StopAsync();
                 await run.Load.DisposeAsync();
                 run.Load = null;
-                return run.LoadReport.ToString() + (run.LoadReport.Errors.Count == 0 ? "" : $"; errors: {string.Join("; ", run.LoadReport.Errors.Select(e => $"{e.Value} x {e.Key}"))}");
+                run.LoadReports.Add(report);
+                return report.ToString() + (report.Errors.Count == 0 ? "" : $"; errors: {string.Join("; ", report.Errors.Select(e => $"{e.Value} x {e.Key}"))}");
+            }
+            case SwitchoverStep switchover:
+            {
+                var outcome = await new Switchover(lab).RunAsync(lab.Shard(switchover.Shard), cancellationToken);
+                run.Switchovers.Add(outcome);
+                run.Masters[lab.Shard(switchover.Shard)] = outcome.To;
+                return outcome.ToString();
+            }
+            case AssertNoAcknowledgedWriteLostStep:
+            {
+                var last = run.LoadReports[^1];
+                return last.Lost == 0
+                    ? $"none of {last.Acknowledged} acknowledged writes lost"
+                    : throw new ChaosException($"{last.Lost} of {last.Acknowledged} acknowledged writes lost ({string.Join(", ", last.Shards.Where(x => x.Lost > 0).Select(x => $"{x.Shard}: {x.Lost}"))})");
+            }
             case FaultStep fault:
                 var containers = await lab.Faults.ApplyAsync(fault.Kind, fault.Target, cancellationToken);
                 // Recovery counts from the latest disruptive fault on a container: after "kill a Sentinel, then a
@@ -302,7 +334,9 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
 
         public WriteLoad? Load { get; set; }
 
-        public LoadReport? LoadReport { get; set; }
+        public List<LoadReport> LoadReports { get; } = [];
+
+        public List<SwitchoverOutcome> Switchovers { get; } = [];
 
         public (string Fault, Stopwatch Clock)? PendingFault { get; set; }
 

@@ -1,0 +1,122 @@
+using Microsoft.Extensions.DependencyInjection;
+using RedisHaLab.AppHost.Lab;
+using RedisHaLab.Chaos;
+using RedisHaLab.Chaos.Playbooks;
+using RedisHaLab.Topology;
+using Spectre.Console;
+
+namespace RedisHaLab.AppHost.Playbooks;
+
+/// <summary>
+/// <c>--play</c>: starts the lab in this process, waits until every instance is healthy, runs the playbooks in order
+/// (the lab reset to its inventory's state between two), writes <c>report.md</c> and <c>result.json</c>, stops the lab,
+/// and tells the exit code. Every playbook file was loaded and validated before the lab was built.
+/// </summary>
+internal static class PlaybookSession
+{
+    /// <summary>Cold start builds the twemproxy image from source: minutes, bounded.</summary>
+    private static readonly TimeSpan HealthyWithin = TimeSpan.FromMinutes(8);
+    private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan PlaybookWithin = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan StoppedWithin = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> RunAsync(DistributedApplication app, Inventory inventory, IReadOnlyList<Scenario> playbooks, string repositoryRoot)
+    {
+        var started = DateTime.UtcNow;
+        if (Console.IsOutputRedirected)
+        {
+            // A log keeps whole lines: no wrapping at a terminal's 80 columns.
+            AnsiConsole.Profile.Width = 240;
+        }
+        var results = new List<PlaybookResult>();
+        string? labProblem = null;
+        try
+        {
+            using (var starting = new CancellationTokenSource(HealthyWithin))
+            {
+                AnsiConsole.MarkupLine($"[bold]starting the lab of {Markup.Escape(Path.GetFileName(inventory.SourceFile))}[/] for {playbooks.Count} playbook(s)");
+                await app.StartAsync(starting.Token);
+                foreach (var name in inventory.ContainerNames)
+                {
+                    await app.ResourceNotifications.WaitForResourceHealthyAsync(name, starting.Token);
+                }
+            }
+            AnsiConsole.MarkupLine("[green]every instance is healthy[/]");
+            var chaos = app.Services.GetRequiredService<ChaosLab>();
+            await AnsiConsole.Status().StartAsync("starting", async status =>
+            {
+                for (var i = 0; i < playbooks.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        status.Status($"resetting the lab for {Markup.Escape(playbooks[i].Name)}");
+                        var undone = await new LabReset(chaos).ResetAsync(ResetWithin, CancellationToken.None);
+                        AnsiConsole.MarkupLine($"[grey]reset: {Markup.Escape(undone.Count == 0 ? "nothing to undo" : string.Join(", ", undone))}[/]");
+                    }
+                    using var timeout = new CancellationTokenSource(PlaybookWithin);
+                    results.Add(await new PlaybookRunner(chaos, new ConsolePlaybookProgress(status)).RunAsync(playbooks[i], timeout.Token));
+                }
+            });
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChaosException or TimeoutException or StackExchange.Redis.RedisException)
+        {
+            // The lab did not come up, or could not be put back between two playbooks: the rest cannot be trusted.
+            labProblem = e is OperationCanceledException ? $"the lab was not healthy within {HealthyWithin.TotalMinutes:0} minutes" : e.Message;
+        }
+        finally
+        {
+            AnsiConsole.MarkupLine("[grey]stopping the lab[/]");
+            await app.StopAsync();
+            await app.DisposeAsync();
+            // The orchestrator removes containers on its own time, possibly after this process is gone; the next start
+            // (or the next test fixture) would find them running. Exit only once they are gone.
+            await LabContainersGone.WaitAsync(inventory.ContainerNames, StoppedWithin);
+        }
+
+        var folder = LabStateLayout.PlaybookRunFolder(repositoryRoot, started);
+        await PlaybookReport.WriteAsync(folder, Path.GetFileName(inventory.SourceFile), results);
+        AnsiConsole.WriteLine();
+        AnsiConsole.Write(new Text(PlaybookReport.Table(results)));
+        AnsiConsole.MarkupLine($"report: {Markup.Escape(Path.Combine(folder, "report.md"))}, {Markup.Escape(Path.Combine(folder, "result.json"))}");
+        foreach (var failed in results.Where(r => !r.Passed))
+        {
+            Console.Error.WriteLine($"playbook {failed.Name} failed: {failed.Failure}");
+        }
+        if (labProblem is not null)
+        {
+            Console.Error.WriteLine($"the playbooks could not all run: {labProblem} ({results.Count} of {playbooks.Count} ran)");
+            return PlayExitCodes.StepFailed;
+        }
+        return PlayExitCodes.For(results);
+    }
+}
+
+/// <summary>Waits until no container of the lab exists; what is still there after the bound is removed by name.</summary>
+internal static class LabContainersGone
+{
+    public static async Task WaitAsync(IReadOnlyList<string> names, TimeSpan within)
+    {
+        using var docker = new Docker.DotNet.DockerClientConfiguration().CreateClient();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var left = (await docker.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters { All = true }))
+                .Where(c => c.Names.Any(n => names.Contains(n.TrimStart('/')))).ToList();
+            if (left.Count == 0)
+            {
+                return;
+            }
+            if (clock.Elapsed >= within)
+            {
+                foreach (var container in left)
+                {
+                    // Ours by name: the lab's names are fixed, and only one lab runs at a time.
+                    AnsiConsole.MarkupLine($"[grey]removing {Markup.Escape(container.Names[0].TrimStart('/'))}, still there {within.TotalSeconds:0} s after the stop[/]");
+                    await docker.Containers.RemoveContainerAsync(container.ID, new Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+                }
+                return;
+            }
+            await Task.Delay(250);
+        }
+    }
+}

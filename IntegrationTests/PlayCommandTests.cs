@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using RedisHaLab.Chaos;
+using RedisHaLab.Topology;
+
+namespace RedisHaLab.IntegrationTests;
+
+/// <summary>
+/// <c>dotnet run --project AppHost -- --play ...</c> as a person runs it: a real process, its exit code, its report.
+/// One lab start for both playbooks (a short one that holds, then one whose assertion cannot hold), so it stays cheap;
+/// the exit-code logic itself is unit-tested (UnitTests/Playbooks).
+/// </summary>
+[TestFixture]
+public class PlayCommandTests
+{
+    private static readonly TimeSpan RunWithin = TimeSpan.FromMinutes(12);
+
+    private const string Holds = """
+        description: A short playbook that holds, under a write load.
+        steps:
+          - write_keys: 200
+          - start_load: { rate: 100 }
+          - wait: 2s
+          - assert_proxy_points_at_master: { shard: g1 }
+          - assert_writes_succeed
+          - stop_load
+        """;
+
+    // Sentinel waits 2.5 s (down-after) before it even suspects the master: keys of g1 cannot be readable after 1 s.
+    private const string CannotHold = """
+        description: An assertion that cannot hold, to see the exit code say so.
+        steps:
+          - write_keys: 100
+          - kill: master of g1
+          - assert_keys_readable: { timeout: 1s }
+          - wait: 1s
+        """;
+
+    [Test]
+    public async Task A_failed_assertion_exits_1_naming_the_playbook_and_step_after_the_others_ran_and_the_lab_stopped()
+    {
+        var folder = Directory.CreateTempSubdirectory("play-").FullName;
+        var holds = Path.Combine(folder, "short-that-holds.yml");
+        var cannotHold = Path.Combine(folder, "cannot-hold.yml");
+        await File.WriteAllTextAsync(holds, Holds);
+        await File.WriteAllTextAsync(cannotHold, CannotHold);
+        var before = DateTime.UtcNow.AddSeconds(-1);
+        try
+        {
+            var (exit, stdout, stderr) = await PlayAsync(["--play", holds, "--play", cannotHold], RunWithin);
+
+            TestContext.Out.WriteLine(stdout);
+            TestContext.Out.WriteLine(stderr);
+            Assert.That(exit, Is.EqualTo(1), "exit code");
+            Assert.That(stderr, Does.Contain($"playbook cannot-hold failed: {cannotHold}:5: 'assert_keys_readable: {{ timeout: 1s }}' failed"));
+
+            var run = Directory.EnumerateDirectories(Path.Combine(Repository.Root, ".lab", "playbooks"))
+                .Where(d => Directory.GetCreationTimeUtc(d) >= before).Order(StringComparer.Ordinal).LastOrDefault();
+            Assert.That(run, Is.Not.Null, "a report folder under .lab/playbooks/");
+            Assert.That(File.Exists(Path.Combine(run!, "report.md")), Is.True, "report.md");
+            using var result = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(run!, "result.json")));
+            var playbooks = result.RootElement.GetProperty("playbooks").EnumerateArray().ToList();
+            Assert.That(playbooks.Select(p => (p.GetProperty("name").GetString(), p.GetProperty("passed").GetBoolean())),
+                Is.EqualTo(new[] { ("short-that-holds", true), ("cannot-hold", false) }));
+            var load = playbooks[0].GetProperty("loads")[0];
+            Assert.That(load.GetProperty("acknowledged").GetInt32(), Is.GreaterThan(0), "the load's writes acknowledged");
+            Assert.That(load.GetProperty("lost").GetInt32(), Is.Zero, "nothing lost without a fault");
+            Assert.That(load.GetProperty("shards").EnumerateArray().Select(x => (x.GetProperty("shard").GetString(), x.GetProperty("acknowledged").GetInt32() > 0)),
+                Is.EqualTo(new[] { ("g1", true), ("g2", true) }), "each shard's lane wrote");
+            var steps = playbooks[1].GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("outcome").GetString()).ToList();
+            Assert.That(steps, Is.EqualTo(new[] { "passed", "passed", "failed", "not_run" }));
+
+            // The process stopped its lab: no container of it is left.
+            var inventory = InventoryLoader.Load(Path.Combine(Repository.Root, "inventories", Scenario.DefaultInventory));
+            using var docker = new DockerClientConfiguration().CreateClient();
+            var names = (await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true }))
+                .SelectMany(c => c.Names).Select(n => n.TrimStart('/')).ToHashSet();
+            Assert.That(inventory.ContainerNames.Where(names.Contains), Is.Empty, "lab containers left behind");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task A_bad_playbook_exits_2_with_its_line_before_anything_starts()
+    {
+        var bad = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.yml");
+        await File.WriteAllTextAsync(bad, "description: x\nsteps:\n  - kill: master of g9\n");
+        try
+        {
+            var (exit, _, stderr) = await PlayAsync(["--play", "scenarios/kill-master-g1.yml", "--play", bad], TimeSpan.FromMinutes(2));
+
+            Assert.That(exit, Is.EqualTo(2), "exit code");
+            Assert.That(stderr, Does.Contain($"{bad}:3: shard 'g9' is not in post-2016.yml"));
+            Assert.That(stderr, Does.Not.Contain("   at "), "no stack trace");
+        }
+        finally
+        {
+            File.Delete(bad);
+        }
+    }
+
+    /// <summary>The README's command, built already: <c>dotnet run --project AppHost --no-build -c Release -- ARGS</c> from the repository root.</summary>
+    private static async Task<(int Exit, string Stdout, string Stderr)> PlayAsync(string[] args, TimeSpan within)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in (string[])["run", "--project", "AppHost", "--no-build", "-c", "Release", "--", .. args])
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Interrupt as Ctrl+C would, so the AppHost still stops its lab.
+            Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.Fail($"--play did not end within {within.TotalMinutes:0} minutes");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
