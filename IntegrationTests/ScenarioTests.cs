@@ -43,6 +43,9 @@ public class ScenarioTests() : ScenarioFixture(Chaos.Scenario.DefaultInventory, 
         await Command(g1.Master.Name, "chaos-failover-g1");
         await Eventually(async () => (await Lab.Sentinels.MasterOfAsync(g1)).Master == g1.Replicas[0] ? null : "g1 not failed over yet",
             TimeSpan.FromSeconds(30), "the Sentinels fail g1 over");
+        // And back, the planned way: the command returns once the proxy serves the new master, so the data says so at once.
+        await Command(g1.Replicas[0].Name, "chaos-switchover-g1");
+        Assert.That((await new ShardMasters(Lab.Sentinels).RequireAllAsync(Inventory))[g1], Is.EqualTo(g1.Master), "g1 switched back over to its first master");
 
         await Command(g2Replica.Name, "chaos-pause");
         Assert.That(await Lab.Containers.IsSignalStoppedAsync(g2Replica.Name, CancellationToken.None), Is.True, "paused");

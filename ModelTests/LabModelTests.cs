@@ -127,7 +127,7 @@ public sealed class LabModelTests(string inventoryFile)
         string[] faults = ["chaos-kill", "chaos-pause", "chaos-resume", "chaos-partition", "chaos-heal"];
         foreach (var instance in inventory.RedisInstances)
         {
-            Assert.That(CommandsOf(Resource<LabRedisResource>(instance.Name)), Is.SupersetOf(faults.Append($"chaos-failover-{instance.ShardName}")), instance.Name);
+            Assert.That(CommandsOf(Resource<LabRedisResource>(instance.Name)), Is.SupersetOf(faults.Append($"chaos-failover-{instance.ShardName}").Append($"chaos-switchover-{instance.ShardName}")), instance.Name);
         }
         foreach (var sentinel in inventory.Sentinels.Instances)
         {

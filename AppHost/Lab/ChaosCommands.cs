@@ -2,13 +2,14 @@ using Docker.DotNet;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RedisHaLab.Chaos;
+using RedisHaLab.Topology;
 using StackExchange.Redis;
 
 namespace RedisHaLab.AppHost.Lab;
 
 /// <summary>
 /// The chaos library's faults as dashboard commands: kill, pause, resume, cut off and reconnect each Redis and Sentinel
-/// container, kill a whole node, and fail a shard over by hand. Destructive ones ask for confirmation first.
+/// container, kill a whole node, fail a shard over by hand or switch it over without losing a write. Destructive ones ask for confirmation first.
 /// </summary>
 internal static class ChaosCommands
 {
@@ -33,6 +34,16 @@ internal static class ChaosCommands
                 {
                     Description = $"Asks the Sentinels to fail shard {shard.Name} over now (SENTINEL FAILOVER): its replica is promoted and the proxy follows.",
                     ConfirmationMessage = $"Fail shard {shard.Name} over now? Its current master becomes a replica of the promoted one.",
+                    IconName = "ArrowSwap",
+                });
+            // The planned one: writes paused until the replica holds all of them and the proxy serves it, so no
+            // acknowledged write is lost (Switchover says how, and gives the pause back whatever happens).
+            resource.WithCommand($"chaos-switchover-{shard.Name}", $"Switch over {shard.Name}",
+                context => RunAsync(context, chaos => SwitchOverAsync(chaos, shard, context.CancellationToken), outcome => outcome.ToString()),
+                new CommandOptions
+                {
+                    Description = $"A planned switchover of shard {shard.Name}: pauses writes on its master, waits until the replica has them all, fails over and resumes once the proxy serves the new master.",
+                    ConfirmationMessage = $"Switch shard {shard.Name} over to its replica now? Its writes pause for a few seconds.",
                     IconName = "ArrowSwap",
                 });
         }
@@ -95,6 +106,13 @@ internal static class ChaosCommands
                 // or a partition leaves the container running in Docker's eyes and nothing else would show it.
                 UpdateState = kind.IsDisruptive() ? EnabledWhileRunning : _ => ResourceCommandState.Enabled,
             });
+    }
+
+    private static async Task<SwitchoverOutcome> SwitchOverAsync(ChaosLab chaos, Shard shard, CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(Switchover.Within);
+        return await new Switchover(chaos).RunAsync(shard, bounded.Token);
     }
 
     private static ResourceCommandState EnabledWhileRunning(UpdateCommandStateContext context) =>
