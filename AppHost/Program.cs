@@ -31,7 +31,7 @@ if (LabOptions.SampleApp(builder, out var sampleAppProblem) is not { } withSampl
 }
 
 var lab = builder.AddRedisHaLab(inventory);
-var reconfig = builder.AddReconfigService(lab);
+var reconfig = builder.AddReconfigServices(lab);
 builder.AddChaosCommands(lab, reconfig);
 builder.AddRoleBoard(lab);
 
@@ -40,10 +40,10 @@ if (withSampleApp)
     // What any application of the AppHost would do: take the lab by reference. The front door arrives as
     // ConnectionStrings__front-door, a shard's Sentinels (with its service name) as ConnectionStrings__shard.
     builder.AddProject<Projects.FrontDoorClient>(SampleApp.Name)
-        .WithReference(lab.Proxy, TwemproxyResource.ConnectionName)
+        .WithReference(lab.FrontDoor, TwemproxyResource.ConnectionName)
         .WithReference(lab.Shards[inventory.Shards[0].Name], SampleApp.ShardConnectionName)
         .WithPlainHttpOnly()
-        .WaitFor(lab.Proxy);
+        .WaitFor(lab.FrontDoor);
 }
 
 builder.Build().Run();
