@@ -40,6 +40,8 @@ public sealed class ProxyTierModelTests
             var endpoints = resource.Annotations.OfType<EndpointAnnotation>().ToList();
             Assert.That(endpoints.Select(e => (e.Name, e.TargetHost, e.Port, e.IsProxied)),
                 Is.EqualTo(new[] { (TwemproxyResource.NodeEndpointName, proxy.Node.Address.ToString(), (int?)14555, false) }), $"{proxy.Name}: the front door is HAProxy's");
+            Assert.That(((IResourceWithConnectionString)resource).ConnectionStringExpression.ValueExpression,
+                Is.EqualTo($"{{{proxy.Name}.bindings.proxy.host}}:{{{proxy.Name}.bindings.proxy.port}},proxy=Twemproxy,tiebreaker="), "behind the load balancer a proxy's own connection string names its node's address");
             var environment = await EnvironmentOf(resource);
             Assert.That((environment["READINESS_PORT"], environment["READINESS_FROM"]), Is.EqualTo(("14556", proxy.ReconfigName)), proxy.Name);
         }

@@ -81,7 +81,7 @@ internal static class LabBuilderExtensions
         var proxies = inventory.Proxies.Select(proxy =>
         {
             var proxyResource = builder
-                .AddLabContainer(new TwemproxyResource(proxy.Name, password), LabImages.Twemproxy, root, nodes[proxy.Node.Name])
+                .AddLabContainer(new TwemproxyResource(proxy.Name, password, hasFrontDoor: proxy.FrontDoorAddress is not null), LabImages.Twemproxy, root, nodes[proxy.Node.Name])
                 .WithArgs($"{ProxyConfigFolder}/{proxy.ConfigFileName}")
                 .WithContainerRuntimeArgs("--cpu-shares", FailoverPathCpuShares)
                 .WithBindMount(state.ProxyConfigFolderOf(proxy), ProxyConfigFolder)
