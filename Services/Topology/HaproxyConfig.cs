@@ -62,17 +62,18 @@ public static class HaproxyConfig
 
             backend proxies
                 balance roundrobin
-                # Step 1: the proxy itself answers (twemproxy answers PING without asking a shard).
+                # Step 1: the proxy itself answers (twemproxy answers PING without asking a shard). twemproxy reads
+                # only RESP arrays, so the commands are sent as such, in hex (send-binary): *1 $4 PING.
                 option tcp-check
                 tcp-check connect
 
             """);
         if (password is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"    tcp-check send \"AUTH {password}\\r\\n\"\n    tcp-check expect string +OK\n");
+            text.Append(CultureInfo.InvariantCulture, $"    tcp-check send-binary {Resp("AUTH", password)}\n    tcp-check expect string +OK\n");
         }
         text.Append(CultureInfo.InvariantCulture, $"""
-                tcp-check send "PING\r\n"
+                tcp-check send-binary {Resp("PING")}
                 tcp-check expect string +PONG
                 # Step 2: its reconfig service vouches that it runs the Sentinels' current masters (silence fails too).
                 tcp-check connect port {balancer.ReadinessPort}
@@ -97,6 +98,17 @@ public static class HaproxyConfig
 
             """);
         return text.ToString();
+    }
+
+    /// <summary>A command as a RESP array, in hex for <c>tcp-check send-binary</c> (no quoting or escaping to get wrong).</summary>
+    public static string Resp(params string[] words)
+    {
+        var command = new StringBuilder().Append(CultureInfo.InvariantCulture, $"*{words.Length}\r\n");
+        foreach (var word in words)
+        {
+            command.Append(CultureInfo.InvariantCulture, $"${Encoding.UTF8.GetByteCount(word)}\r\n{word}\r\n");
+        }
+        return Convert.ToHexStringLower(Encoding.UTF8.GetBytes(command.ToString()));
     }
 
     private static string Ms(int milliseconds) => $"{milliseconds.ToString(CultureInfo.InvariantCulture)}ms";

@@ -15,7 +15,8 @@ public class HaproxyConfigTests
         Assert.That(config, Does.Contain("bind 0.0.0.0:14555"));
         Assert.That(config, Does.Contain("    server node23-twemproxy node23-twemproxy:14555 check\n    server node24-twemproxy node24-twemproxy:14555 check\n"));
         Assert.That(config, Does.Contain("default-server inter 200ms fastinter 200ms downinter 200ms fall 2 rise 2 on-marked-down shutdown-sessions resolvers lab"));
-        Assert.That(config, Does.Contain("tcp-check send \"PING\\r\\n\"\n    tcp-check expect string +PONG\n"));
+        // twemproxy reads RESP arrays only: *1\r\n$4\r\nPING\r\n (an inline "PING\r\n" gets no answer).
+        Assert.That(config, Does.Contain("tcp-check send-binary 2a310d0a24340d0a50494e470d0a\n    tcp-check expect string +PONG\n"));
         Assert.That(config, Does.Contain("tcp-check connect port 14556\n    tcp-check expect rstring ^up\n"));
         Assert.That(config, Does.Contain("bind 0.0.0.0:18404"));
         Assert.That(config, Does.Not.Contain("AUTH"));
@@ -26,6 +27,8 @@ public class HaproxyConfigTests
     {
         var auth = ProxyHa with { Authentication = LabAuthentication.Password };
 
-        Assert.That(HaproxyConfig.Render(auth, "s3cret"), Does.Contain("tcp-check send \"AUTH s3cret\\r\\n\"\n    tcp-check expect string +OK\n    tcp-check send \"PING"));
+        var auth2 = HaproxyConfig.Resp("AUTH", "s3cret");
+        Assert.That(Convert.FromHexString(auth2), Is.EqualTo("*2\r\n$4\r\nAUTH\r\n$6\r\ns3cret\r\n"u8.ToArray()));
+        Assert.That(HaproxyConfig.Render(auth, "s3cret"), Does.Contain($"tcp-check send-binary {auth2}\n    tcp-check expect string +OK\n    tcp-check send-binary 2a31"));
     }
 }
