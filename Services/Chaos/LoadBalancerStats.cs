@@ -5,8 +5,11 @@ namespace RedisHaLab.Chaos;
 /// <summary>One proxy as the load balancer sees it: HAProxy's status word (<c>UP</c>, <c>DOWN</c>, <c>UP 1/2</c>, <c>MAINT</c>...) and its last check.</summary>
 public sealed record RotationState(string Proxy, string Status, string LastCheck)
 {
-    /// <summary>True when the balancer sends new connections to it (fully up, not on its way down).</summary>
-    public bool InRotation => Status == "UP";
+    /// <summary>
+    /// True when the balancer sends new connections to it: <c>UP</c>, and <c>UP 1/2</c> too (a failed check on its way
+    /// down still gets traffic, as a run showed); <c>DOWN 1/2</c> (on its way up) does not.
+    /// </summary>
+    public bool InRotation => Status.StartsWith("UP", StringComparison.Ordinal);
 
     /// <inheritdoc />
     public override string ToString() => $"{Proxy} {Status}{(LastCheck.Length > 0 ? $" ({LastCheck})" : "")}";

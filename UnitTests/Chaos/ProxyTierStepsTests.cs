@@ -80,6 +80,7 @@ public class ProxyTierStepsTests
             new RotationState("node24-twemproxy", "DOWN", "L7RSP"),
         }));
         Assert.That(LoadBalancerStats.Parse(csv).Select(s => s.InRotation), Is.EqualTo(new[] { true, false }));
-        Assert.That(new RotationState("p", "UP 1/2", "").InRotation, Is.False, "on its way up or down is not in rotation yet");
+        Assert.That(new RotationState("p", "UP 1/2", "").InRotation, Is.True, "on its way down it still gets new connections");
+        Assert.That(new RotationState("p", "DOWN 1/2", "").InRotation, Is.False, "on its way up it gets none yet");
     }
 }
