@@ -248,7 +248,8 @@ internal sealed class ScenarioRunner(ChaosLab lab, TextWriter report)
                 {
                     states = await LoadBalancerStats.ReadAsync(lab.Inventory.LoadBalancer!, cancellationToken);
                     var state = states.FirstOrDefault(s => s.Proxy == proxy);
-                    return state is not null && state.InRotation == wait.InRotation ? null : $"the load balancer has {string.Join(", ", states)}";
+                    // In: fully up. Out: no new connections at all (a proxy one failed check away from down still gets them).
+                    return state is not null && (wait.InRotation ? state.IsUp : !state.InRotation) ? null : $"the load balancer has {string.Join(", ", states)}";
                 }, wait.Timeout, $"{proxy} {(wait.InRotation ? "in" : "out of")} rotation");
                 return string.Join(", ", states);
             }

@@ -36,7 +36,7 @@ public static class LabDifferences
             var states = await LoadBalancerStats.ReadAsync(balancer, cancellationToken);
             differences.AddRange(lab.Inventory.Proxies
                 .Select(p => states.FirstOrDefault(s => s.Proxy == p.Name) is { } state ? state : new RotationState(p.Name, "missing", ""))
-                .Where(s => !s.InRotation)
+                .Where(s => !s.IsUp)
                 .Select(s => $"the load balancer has {s} out of rotation"));
         }
         return differences;

@@ -11,6 +11,9 @@ public sealed record RotationState(string Proxy, string Status, string LastCheck
     /// </summary>
     public bool InRotation => Status.StartsWith("UP", StringComparison.Ordinal);
 
+    /// <summary>True when it is fully up (<c>UP</c>): what a wait for a proxy back in rotation waits for.</summary>
+    public bool IsUp => Status == "UP";
+
     /// <inheritdoc />
     public override string ToString() => $"{Proxy} {Status}{(LastCheck.Length > 0 ? $" ({LastCheck})" : "")}";
 }

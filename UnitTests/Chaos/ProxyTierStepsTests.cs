@@ -82,5 +82,6 @@ public class ProxyTierStepsTests
         Assert.That(LoadBalancerStats.Parse(csv).Select(s => s.InRotation), Is.EqualTo(new[] { true, false }));
         Assert.That(new RotationState("p", "UP 1/2", "").InRotation, Is.True, "on its way down it still gets new connections");
         Assert.That(new RotationState("p", "DOWN 1/2", "").InRotation, Is.False, "on its way up it gets none yet");
+        Assert.That((new RotationState("p", "UP 1/2", "").IsUp, new RotationState("p", "UP", "").IsUp), Is.EqualTo((false, true)), "back in rotation means fully up");
     }
 }
