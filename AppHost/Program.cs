@@ -86,7 +86,7 @@ if (playing && builder.Configuration["sample-app"] is null)
 }
 
 var lab = builder.AddRedisHaLab(inventory);
-var reconfig = builder.AddReconfigService(lab);
+var reconfig = builder.AddReconfigServices(lab);
 builder.AddChaosCommands(lab, reconfig);
 builder.AddRoleBoard(lab);
 builder.AddPlaybookCommands(lab);
@@ -96,10 +96,10 @@ if (withSampleApp)
     // What any application of the AppHost would do: take the lab by reference. The front door arrives as
     // ConnectionStrings__front-door, a shard's Sentinels (with its service name) as ConnectionStrings__shard.
     builder.AddProject<Projects.FrontDoorClient>(SampleApp.Name)
-        .WithReference(lab.Proxy, TwemproxyResource.ConnectionName)
+        .WithReference(lab.FrontDoor, TwemproxyResource.ConnectionName)
         .WithReference(lab.Shards[inventory.Shards[0].Name], SampleApp.ShardConnectionName)
         .WithPlainHttpOnly()
-        .WaitFor(lab.Proxy);
+        .WaitFor(lab.FrontDoor);
 }
 
 var app = builder.Build();

@@ -57,7 +57,7 @@ public sealed class LabModelTests(string inventoryFile)
             $"{{{inventory.Proxy.Name}.bindings.front-door.host}}:{{{inventory.Proxy.Name}.bindings.front-door.port}},proxy=Twemproxy,tiebreaker={passwordPart}"));
         var frontDoor = ((IResource)proxy).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "front-door");
         Assert.That((frontDoor.TargetHost, frontDoor.Port, frontDoor.IsProxied),
-            Is.EqualTo((inventory.Proxy.FrontDoorAddress.ToString(), (int?)inventory.Proxy.Port, false)));
+            Is.EqualTo((inventory.Proxy.FrontDoorAddress?.ToString(), (int?)inventory.Proxy.Port, false)));
     }
 
     [Test]

@@ -14,7 +14,7 @@ namespace RedisHaLab.AppHost.Lab;
 internal static class ChaosCommands
 {
     /// <summary>Adds the commands to every node, Redis instance and Sentinel of <paramref name="lab"/>.</summary>
-    public static void AddChaosCommands(this IDistributedApplicationBuilder builder, LabResources lab, IResourceBuilder<ContainerResource> reconfig)
+    public static void AddChaosCommands(this IDistributedApplicationBuilder builder, LabResources lab, IReadOnlyList<IResourceBuilder<ContainerResource>> reconfig)
     {
         // One for the AppHost's life, made on the first command: a manifest run never connects to Docker. It keeps
         // what each partition took away, so a heal gives back the exact aliases.
@@ -52,7 +52,10 @@ internal static class ChaosCommands
             sentinel.WithInstanceFaults(downAfter);
         }
         // The reconfig service is a container like the others: kill it mid-failover and watch the next one repair.
-        reconfig.WithInstanceFaults(downAfter);
+        foreach (var service in reconfig)
+        {
+            service.WithInstanceFaults(downAfter);
+        }
         foreach (var node in lab.Inventory.Nodes)
         {
             var containers = TargetResolver.ContainersOn(lab.Inventory, node);

@@ -78,26 +78,42 @@ internal static class LabBuilderExtensions
                 Properties = [new ResourcePropertySnapshot("shard.sentinel-master-name", shard.SentinelMasterName)],
             }));
 
-        var proxy = inventory.Proxy;
-        var proxyResource = builder
-            .AddLabContainer(new TwemproxyResource(proxy.Name, password), LabImages.Twemproxy, root, nodes[proxy.Node.Name])
-            .WithArgs($"{ProxyConfigFolder}/{proxy.ConfigFileName}")
-            // The supervisor resolves these ahead of time, so that a failover's apply looks no name up (see its header).
-            .WithEnvironment("NUTCRACKER_KNOWN_HOSTS", string.Join(' ', inventory.RedisInstances.Select(i => i.Name)))
-            .WithContainerRuntimeArgs("--cpu-shares", FailoverPathCpuShares)
-            .WithBindMount(state.ProxyConfigFolder, ProxyConfigFolder)
-            .WithNodeEndpoint(TwemproxyResource.NodeEndpointName, proxy.Node, proxy.Port)
-            .WithLoopbackEndpoint(TwemproxyResource.FrontDoorEndpointName, proxy.FrontDoorAddress, proxy.Port)
-            .WithLabHealthCheck(builder, new ProxyHealthCheck(new IPEndPoint(proxy.FrontDoorAddress, proxy.Port), secret));
-        // The proxy comes last: its backends are the masters, and Sentinel must be watching before traffic flows.
-        foreach (var shard in inventory.Shards)
+        var proxies = inventory.Proxies.Select(proxy =>
         {
-            proxyResource.WaitFor(redis[shard.Master.Name]);
-        }
-        foreach (var sentinel in sentinels)
-        {
-            proxyResource.WaitFor(sentinel);
-        }
+            var proxyResource = builder
+                .AddLabContainer(new TwemproxyResource(proxy.Name, password, hasFrontDoor: proxy.FrontDoorAddress is not null), LabImages.Twemproxy, root, nodes[proxy.Node.Name])
+                .WithArgs($"{ProxyConfigFolder}/{proxy.ConfigFileName}")
+                // The supervisor resolves these ahead of time, so that a failover's apply looks no name up (see its header).
+                .WithEnvironment("NUTCRACKER_KNOWN_HOSTS", string.Join(' ', inventory.RedisInstances.Select(i => i.Name)))
+                .WithContainerRuntimeArgs("--cpu-shares", FailoverPathCpuShares)
+                .WithBindMount(state.ProxyConfigFolderOf(proxy), ProxyConfigFolder)
+                .WithNodeEndpoint(TwemproxyResource.NodeEndpointName, proxy.Node, proxy.Port)
+                .WithLabHealthCheck(builder, new ProxyHealthCheck(new IPEndPoint(proxy.Node.Address, proxy.Port), secret));
+            if (proxy.FrontDoorAddress is { } frontDoor)
+            {
+                proxyResource.WithLoopbackEndpoint(TwemproxyResource.FrontDoorEndpointName, frontDoor, proxy.Port);
+            }
+            if (inventory.LoadBalancer is { } balancer)
+            {
+                // The balancer's readiness check, answered by this proxy's reconfig service through a relay here.
+                proxyResource
+                    .WithEnvironment("READINESS_PORT", balancer.ReadinessPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .WithEnvironment("READINESS_FROM", proxy.ReconfigName);
+            }
+            // The proxy comes last: its backends are the masters, and Sentinel must be watching before traffic flows.
+            foreach (var shard in inventory.Shards)
+            {
+                proxyResource.WaitFor(redis[shard.Master.Name]);
+            }
+            foreach (var sentinel in sentinels)
+            {
+                proxyResource.WaitFor(sentinel);
+            }
+            return proxyResource;
+        }).ToList();
+        var frontDoor = inventory.LoadBalancer is null
+            ? (IResourceBuilder<IResourceWithConnectionString>)proxies[0]
+            : builder.AddLoadBalancer(inventory, state, secret, root, proxies);
 
         builder.Eventing.Subscribe<BeforeStartEvent>(async (_, cancellationToken) =>
         {
@@ -112,7 +128,7 @@ internal static class LabBuilderExtensions
             state.Render(await secret.GetAsync(cancellationToken));
         });
 
-        return new LabResources(inventory, state, secret, nodes, redis, sentinels, shards, proxyResource);
+        return new LabResources(inventory, state, secret, nodes, redis, sentinels, shards, proxies, frontDoor);
     }
 
     private static IResourceBuilder<LabNodeResource> AddNode(this IDistributedApplicationBuilder builder, LabNode node) =>
@@ -128,6 +144,11 @@ internal static class LabBuilderExtensions
     /// <summary>A container of the lab: its own image built locally under a pinned tag, a fixed name, nested under its node.</summary>
     internal static IResourceBuilder<T> AddLabContainer<T>(this IDistributedApplicationBuilder builder,
         T resource, LabImage image, string repositoryRoot, IResourceBuilder<LabNodeResource> node) where T : ContainerResource =>
+        builder.AddLabContainer(resource, image, repositoryRoot).WithParentRelationship(node);
+
+    /// <summary>A container of the lab on no node (the load balancer): its own image built locally under a pinned tag, a fixed name.</summary>
+    internal static IResourceBuilder<T> AddLabContainer<T>(this IDistributedApplicationBuilder builder,
+        T resource, LabImage image, string repositoryRoot) where T : ContainerResource =>
         builder.AddResource(resource)
             // An image first (WithDockerfile replaces one, and refuses a resource without), then the build, then the
             // pinned name again: WithDockerfile names the image after a hash of the resource.
@@ -135,21 +156,20 @@ internal static class LabBuilderExtensions
             .WithDockerfile(image.BuildContext(repositoryRoot))
             .WithImage(image.Image, image.Tag)
             // Fixed names, so `docker kill node22-redis-4501` reads like the post's `kill`.
-            .WithContainerName(resource.Name)
-            .WithParentRelationship(node);
+            .WithContainerName(resource.Name);
 
     /// <summary>Publishes <paramref name="port"/> on the node's own loopback address, as the post's hosts listen on theirs.</summary>
     private static IResourceBuilder<T> WithNodeEndpoint<T>(this IResourceBuilder<T> resource,
         string name, LabNode node, int port) where T : ContainerResource =>
         resource.WithLoopbackEndpoint(name, node.Address, port);
 
-    private static IResourceBuilder<T> WithLoopbackEndpoint<T>(this IResourceBuilder<T> resource,
+    internal static IResourceBuilder<T> WithLoopbackEndpoint<T>(this IResourceBuilder<T> resource,
         string name, IPAddress address, int port) where T : ContainerResource =>
         // Not proxied: the port is the post's port, and a killed container really closes it.
         resource.WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: name, isProxied: false)
             .WithEndpoint(name, endpoint => endpoint.TargetHost = address.ToString());
 
-    private static IResourceBuilder<T> WithLabHealthCheck<T>(this IResourceBuilder<T> resource,
+    internal static IResourceBuilder<T> WithLabHealthCheck<T>(this IResourceBuilder<T> resource,
         IDistributedApplicationBuilder builder, IHealthCheck check) where T : ContainerResource
     {
         var key = $"{resource.Resource.Name}-health";
@@ -167,4 +187,9 @@ internal sealed record LabResources(
     IReadOnlyDictionary<string, IResourceBuilder<LabRedisResource>> Redis,
     IReadOnlyList<IResourceBuilder<SentinelResource>> Sentinels,
     IReadOnlyDictionary<string, IResourceBuilder<LabShardResource>> Shards,
-    IResourceBuilder<TwemproxyResource> Proxy);
+    IReadOnlyList<IResourceBuilder<TwemproxyResource>> Proxies,
+    IResourceBuilder<IResourceWithConnectionString> FrontDoor)
+{
+    /// <summary>The first proxy (the only one in the post's lab).</summary>
+    public IResourceBuilder<TwemproxyResource> Proxy => Proxies[0];
+}

@@ -12,6 +12,9 @@ internal static class LabImages
     /// <summary>twemproxy built from source, with its supervisor, from <c>containers/twemproxy</c>.</summary>
     public static readonly LabImage Twemproxy = new("redis-ha-lab/twemproxy", "0.5.0", "twemproxy");
 
+    /// <summary>HAProxy from Debian's package, from <c>containers/haproxy</c>: the front door in front of several proxies.</summary>
+    public static readonly LabImage Haproxy = new("redis-ha-lab/haproxy", "2.6", "haproxy");
+
     /// <summary>The reconfig service, from <c>containers/reconfig</c> (the AppHost's build publishes the service into it).</summary>
     public static readonly LabImage Reconfig = new("redis-ha-lab/reconfig", "lab", "reconfig");
 }

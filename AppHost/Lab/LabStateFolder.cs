@@ -14,8 +14,14 @@ internal sealed class LabStateFolder(LabStateLayout layout, Inventory inventory)
     /// <summary>Folder of one instance, by container name.</summary>
     public string InstanceFolder(string instanceName) => layout.InstanceFolder(instanceName);
 
-    /// <summary>The proxy's conf folder; mounted as a folder so a rename-into-place is seen by the container.</summary>
+    /// <summary>The first proxy's conf folder; mounted as a folder so a rename-into-place is seen by the container.</summary>
     public string ProxyConfigFolder => layout.ProxyConfigFolder;
+
+    /// <summary>A proxy's conf folder, shared with its own reconfig service only.</summary>
+    public string ProxyConfigFolderOf(ProxyInstance proxy) => layout.ProxyConfigFolderOf(proxy);
+
+    /// <summary>The load balancer's folder, holding its <c>haproxy.cfg</c>.</summary>
+    public string LoadBalancerFolder => layout.LoadBalancerFolder;
 
     /// <summary>The proxy's config file on the host, the one the reconfig service rewrites.</summary>
     public string ProxyConfigFile => layout.ProxyConfigFile;
@@ -39,8 +45,15 @@ internal sealed class LabStateFolder(LabStateLayout layout, Inventory inventory)
         {
             Write(InstanceFolder(sentinel.Name), "sentinel.conf", RedisConfigFile.RenderSentinel(inventory, sentinel, password));
         }
-        Write(ProxyConfigFolder, inventory.Proxy.ConfigFileName, NutcrackerConfig.FromInventory(inventory, password).Render());
-        Directory.CreateDirectory(Path.Combine(InstanceFolder(inventory.Proxy.Name), "logs"));
+        foreach (var proxy in inventory.Proxies)
+        {
+            Write(layout.ProxyConfigFolderOf(proxy), proxy.ConfigFileName, NutcrackerConfig.FromInventory(inventory, password).Render());
+            Directory.CreateDirectory(Path.Combine(InstanceFolder(proxy.Name), "logs"));
+        }
+        if (inventory.LoadBalancer is not null)
+        {
+            Write(layout.LoadBalancerFolder, HaproxyConfig.FileName, HaproxyConfig.Render(inventory, password));
+        }
     }
 
     private static void Write(string folder, string file, string text)

@@ -8,21 +8,28 @@ internal static class ReconfigServiceExtensions
     /// <summary>Where the inventory file is mounted (read-only) inside the service's container.</summary>
     public const string InventoryFolder = "/etc/redis-ha-lab";
 
+    /// <summary>Adds one reconfig service per proxy, each beside its own proxy; the first is the only one in the post's lab.</summary>
+    public static IReadOnlyList<IResourceBuilder<ContainerResource>> AddReconfigServices(this IDistributedApplicationBuilder builder, LabResources lab) =>
+        lab.Inventory.Proxies.Select((proxy, index) => builder.AddReconfigService(lab, proxy, lab.Proxies[index])).ToList();
+
     /// <summary>
-    /// Adds the service as a container on the proxy's node (it dies with that node, as the post's script did with its
-    /// host). It shares the proxy's config folder, at the same path as in the proxy's container, and nothing else: no
+    /// Adds the service as a container on its proxy's node (it dies with that node, as the post's script did with its
+    /// host). It shares its proxy's config folder, at the same path as in the proxy's container, and nothing else: no
     /// Docker socket, no host path. It reaches Sentinels and Redis instances by container name on the lab network.
+    /// Several proxies get one service each, as the post ran its script on each proxy host: each one is paired with the
+    /// supervisor it shares a folder with, vouches for that proxy alone, and dies with that node only.
     /// </summary>
-    public static IResourceBuilder<ContainerResource> AddReconfigService(this IDistributedApplicationBuilder builder, LabResources lab)
+    private static IResourceBuilder<ContainerResource> AddReconfigService(this IDistributedApplicationBuilder builder, LabResources lab,
+        ProxyInstance proxy, IResourceBuilder<TwemproxyResource> proxyResource)
     {
-        var proxy = lab.Inventory.Proxy;
         var inventoryFile = Path.GetFileName(lab.Inventory.SourceFile);
         var service = builder
             .AddLabContainer(new ContainerResource(proxy.ReconfigName), LabImages.Reconfig, LabOptions.RepositoryRoot(builder), lab.Nodes[proxy.Node.Name])
             .WithContainerRuntimeArgs("--cpu-shares", LabBuilderExtensions.FailoverPathCpuShares)
-            .WithBindMount(lab.State.ProxyConfigFolder, LabBuilderExtensions.ProxyConfigFolder)
+            .WithBindMount(lab.State.ProxyConfigFolderOf(proxy), LabBuilderExtensions.ProxyConfigFolder)
             .WithBindMount(lab.Inventory.SourceFile, $"{InventoryFolder}/{inventoryFile}", isReadOnly: true)
             .WithEnvironment("Lab__Inventory", $"{InventoryFolder}/{inventoryFile}")
+            .WithEnvironment("Lab__Proxy", proxy.Name)
             .WithEnvironment("Lab__ProxyConfigFile", $"{LabBuilderExtensions.ProxyConfigFolder}/{proxy.ConfigFileName}")
             // Logs, spans and metrics to the dashboard, through DCP's tunnel from the lab network to the host
             // (eng/setup.sh makes the tunnel's base image where no registry can be reached).
@@ -30,7 +37,7 @@ internal static class ReconfigServiceExtensions
             // It subscribes to every Sentinel and hands the proxy its config: both must be up first. The proxy only
             // started, not healthy: Aspire waits again at every start, and the proxy is unhealthy exactly when a
             // failover went unapplied, which is when this service is needed.
-            .WaitForStart(lab.Proxy);
+            .WaitForStart(proxyResource);
         if (lab.Secret.Parameter is { } password)
         {
             // From the parameter itself, so the dashboard shows it masked and the manifest names it without its value.

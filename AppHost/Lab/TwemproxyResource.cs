@@ -6,7 +6,11 @@ namespace RedisHaLab.AppHost.Lab;
 /// form with <c>proxy=Twemproxy</c> (the proxy refuses the commands a plain client would send on connect) and an empty
 /// <c>tiebreaker</c> (its handshake read would wait for one shard's master; see <c>LabClients.FrontDoorOptions</c>).
 /// </summary>
-internal sealed class TwemproxyResource(string name, ParameterResource? password) : ContainerResource(name), IResourceWithConnectionString
+/// <remarks>
+/// Behind a load balancer a proxy has no front door of its own (<paramref name="hasFrontDoor"/> false): its connection
+/// string then names it at its node's address, and the load balancer's is the lab's.
+/// </remarks>
+internal sealed class TwemproxyResource(string name, ParameterResource? password, bool hasFrontDoor = true) : ContainerResource(name), IResourceWithConnectionString
 {
     /// <summary>The connection name references get unless they choose their own.</summary>
     public const string ConnectionName = "front-door";
@@ -20,13 +24,16 @@ internal sealed class TwemproxyResource(string name, ParameterResource? password
     /// <summary>The lab's password (twemproxy's <c>redis_auth</c>), or null when the lab has none.</summary>
     public ParameterResource? PasswordParameter { get; } = password;
 
-    /// <summary>The front door endpoint.</summary>
+    /// <summary>The front door endpoint, when the proxy has one.</summary>
     public EndpointReference FrontDoor => new(this, FrontDoorEndpointName);
+
+    /// <summary>What the connection string names: the front door, or the node's address behind a load balancer.</summary>
+    private EndpointReference Connected => new(this, hasFrontDoor ? FrontDoorEndpointName : NodeEndpointName);
 
     /// <inheritdoc />
     public ReferenceExpression ConnectionStringExpression => PasswordParameter is null
-        ? ReferenceExpression.Create($"{FrontDoor.Property(EndpointProperty.HostAndPort)},proxy=Twemproxy,tiebreaker=")
-        : ReferenceExpression.Create($"{FrontDoor.Property(EndpointProperty.HostAndPort)},proxy=Twemproxy,tiebreaker=,password={PasswordParameter}");
+        ? ReferenceExpression.Create($"{Connected.Property(EndpointProperty.HostAndPort)},proxy=Twemproxy,tiebreaker=")
+        : ReferenceExpression.Create($"{Connected.Property(EndpointProperty.HostAndPort)},proxy=Twemproxy,tiebreaker=,password={PasswordParameter}");
 }
 
 /// <summary>A Sentinel of the lab: a container running <c>redis-sentinel</c> on its node's address.</summary>

@@ -10,6 +10,12 @@ public sealed record BenchmarkProfile(string Name, string Inventory);
 /// <summary>Everything a run needs; <see cref="Parse"/> reads it from the command line.</summary>
 public sealed record BenchmarkOptions
 {
+    /// <summary>
+    /// What a round kills: <c>failover</c> (a shard's master, the default) or <c>proxy-loss</c> (one proxy behind the
+    /// load balancer, in turn; see <see cref="ProxyLossRun"/>).
+    /// </summary>
+    public string RoundType { get; init; } = "failover";
+
     /// <summary>Failovers per profile.</summary>
     public int Rounds { get; init; } = 10;
 
@@ -53,6 +59,8 @@ public sealed record BenchmarkOptions
         ["post"] = "inventories/post-fidelity.yml",
         // The lab with authentication on: every connection, the load's included, logs in first.
         ["lab-auth"] = "inventories/post-2016-auth.yml",
+        // Two proxies behind HAProxy: what --round-type proxy-loss runs on.
+        ["proxy-ha"] = "inventories/post-2016-proxy-ha.yml",
     };
 
     /// <summary>What <c>--help</c> prints.</summary>
@@ -60,8 +68,11 @@ public sealed record BenchmarkOptions
         Usage: dotnet run --project Benchmarks/FailoverBenchmark -- [options]
 
           --rounds N                 failovers per profile (default 10); shards are killed in turn
+          --round-type TYPE          failover (kill a shard's master, default) or proxy-loss (kill one proxy behind the
+                                     load balancer, in turn; default profile proxy-ha; writes proxy-loss.md and .json)
           --profiles LIST            comma-separated: lab (inventories/post-2016.yml), post (inventories/post-fidelity.yml),
-                                     lab-auth (inventories/post-2016-auth.yml), or any inventory file (default lab,post)
+                                     lab-auth (inventories/post-2016-auth.yml), proxy-ha (inventories/post-2016-proxy-ha.yml),
+                                     or any inventory file (default lab,post)
           --output DIR               where report.md, results.json and timeline.png go (default .lab/benchmark/<timestamp>/)
           --keys N                   keys written before each round and read back after it (default 10000)
           --connections-per-shard N  client connections per shard (default 2)
@@ -77,7 +88,7 @@ public sealed record BenchmarkOptions
     public static BenchmarkOptions Parse(IReadOnlyList<string> args, string repositoryRoot, DateTime now)
     {
         var options = new BenchmarkOptions();
-        var profiles = "lab,post";
+        string? profiles = null;
         string? output = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -94,6 +105,7 @@ public sealed record BenchmarkOptions
             {
                 "--rounds" => options with { Rounds = Number(1, 100) },
                 "--profiles" => options,
+                "--round-type" => options with { RoundType = RoundTypeOf(Value()) },
                 "--output" => options,
                 "--keys" => options with { Keys = Number(100, 1_000_000) },
                 "--connections-per-shard" => options with { ConnectionsPerShard = Number(1, 16) },
@@ -113,11 +125,15 @@ public sealed record BenchmarkOptions
         }
         return options with
         {
-            Profiles = ParseProfiles(profiles, repositoryRoot),
+            Profiles = ParseProfiles(profiles ?? (options.RoundType == "proxy-loss" ? "proxy-ha" : "lab,post"), repositoryRoot),
             OutputFolder = Path.GetFullPath(output ?? Path.Combine(repositoryRoot, ".lab", "benchmark", now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture))),
             CommandLine = "dotnet run --project Benchmarks/FailoverBenchmark --" + string.Concat(args.Select(a => " " + a)),
         };
     }
+
+    private static string RoundTypeOf(string text) => text is "failover" or "proxy-loss"
+        ? text
+        : throw new ArgumentException($"--round-type '{text}' is unknown; use failover or proxy-loss");
 
     private static List<BenchmarkProfile> ParseProfiles(string list, string repositoryRoot)
     {

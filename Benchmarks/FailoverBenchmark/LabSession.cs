@@ -40,8 +40,8 @@ internal sealed class LabSession : IAsyncDisposable
     /// </summary>
     public string? Password { get; }
 
-    /// <summary>The proxy's front door, 127.0.0.1:14555 in the post's lab.</summary>
-    public IPEndPoint FrontDoor => new(Inventory.Proxy.FrontDoorAddress, Inventory.Proxy.Port);
+    /// <summary>The lab's front door, 127.0.0.1:14555 (the proxy's, or the load balancer's in front of several).</summary>
+    public IPEndPoint FrontDoor => RedisHaLab.Chaos.LabEndpoints.FrontDoor(Inventory);
 
     /// <summary>Starts the AppHost with <paramref name="inventoryPath"/> and waits until every container is healthy and the reconfig service listens.</summary>
     public static async Task<LabSession> StartAsync(string inventoryPath, CancellationToken cancellationToken)
@@ -76,7 +76,10 @@ internal sealed class LabSession : IAsyncDisposable
             {
                 await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
             }
-            await app.ResourceNotifications.WaitForResourceAsync(inventory.Proxy.ReconfigName, KnownResourceStates.Running, timeout.Token);
+            foreach (var proxy in inventory.Proxies)
+            {
+                await app.ResourceNotifications.WaitForResourceAsync(proxy.ReconfigName, KnownResourceStates.Running, timeout.Token);
+            }
             await session.WaitForReconfigSubscriptionAsync(timeout.Token);
         }
         catch
@@ -87,9 +90,12 @@ internal sealed class LabSession : IAsyncDisposable
         return session;
     }
 
-    /// <summary>Every container of the inventory.</summary>
+    /// <summary>Every container of the inventory with a health check: Redis, Sentinels, proxies and the load balancer.</summary>
     public IReadOnlyList<string> ContainerNames =>
-        [.. Inventory.RedisInstances.Select(i => i.Name), .. Inventory.Sentinels.Instances.Select(s => s.Name), Inventory.Proxy.Name];
+    [
+        .. Inventory.RedisInstances.Select(i => i.Name), .. Inventory.Sentinels.Instances.Select(s => s.Name),
+        .. Inventory.Proxies.Select(p => p.Name), .. Inventory.LoadBalancer is null ? Array.Empty<string>() : [Inventory.LoadBalancer.Name],
+    ];
 
     /// <summary>Where an instance listens on its node's loopback address.</summary>
     public static IPEndPoint EndpointOf(RedisInstance instance) => new(instance.Node.Address, instance.Port);

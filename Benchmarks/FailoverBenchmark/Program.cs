@@ -28,6 +28,11 @@ Console.CancelKeyPress += (_, e) =>
 };
 try
 {
+    if (options.RoundType == "proxy-loss")
+    {
+        var rounds = await ProxyLossRun.RunAsync(options, Console.Out, cancel.Token);
+        return rounds.Count == options.Rounds * options.Profiles.Count ? 0 : 1;
+    }
     var result = await FailoverBenchmarkRun.RunAsync(options, Console.Out, cancel.Token);
     return result.Problems.Count == 0 ? 0 : 1;
 }

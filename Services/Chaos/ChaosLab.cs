@@ -32,7 +32,7 @@ public sealed class ChaosLab : IDisposable
         _docker = new DockerClientConfiguration().CreateClient(DockerApiVersion);
         // Where the lab runs (the Aspire lab, or a Swarm stack): how its containers are found and cut off.
         Site = LabEndpoints.Site;
-        Containers = new LabContainers(_docker, [inventory.Proxy.Name, inventory.Proxy.ReconfigName], Site);
+        Containers = new LabContainers(_docker, [.. inventory.Proxies.SelectMany(p => new[] { p.Name, p.ReconfigName })], Site);
         Network = Site.Network(_docker);
         Sentinels = new SentinelView(inventory, password);
         Masters = new ShardMasters(Sentinels);
@@ -67,12 +67,8 @@ public sealed class ChaosLab : IDisposable
     /// <summary>Every fault, aimed by role.</summary>
     public LabFaults Faults { get; }
 
-    /// <summary>Every container of the inventory, by name: Redis instances, Sentinels, the proxy and the reconfig service beside it.</summary>
-    public IReadOnlyList<string> ContainerNames =>
-    [
-        .. Inventory.RedisInstances.Select(i => i.Name), .. Inventory.Sentinels.Instances.Select(s => s.Name),
-        Inventory.Proxy.Name, Inventory.Proxy.ReconfigName,
-    ];
+    /// <summary>Every container of the inventory, by name: Redis instances, Sentinels, each proxy and the reconfig service beside it, the load balancer.</summary>
+    public IReadOnlyList<string> ContainerNames => Inventory.ContainerNames;
 
     /// <summary>The shard of the inventory called <paramref name="name"/>.</summary>
     /// <exception cref="ChaosException">There is none.</exception>

@@ -11,7 +11,7 @@ public abstract partial record FaultTarget
     /// <summary>Every form a target can be written in, for error messages.</summary>
     public const string Forms =
         "master of <shard>, replica of <shard>, original master of <shard>, original replica of <shard>, <node>, " +
-        "sentinel on <node>, a sentinel, the proxy, the reconfig service";
+        "sentinel on <node>, a sentinel, the proxy, the reconfig service, proxy on <node>, reconfig service on <node>, the load balancer";
 
     private FaultTarget()
     {
@@ -83,6 +83,27 @@ public abstract partial record FaultTarget
         public override string ToString() => "the reconfig service";
     }
 
+    /// <summary>The proxy running on a node (an inventory may run one per node).</summary>
+    public sealed record ProxyOn(string NodeName) : FaultTarget
+    {
+        /// <inheritdoc />
+        public override string ToString() => $"proxy on {NodeName}";
+    }
+
+    /// <summary>The reconfig service beside the proxy on a node.</summary>
+    public sealed record ReconfigServiceOn(string NodeName) : FaultTarget
+    {
+        /// <inheritdoc />
+        public override string ToString() => $"reconfig service on {NodeName}";
+    }
+
+    /// <summary>The load balancer in front of the proxies (HAProxy), when the inventory has one.</summary>
+    public sealed record LoadBalancer : FaultTarget
+    {
+        /// <inheritdoc />
+        public override string ToString() => "the load balancer";
+    }
+
     /// <summary>Reads a target as a scenario or a person writes it; case and extra spaces do not matter.</summary>
     public static bool TryParse(string? text, out FaultTarget? target)
     {
@@ -92,6 +113,7 @@ public abstract partial record FaultTarget
             "a sentinel" => new AnySentinel(),
             "the proxy" => new Proxy(),
             "the reconfig service" => new ReconfigService(),
+            "the load balancer" => new LoadBalancer(),
             _ => null,
         };
         if (target is not null)
@@ -106,6 +128,13 @@ public abstract partial record FaultTarget
             target = role.Groups["role"].Value == "master"
                 ? original ? new OriginalMasterOf(shard) : new MasterOf(shard)
                 : original ? new OriginalReplicaOf(shard) : new ReplicaOf(shard);
+            return true;
+        }
+        var onNode = ProxyPartOnNode().Match(words);
+        if (onNode.Success)
+        {
+            var node = onNode.Groups["node"].Value;
+            target = onNode.Groups["part"].Value == "proxy" ? new ProxyOn(node) : new ReconfigServiceOn(node);
             return true;
         }
         var sentinel = SentinelOnNode().Match(words);
@@ -127,6 +156,9 @@ public abstract partial record FaultTarget
 
     [GeneratedRegex(@"^(?<original>original )?(?<role>master|replica) of (?<shard>[a-z0-9][a-z0-9_-]*)$")]
     private static partial Regex RoleOfShard();
+
+    [GeneratedRegex(@"^(?<part>proxy|reconfig service) on (?<node>[a-z][a-z0-9]*(-[a-z0-9]+)*)$")]
+    private static partial Regex ProxyPartOnNode();
 
     [GeneratedRegex(@"^sentinel on (?<node>[a-z][a-z0-9]*(-[a-z0-9]+)*)$")]
     private static partial Regex SentinelOnNode();

@@ -30,6 +30,15 @@ public static class LabDifferences
         {
             differences.AddRange(await RoutingDifferencesAsync(lab));
         }
+        // Behind a load balancer, every proxy back in rotation (a restarted one rejoins once its checks pass).
+        if (differences.Count == 0 && lab.Inventory.LoadBalancer is { } balancer)
+        {
+            var states = await LoadBalancerStats.ReadAsync(balancer, cancellationToken);
+            differences.AddRange(lab.Inventory.Proxies
+                .Select(p => states.FirstOrDefault(s => s.Proxy == p.Name) is { } state ? state : new RotationState(p.Name, "missing", ""))
+                .Where(s => !s.IsUp)
+                .Select(s => $"the load balancer has {s} out of rotation"));
+        }
         return differences;
     }
 

@@ -31,8 +31,14 @@ public static class LabEndpoints
     /// <summary>A Sentinel at its node's address, e.g. 127.0.0.23:26379.</summary>
     public static IPEndPoint Of(SentinelInstance sentinel) => Site.Of(sentinel);
 
-    /// <summary>The lab's front door, e.g. 127.0.0.1:14555.</summary>
+    /// <summary>The lab's front door, e.g. 127.0.0.1:14555: the load balancer's when the inventory has one, else the proxy's.</summary>
     public static IPEndPoint FrontDoor(Inventory inventory) => Site.FrontDoor(inventory);
+
+    /// <summary>A proxy at its node's address, e.g. 127.0.0.24:14555.</summary>
+    public static IPEndPoint Of(ProxyInstance proxy) => new(proxy.Node.Address, proxy.Port);
+
+    /// <summary>The load balancer's stats page, e.g. http://127.0.0.1:18404/.</summary>
+    public static Uri StatsPage(LoadBalancer balancer) => new($"http://{balancer.FrontDoorAddress}:{balancer.StatsPort}/");
 
     private sealed class Restore(Action restore) : IDisposable
     {

@@ -26,8 +26,10 @@ public abstract class LabSite
     /// <summary>Where host code reaches a Sentinel.</summary>
     public abstract IPEndPoint Of(SentinelInstance sentinel);
 
-    /// <summary>The lab's front door, e.g. 127.0.0.1:14555 (the same on both).</summary>
-    public virtual IPEndPoint FrontDoor(Inventory inventory) => new(inventory.Proxy.FrontDoorAddress, inventory.Proxy.Port);
+    /// <summary>The lab's front door, e.g. 127.0.0.1:14555 (the same on both): the load balancer's when the inventory has one, else the proxy's.</summary>
+    public virtual IPEndPoint FrontDoor(Inventory inventory) => inventory.LoadBalancer is { } balancer
+        ? new(balancer.FrontDoorAddress, balancer.Port)
+        : new(inventory.Proxy.FrontDoorAddress ?? inventory.Proxy.Node.Address, inventory.Proxy.Port);
 
     /// <summary>The Docker container (an ID or name the engine takes) that runs <paramref name="instance"/> now.</summary>
     /// <exception cref="ChaosException">None does.</exception>

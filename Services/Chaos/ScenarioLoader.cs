@@ -18,6 +18,7 @@ public static partial class ScenarioLoader
         "write_keys", "start_load", "stop_load", .. FaultKinds.ByStepName.Keys, "manual_failover", "wait", "wait_for_failover",
         "wait_for_role", "heal_all", "forge_master", "restore_master", "assert_keys_readable", "assert_writes_succeed",
         "assert_proxy_points_at_master", "assert_proxy_never_went_back", "switchover", "assert_no_acknowledged_write_lost",
+        "assert_every_connection_served", "wait_for_rotation",
     ];
 
     private static readonly string[] TopLevelKeys = ["description", "inventory", "steps"];
@@ -227,6 +228,25 @@ public static partial class ScenarioLoader
                 case "assert_proxy_never_went_back":
                     var away = Target(value, item, name, "assert_proxy_never_went_back: original master of g1");
                     return away is null ? null : new AssertProxyNeverWentBackStep(line, away);
+                case "assert_every_connection_served":
+                {
+                    var args = Arguments(value, item, name, ["connections"], [], "assert_every_connection_served: { connections: 20 }");
+                    var connections = args is null ? null : Number(args["connections"], item, "assert_every_connection_served connections", 1, 200, "connections: 20");
+                    return connections is null ? null : new AssertEveryConnectionServedStep(line, connections.Value);
+                }
+                case "wait_for_rotation":
+                {
+                    var args = Arguments(value, item, name, ["proxy", "state"], ["timeout"], "wait_for_rotation: { proxy: proxy on node24, state: in }");
+                    var proxy = args is null ? null : Target(args["proxy"], item, name, "proxy: proxy on node24");
+                    var state = args is null ? null : Text(args["state"], "state");
+                    if (state is not null and not ("in" or "out"))
+                    {
+                        Problem(args!["state"], $"wait_for_rotation state '{state}' is unknown; use 'in' (the load balancer sends it new clients) or 'out'");
+                        state = null;
+                    }
+                    var timeout = Timeout(args);
+                    return proxy is null || state is null || timeout is null ? null : new WaitForRotationStep(line, proxy, state == "in", timeout.Value);
+                }
                 default:
                     var suggestion = Closest(name);
                     Problem(item, name.Length == 0

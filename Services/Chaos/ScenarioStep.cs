@@ -155,3 +155,25 @@ public sealed record RestoreMasterStep(int Line, string Shard) : ScenarioStep(Li
     /// <inheritdoc />
     public override string Text => $"restore_master: {Shard}";
 }
+
+/// <summary>
+/// <c>assert_every_connection_served: { connections: 20 }</c>: at once, each of that many new front-door connections
+/// writes probe keys, and every key is acknowledged and found on exactly one shard's current master (see
+/// <see cref="FrontDoorSpread"/>). Behind a load balancer new connections spread over the proxies in rotation, so a
+/// stale or dead proxy among them fails this.
+/// </summary>
+public sealed record AssertEveryConnectionServedStep(int Line, int Connections) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"assert_every_connection_served: {{ connections: {Connections} }}";
+}
+
+/// <summary>
+/// <c>wait_for_rotation: { proxy: proxy on node24, state: out }</c>: until the load balancer has the proxy in rotation
+/// (<c>in</c>) or out of it (<c>out</c>), by its stats page.
+/// </summary>
+public sealed record WaitForRotationStep(int Line, FaultTarget Proxy, bool InRotation, TimeSpan Timeout) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"wait_for_rotation: {{ proxy: {Proxy}, state: {(InRotation ? "in" : "out")}, timeout: {DurationText.Format(Timeout)} }}";
+}

@@ -88,6 +88,20 @@ public static class ScenarioValidator
                     case AssertProxyNeverWentBackStep never:
                         CheckRedisInstance(step, never.Target);
                         break;
+                    case WaitForRotationStep rotation:
+                        if (rotation.Proxy is not FaultTarget.ProxyOn)
+                        {
+                            Problem(step, $"'{rotation.Proxy}' is not a proxy on a node; write e.g. 'proxy: proxy on {inventory.Proxy.Node.Name}'");
+                        }
+                        else if (inventory.LoadBalancer is null)
+                        {
+                            Problem(step, $"{_inventoryName} has no load balancer to have proxies in rotation; use an inventory with 'load_balancer:' (e.g. post-2016-proxy-ha.yml)");
+                        }
+                        else
+                        {
+                            CheckTarget(step, rotation.Proxy);
+                        }
+                        break;
                     case AssertKeysReadableStep when !keysWritten:
                         Problem(step, "no keys to read yet; add '- write_keys: 1000' before it");
                         break;
@@ -167,6 +181,9 @@ public static class ScenarioValidator
             AssertKeysReadableStep assert => assert.Timeout,
             AssertWritesSucceedStep assert => assert.Timeout,
             AssertProxyPointsAtMasterStep assert => assert.Timeout,
+            WaitForRotationStep wait => wait.Timeout,
+            // Fresh connections one after another, each bounded by the quick client's timeouts.
+            AssertEveryConnectionServedStep => null,
             ManualFailoverStep => ManualFailoverStep.RetryWithin,
             SwitchoverStep => Switchover.Within,
             RestoreMasterStep => SentinelForgery.RestoreWithin,
@@ -207,6 +224,16 @@ public static class ScenarioValidator
                 case FaultTarget.Node node when inventory.Nodes.All(n => n.Name != node.Name):
                     Problem(step, $"'{node.Name}' is neither a node of {_inventoryName} ({string.Join(", ", inventory.Nodes.Select(n => n.Name))}) " +
                                   $"nor another target; write one of: {FaultTarget.Forms}");
+                    break;
+                case FaultTarget.ProxyOn on when inventory.Proxies.All(p => p.Node.Name != on.NodeName):
+                    Problem(step, $"no proxy runs on '{on.NodeName}' in {_inventoryName}; proxies run on {string.Join(", ", inventory.Proxies.Select(p => p.Node.Name))}");
+                    break;
+                case FaultTarget.ReconfigServiceOn on when inventory.Proxies.All(p => p.Node.Name != on.NodeName):
+                    Problem(step, $"no reconfig service runs on '{on.NodeName}' in {_inventoryName} (one runs beside each proxy, on " +
+                                  $"{string.Join(", ", inventory.Proxies.Select(p => p.Node.Name))})");
+                    break;
+                case FaultTarget.LoadBalancer when inventory.LoadBalancer is null:
+                    Problem(step, $"{_inventoryName} has no load balancer; aim at 'the proxy' or use an inventory with 'load_balancer:' (e.g. post-2016-proxy-ha.yml)");
                     break;
                 case FaultTarget.SentinelOn on when inventory.Sentinels.Instances.All(s => s.Node.Name != on.NodeName):
                     Problem(step, $"no Sentinel runs on '{on.NodeName}' in {_inventoryName}; Sentinels run on " +

@@ -14,6 +14,9 @@ public sealed class TargetResolver(Inventory inventory, SentinelView sentinels, 
         FaultTarget.AnySentinel => [((await sentinels.FirstAnsweringAsync()) ?? inventory.Sentinels.Instances[0]).Name],
         FaultTarget.Proxy => [inventory.Proxy.Name],
         FaultTarget.ReconfigService => [inventory.Proxy.ReconfigName],
+        FaultTarget.ProxyOn on => [ProxyOn(on.NodeName).Name],
+        FaultTarget.ReconfigServiceOn on => [ProxyOn(on.NodeName).ReconfigName],
+        FaultTarget.LoadBalancer => [(inventory.LoadBalancer ?? throw new ChaosException("the inventory has no load balancer; add 'load_balancer:' or aim at a proxy")).Name],
         _ => [(await RedisInstanceAsync(target)).Name],
     };
 
@@ -44,14 +47,14 @@ public sealed class TargetResolver(Inventory inventory, SentinelView sentinels, 
 
     /// <summary>
     /// Every container <paramref name="inventory"/> puts on <paramref name="node"/>: its Redis instances and Sentinel, and
-    /// on the proxy's node the proxy and the reconfig service beside it (they die with their node, as the post's
+    /// on a proxy's node that proxy and the reconfig service beside it (they die with their node, as the post's
     /// script did with its host).
     /// </summary>
     public static IReadOnlyList<string> ContainersOn(Inventory inventory, LabNode node) =>
     [
         .. inventory.RedisInstances.Where(i => i.Node == node).Select(i => i.Name),
         .. inventory.Sentinels.Instances.Where(s => s.Node == node).Select(s => s.Name),
-        .. inventory.Proxy.Node == node ? [inventory.Proxy.Name, inventory.Proxy.ReconfigName] : Array.Empty<string>(),
+        .. inventory.Proxies.Where(p => p.Node == node).SelectMany(p => new[] { p.Name, p.ReconfigName }),
     ];
 
     /// <summary>The shard of the inventory called <paramref name="name"/>.</summary>
@@ -61,6 +64,9 @@ public sealed class TargetResolver(Inventory inventory, SentinelView sentinels, 
 
     private LabNode NodeNamed(string name) => inventory.Nodes.FirstOrDefault(n => n.Name == name)
         ?? throw new ChaosException($"no node '{name}'; the inventory has {string.Join(", ", inventory.Nodes.Select(n => n.Name))}");
+
+    private ProxyInstance ProxyOn(string node) => inventory.Proxies.FirstOrDefault(p => p.Node.Name == node)
+        ?? throw new ChaosException($"no proxy runs on '{node}'; proxies run on {string.Join(", ", inventory.Proxies.Select(p => p.Node.Name))}");
 
     private SentinelInstance SentinelOn(string node) => inventory.Sentinels.Instances.FirstOrDefault(s => s.Node.Name == node)
         ?? throw new ChaosException($"no Sentinel runs on '{node}'; Sentinels run on {string.Join(", ", inventory.Sentinels.Instances.Select(s => s.Node.Name))}");

@@ -46,6 +46,27 @@ if (inventory.Authentication == LabAuthentication.None)
     options.RedisPassword = null;
 }
 
+// Each proxy has a reconfig service of its own (inventories with several proxies name it in Lab__Proxy).
+ProxyInstance proxy;
+if (options.Proxy is null)
+{
+    if (inventory.Proxies.Count > 1)
+    {
+        return NotStarted($"{ReconfigOptions.Variable(nameof(ReconfigOptions.Proxy))} is missing and {Path.GetFileName(inventory.SourceFile)} runs " +
+                          $"{inventory.Proxies.Count} proxies; set it to one of {string.Join(", ", inventory.Proxies.Select(p => p.Name))}");
+    }
+    proxy = inventory.Proxy;
+}
+else if (inventory.FindProxy(options.Proxy) is { } named)
+{
+    proxy = named;
+}
+else
+{
+    return NotStarted($"{ReconfigOptions.Variable(nameof(ReconfigOptions.Proxy))} '{options.Proxy}' is no proxy of {Path.GetFileName(inventory.SourceFile)}; " +
+                      $"use one of {string.Join(", ", inventory.Proxies.Select(p => p.Name))}");
+}
+
 // The proxy's reports sit beside the wanted file, under the names the inventory gives them.
 var wanted = new ProxyConfigFile(options.ProxyConfigFile!);
 var folder = Path.GetDirectoryName(wanted.Path)!;
@@ -53,8 +74,9 @@ builder.Services
     .AddSingleton(options)
     .AddSingleton(inventory)
     .AddSingleton(wanted)
+    .AddSingleton(proxy)
     .AddSingleton<IProxySide>(new ProxyConfigFolder(wanted,
-        Path.Combine(folder, inventory.Proxy.RunningConfigFileName), Path.Combine(folder, inventory.Proxy.RejectedConfigFileName)));
+        Path.Combine(folder, proxy.RunningConfigFileName), Path.Combine(folder, proxy.RejectedConfigFileName)));
 if (inventory.Proxy.Reconfig == ProxyReconfigMode.PostScript)
 {
     // The inventory asks for the post's own mechanism (inventories/post-fidelity.yml), for comparison.
@@ -74,6 +96,11 @@ else
         .AddSingleton<ClaimHandler>()
         .AddSingleton<Reconciler>()
         .AddHostedService<ReconfigWorker>();
+    if (inventory.LoadBalancer is not null)
+    {
+        // Behind a load balancer, this service also vouches for its proxy: up only while it runs the verified masters.
+        builder.Services.AddHostedService<ReadinessAgent>();
+    }
 }
 builder.AddOpenTelemetryWhenConfigured();
 

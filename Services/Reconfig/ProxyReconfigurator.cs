@@ -38,11 +38,18 @@ internal sealed class ProxyReconfigurator(
 
     private readonly Dictionary<string, ReconfigTarget> _intended = [];
 
+    // What the readiness agent reads from its own threads: a fresh immutable copy after each change.
+    private volatile IReadOnlyDictionary<string, MasterAddress> _verified = new Dictionary<string, MasterAddress>();
+
+    /// <summary>By shard name, the master this service last verified for it (what the proxy should run), for <see cref="ProxyReadiness"/>.</summary>
+    public IReadOnlyDictionary<string, MasterAddress> VerifiedMasters => _verified;
+
     /// <summary>Makes the proxy serve the shard of <paramref name="target"/> from <see cref="ReconfigTarget.NewMaster"/>.</summary>
     /// <remarks>The target must have passed <see cref="ClaimVerifier"/>: this class does not check it again.</remarks>
     public async Task<ApplyOutcome> ApplyAsync(Shard shard, ReconfigTarget target, CancellationToken cancellationToken)
     {
         _intended[shard.Name] = target;
+        _verified = _intended.ToDictionary(i => i.Key, i => i.Value.NewMaster);
         return await ConvergeAsync(shard, target, cancellationToken);
     }
 

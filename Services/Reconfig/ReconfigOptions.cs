@@ -16,6 +16,12 @@ internal sealed class ReconfigOptions
     public string? ProxyConfigFile { get; set; }
 
     /// <summary>
+    /// Container name of the proxy this service keeps in step (<c>Lab__Proxy</c>, e.g. <c>node24-twemproxy</c>); may be
+    /// left out when the inventory runs a single proxy.
+    /// </summary>
+    public string? Proxy { get; set; }
+
+    /// <summary>
     /// The lab's password (<c>Lab__RedisPassword</c>, from the AppHost's secret parameter), required when the inventory
     /// turns authentication on: Sentinels and Redis instances refuse this service without it.
     /// </summary>

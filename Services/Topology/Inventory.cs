@@ -2,7 +2,7 @@ using System.Net;
 
 namespace RedisHaLab.Topology;
 
-/// <summary>A validated lab topology: nodes, the Redis shards and Sentinels on them, and the proxy in front.</summary>
+/// <summary>A validated lab topology: nodes, the Redis shards and Sentinels on them, the proxies in front (and a load balancer before several).</summary>
 /// <remarks>Only <see cref="InventoryLoader"/> builds one, so every instance here has passed validation.</remarks>
 public sealed record Inventory(
     string SourceFile,
@@ -10,16 +10,34 @@ public sealed record Inventory(
     IReadOnlyList<Shard> Shards,
     IReadOnlyList<RedisSetting> RedisSettings,
     SentinelGroup Sentinels,
-    ProxyInstance Proxy,
-    LabAuthentication Authentication = LabAuthentication.None)
+    IReadOnlyList<ProxyInstance> Proxies,
+    LabAuthentication Authentication = LabAuthentication.None,
+    LoadBalancer? LoadBalancer = null)
 {
+    /// <summary>
+    /// The first proxy of the inventory (the only one in the post's lab). Every proxy shares the pool's settings (pool,
+    /// hash, distribution, server names, reconfig mode), so code that needs those reads them here; code about one
+    /// proxy's container, node or folder goes through <see cref="Proxies"/>.
+    /// </summary>
+    public ProxyInstance Proxy => Proxies[0];
+
     /// <summary>Every Redis instance, masters first, in inventory order.</summary>
     public IEnumerable<RedisInstance> RedisInstances =>
         Shards.Select(s => s.Master).Concat(Shards.SelectMany(s => s.Replicas));
 
-    /// <summary>Every container of the lab by name (its resource name too): Redis, Sentinels, the proxy and its reconfig service.</summary>
+    /// <summary>
+    /// Every container of the lab by name (its resource name too): Redis, Sentinels, each proxy and its reconfig
+    /// service, and the load balancer when there is one.
+    /// </summary>
     public IReadOnlyList<string> ContainerNames =>
-        [.. RedisInstances.Select(i => i.Name), .. Sentinels.Instances.Select(s => s.Name), Proxy.Name, Proxy.ReconfigName];
+    [
+        .. RedisInstances.Select(i => i.Name), .. Sentinels.Instances.Select(s => s.Name),
+        .. Proxies.SelectMany(p => new[] { p.Name, p.ReconfigName }),
+        .. LoadBalancer is null ? Array.Empty<string>() : [LoadBalancer.Name],
+    ];
+
+    /// <summary>The proxy whose container is called <paramref name="name"/>, or null when the inventory has none.</summary>
+    public ProxyInstance? FindProxy(string name) => Proxies.FirstOrDefault(p => p.Name == name);
 
     /// <summary>The shard that Sentinel monitors under <paramref name="sentinelMasterName"/>, or null when the inventory has none.</summary>
     public Shard? FindShardBySentinelName(string sentinelMasterName) =>
@@ -102,11 +120,15 @@ public enum ProxyReconfigMode
     PostScript,
 }
 
-/// <summary>twemproxy (nutcracker) with one pool in front of every shard.</summary>
+/// <summary>One twemproxy (nutcracker) with one pool in front of every shard; an inventory may run several, one per node.</summary>
+/// <param name="FrontDoorAddress">
+/// A second address the proxy listens on (127.0.0.1 in the post's lab), or null when a load balancer owns the front
+/// door and the proxy listens on its node's address only.
+/// </param>
 public sealed record ProxyInstance(
     LabNode Node,
     int Port,
-    IPAddress FrontDoorAddress,
+    IPAddress? FrontDoorAddress,
     string Pool,
     string Hash,
     string Distribution,
@@ -138,4 +160,25 @@ public sealed record ProxyInstance(
 
     /// <summary>Container and resource name of the reconfig service that runs beside this proxy (e.g. <c>node23-reconfig</c>).</summary>
     public string ReconfigName => $"{Node.Name}-reconfig";
+}
+
+/// <summary>
+/// HAProxy in front of the proxies (<c>load_balancer:</c> in the inventory): the lab's front door, in TCP mode,
+/// checking each proxy every <see cref="CheckIntervalMilliseconds"/>; a proxy counts as up only while it answers and its
+/// reconfig service says it runs the Sentinels' current masters (<see cref="ReadinessPort"/>).
+/// </summary>
+public sealed record LoadBalancer(
+    IPAddress FrontDoorAddress,
+    int Port,
+    int StatsPort,
+    int ReadinessPort,
+    int CheckIntervalMilliseconds,
+    int Fall,
+    int Rise)
+{
+    /// <summary>Container and resource name; it belongs to no node, so losing any node leaves it up.</summary>
+    public const string ResourceName = "haproxy";
+
+    /// <summary>Container and resource name (<c>haproxy</c>).</summary>
+    public string Name => ResourceName;
 }

@@ -13,6 +13,19 @@ internal sealed class InventoryDocument
     public Dictionary<string, object?>? RedisSettings { get; set; }
     public SentinelsSection? Sentinels { get; set; }
     public TwemproxySection? Twemproxy { get; set; }
+    public LoadBalancerSection? LoadBalancer { get; set; }
+}
+
+internal sealed class LoadBalancerSection
+{
+    public string? Kind { get; set; }
+    public string? FrontDoor { get; set; }
+    public int? Listen { get; set; }
+    public int? StatsPort { get; set; }
+    public int? ReadinessPort { get; set; }
+    public int? CheckInterval { get; set; }
+    public int? Fall { get; set; }
+    public int? Rise { get; set; }
 }
 
 internal sealed class NodeSection
@@ -40,6 +53,7 @@ internal sealed class SentinelsSection
 internal sealed class TwemproxySection
 {
     public string? Node { get; set; }
+    public List<string?>? Nodes { get; set; }
     public string? Pool { get; set; }
     public int? Listen { get; set; }
     public string? FrontDoor { get; set; }

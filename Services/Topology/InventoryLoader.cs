@@ -33,6 +33,7 @@ public static partial class InventoryLoader
         ("aspire-dashboard", "Aspire's dashboard"),
         ("redis-password", "the lab's password parameter (the secret of its authentication switch)"),
         ("sample-app", "the lab's sample client application"),
+        (LoadBalancer.ResourceName, "the lab's load balancer (HAProxy, in inventories with 'load_balancer:')"),
     ];
 
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
@@ -64,7 +65,7 @@ public static partial class InventoryLoader
         }
         if (outline.ShapeOf() is YamlShape.Value or YamlShape.List)
         {
-            throw new InventoryException(file, [new(outline.LineOf(), "an inventory is 'key: value' lines (nodes, shards, redis_settings, sentinels, twemproxy, authentication), " +
+            throw new InventoryException(file, [new(outline.LineOf(), "an inventory is 'key: value' lines (nodes, shards, redis_settings, sentinels, twemproxy, load_balancer, authentication), " +
                                                                     "not a list or a single value; start from inventories/post-2016.yml")]);
         }
         InventoryDocument? document;
@@ -156,14 +157,20 @@ public static partial class InventoryLoader
             var shards = BuildShards(doc);
             var settings = BuildRedisSettings(doc.RedisSettings);
             var sentinels = BuildSentinels(doc, shards.Count);
-            var proxy = BuildProxy(doc);
+            var proxies = BuildProxies(doc, hasLoadBalancer: doc.LoadBalancer is not null);
+            var loadBalancer = doc.LoadBalancer is null ? null : BuildLoadBalancer(doc.LoadBalancer, doc.Twemproxy?.Listen);
+            if (loadBalancer is not null && proxies is { Count: > 0 } && proxies[0].Reconfig != ProxyReconfigMode.Lab)
+            {
+                Problem(["load_balancer"], "a load balancer needs 'twemproxy.reconfig: lab': the lab's reconfig service answers its readiness check " +
+                                           "(the post's script knows nothing of it); remove load_balancer or use reconfig: lab");
+            }
             var authentication = BuildAuthentication(doc.Authentication);
-            CheckResourceNames(nodes, shards, sentinels, proxy);
-            if (Problems.Count > 0 || sentinels is null || proxy is null || authentication is null)
+            CheckResourceNames(nodes, shards, sentinels, proxies ?? []);
+            if (Problems.Count > 0 || sentinels is null || proxies is null || authentication is null || (doc.LoadBalancer is not null && loadBalancer is null))
             {
                 return null;
             }
-            return new Inventory(file, nodes, shards, settings, sentinels, proxy, authentication.Value);
+            return new Inventory(file, nodes, shards, settings, sentinels, proxies, authentication.Value, loadBalancer);
         }
 
         /// <summary><c>authentication</c>, optional: <c>none</c> when absent. The password itself never sits in the inventory.</summary>
@@ -512,19 +519,18 @@ public static partial class InventoryLoader
                 : new SentinelGroup(instances, quorum.Value, downAfter.Value, failoverTimeout.Value, parallelSyncs.Value);
         }
 
-        private ProxyInstance? BuildProxy(InventoryDocument doc)
+        private List<ProxyInstance>? BuildProxies(InventoryDocument doc, bool hasLoadBalancer)
         {
             var t = doc.Twemproxy;
             string[] at = ["twemproxy"];
             if (t is null)
             {
-                Problem(at, "missing 'twemproxy:'; give node, pool, listen, front_door, hash, distribution, auto_eject_hosts, redis, server_retry_timeout, server_failure_limit and server_names (reconfig is optional: lab by default)");
+                Problem(at, "missing 'twemproxy:'; give node (or nodes), pool, listen, front_door, hash, distribution, auto_eject_hosts, redis, server_retry_timeout, server_failure_limit and server_names (reconfig is optional: lab by default)");
                 return null;
             }
-            var node = Required(at, t.Node, "node", "node23");
+            var proxyNodes = ProxyNodes(t);
             var pool = Required(at, t.Pool, "pool", "redis_14555");
             var listen = Required(at, t.Listen, "listen", "14555");
-            var frontDoor = Required(at, t.FrontDoor, "front_door", "127.0.0.1");
             var hash = Required(at, t.Hash, "hash", "fnv1a_64");
             var distribution = Required(at, t.Distribution, "distribution", "ketama");
             var autoEject = Required(at, t.AutoEjectHosts, "auto_eject_hosts", "false");
@@ -533,24 +539,34 @@ public static partial class InventoryLoader
             var failureLimit = Required(at, t.ServerFailureLimit, "server_failure_limit", "1");
             var naming = Required(at, t.ServerNames, "server_names", "shard");
 
-            var proxyNode = node is null ? null : KnownNode([.. at, "node"], node, "twemproxy");
             if (pool is not null && !PoolNamePattern().IsMatch(pool))
             {
                 Problem([.. at, "pool"], $"twemproxy pool {Shown(pool)} may only hold letters, digits and '_' (it names the config file); write e.g. redis_14555");
             }
+            // The front door is the proxy's second address, or the load balancer's: never both, never neither.
             IPAddress? frontDoorAddress = null;
-            if (frontDoor is not null)
+            var frontDoorIsValid = true;
+            if (hasLoadBalancer)
             {
-                if (!IPAddress.TryParse(frontDoor, out frontDoorAddress) || !IPAddress.IsLoopback(frontDoorAddress))
+                if (t.FrontDoor is not null)
                 {
-                    Problem([.. at, "front_door"], $"twemproxy front_door {Shown(frontDoor)} must be a loopback address, e.g. 127.0.0.1");
-                    frontDoorAddress = null;
+                    Problem([.. at, "front_door"], "twemproxy front_door is the load balancer's here (load_balancer.front_door); remove it, " +
+                                                   "so each proxy listens on its node's address only");
                 }
-                else if (frontDoorAddress.ToString() != frontDoor)
-                {
-                    Problem([.. at, "front_door"], $"twemproxy front_door {Shown(frontDoor)} is an unusual way to write {frontDoorAddress}; write {frontDoorAddress}");
-                    frontDoorAddress = null;
-                }
+            }
+            else if (proxyNodes is { Count: > 1 })
+            {
+                Problem([.. at, "nodes"], $"{proxyNodes.Count} proxies need a load balancer in front to share one front door; " +
+                                          "add a 'load_balancer:' section (see inventories/post-2016-proxy-ha.yml) or list one node");
+            }
+            else if (Required(at, t.FrontDoor, "front_door", "127.0.0.1") is { } frontDoor)
+            {
+                frontDoorAddress = LoopbackAddress([.. at, "front_door"], frontDoor, "twemproxy front_door");
+                frontDoorIsValid = frontDoorAddress is not null;
+            }
+            else
+            {
+                frontDoorIsValid = false;
             }
             if (hash is not null && !KnownHashes.Contains(hash))
             {
@@ -577,33 +593,151 @@ public static partial class InventoryLoader
             {
                 Problem([.. at, "server_names"], $"twemproxy server_names {Shown(naming)} is unknown; use 'shard' (host:port:1 g1, keys stay put on failover) or 'address' (the post's unnamed servers)");
             }
-            var reconfig = BuildReconfigMode(t, node, doc.Sentinels);
+            var reconfig = BuildReconfigMode(t, proxyNodes, doc.Sentinels);
             if (listen is not null && ValidPort([.. at, "listen"], listen.Value, "twemproxy listen"))
             {
-                if (proxyNode is not null)
+                foreach (var (node, nodeAt) in proxyNodes ?? [])
                 {
-                    ClaimPort([.. at, "listen"], proxyNode.Address, listen.Value, $"twemproxy on {proxyNode.Name}");
+                    ClaimPort(nodeAt, node.Address, listen.Value, $"twemproxy on {node.Name}");
                 }
-                if (frontDoorAddress is not null && !frontDoorAddress.Equals(proxyNode?.Address))
+                if (frontDoorAddress is not null && !(proxyNodes ?? []).Any(n => n.Node.Address.Equals(frontDoorAddress)))
                 {
                     ClaimPort([.. at, "front_door"], frontDoorAddress, listen.Value, "twemproxy's front door");
                 }
             }
-            if (proxyNode is null || pool is null || listen is null || frontDoorAddress is null || hash is null ||
+            if (proxyNodes is null || pool is null || listen is null || !frontDoorIsValid || hash is null ||
                 distribution is null || autoEject is null || retry is null || failureLimit is null || serverNaming is null ||
                 reconfig is null)
             {
                 return null;
             }
-            return new ProxyInstance(proxyNode, listen.Value, frontDoorAddress, pool, hash, distribution, autoEject.Value,
-                retry.Value, failureLimit.Value, serverNaming.Value, reconfig.Value);
+            return proxyNodes.Select(n => new ProxyInstance(n.Node, listen.Value, frontDoorAddress, pool, hash, distribution, autoEject.Value,
+                retry.Value, failureLimit.Value, serverNaming.Value, reconfig.Value)).ToList();
+        }
+
+        /// <summary>
+        /// Where proxies run: <c>node: node23</c> (the post's one proxy) or <c>nodes: [node23, node24]</c>, each node at
+        /// most once; null (with the problem said) when neither is usable. Each node comes with the path of its line.
+        /// </summary>
+        private List<(LabNode Node, string[] At)>? ProxyNodes(TwemproxySection t)
+        {
+            string[] at = ["twemproxy"];
+            if (t.Node is not null && t.Nodes is not null)
+            {
+                Problem([.. at, "nodes"], "twemproxy has both 'node' and 'nodes'; keep one: 'node: node23' for one proxy, 'nodes: [node23, node24]' for several");
+                return null;
+            }
+            if (t.Node is not null)
+            {
+                return KnownNode([.. at, "node"], t.Node, "twemproxy") is { } node ? [(node, [.. at, "node"])] : null;
+            }
+            if (t.Nodes is null)
+            {
+                Problem(at, "twemproxy is missing 'node'; add e.g. 'node: node23' (or 'nodes: [node23, node24]' for several proxies)");
+                return null;
+            }
+            if (t.Nodes.Count == 0)
+            {
+                Problem([.. at, "nodes"], "twemproxy nodes is empty; list where proxies run, e.g. 'nodes: [node23, node24]'");
+                return null;
+            }
+            var result = new List<(LabNode, string[])>();
+            var usable = true;
+            for (var index = 0; index < t.Nodes.Count; index++)
+            {
+                string[] itemAt = [.. at, "nodes", Item(index)];
+                var name = t.Nodes[index];
+                if (name is null)
+                {
+                    Problem(itemAt, $"twemproxy nodes item {index + 1} is empty; write a node name (e.g. node24) or remove the item");
+                    usable = false;
+                    continue;
+                }
+                var node = KnownNode(itemAt, name, "twemproxy");
+                if (node is null)
+                {
+                    usable = false;
+                    continue;
+                }
+                if (result.Any(r => r.Item1 == node))
+                {
+                    Problem(itemAt, $"twemproxy lists node {Shown(name)} twice; one proxy per node (its container is named after the node)");
+                    usable = false;
+                    continue;
+                }
+                result.Add((node, itemAt));
+            }
+            return usable ? result : null;
+        }
+
+        private IPAddress? LoopbackAddress(string[] at, string text, string what)
+        {
+            if (!IPAddress.TryParse(text, out var address) || !IPAddress.IsLoopback(address) ||
+                address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                Problem(at, $"{what} {Shown(text)} must be a loopback address, e.g. 127.0.0.1");
+                return null;
+            }
+            if (address.ToString() != text)
+            {
+                Problem(at, $"{what} {Shown(text)} is an unusual way to write {address}; write {address}");
+                return null;
+            }
+            return address;
+        }
+
+        /// <summary>
+        /// <c>load_balancer</c>, optional: HAProxy in front of the proxies, owning the front door. Its readiness port is
+        /// where each proxy's container answers whether that proxy runs the Sentinels' current masters.
+        /// </summary>
+        private LoadBalancer? BuildLoadBalancer(LoadBalancerSection section, int? proxyListen)
+        {
+            string[] at = ["load_balancer"];
+            var kind = Required(at, section.Kind, "kind", "haproxy");
+            var frontDoor = Required(at, section.FrontDoor, "front_door", "127.0.0.1");
+            var listen = Required(at, section.Listen, "listen", "14555");
+            var stats = Required(at, section.StatsPort, "stats_port", "18404");
+            var readiness = Required(at, section.ReadinessPort, "readiness_port", "14556");
+            var interval = Required(at, section.CheckInterval, "check_interval", "200");
+            var fall = Required(at, section.Fall, "fall", "2");
+            var rise = Required(at, section.Rise, "rise", "2");
+            if (kind is not null and not "haproxy")
+            {
+                Problem([.. at, "kind"], $"load_balancer kind {Shown(kind)} is unknown; use 'haproxy' (Debian's HAProxy, TCP mode)");
+            }
+            var address = frontDoor is null ? null : LoopbackAddress([.. at, "front_door"], frontDoor, "load_balancer front_door");
+            var listenIsValid = listen is not null && ValidPort([.. at, "listen"], listen.Value, "load_balancer listen");
+            var statsIsValid = stats is not null && ValidPort([.. at, "stats_port"], stats.Value, "load_balancer stats_port");
+            var readinessIsValid = readiness is not null && ValidPort([.. at, "readiness_port"], readiness.Value, "load_balancer readiness_port");
+            if (address is not null && listenIsValid)
+            {
+                ClaimPort([.. at, "listen"], address, listen!.Value, "the load balancer's front door");
+            }
+            if (address is not null && statsIsValid)
+            {
+                ClaimPort([.. at, "stats_port"], address, stats!.Value, "the load balancer's stats page");
+            }
+            if (readinessIsValid && readiness == proxyListen)
+            {
+                Problem([.. at, "readiness_port"], $"load_balancer readiness_port {readiness} is the proxies' own port (twemproxy listen); " +
+                                                    "each proxy's container answers readiness on a port of its own, e.g. 14556");
+            }
+            Positive(at, interval, "check_interval", "200");
+            Positive(at, fall, "fall", "2");
+            Positive(at, rise, "rise", "2");
+            if (kind is not "haproxy" || address is null || !listenIsValid || !statsIsValid || !readinessIsValid ||
+                interval is not > 0 || fall is not > 0 || rise is not > 0)
+            {
+                return null;
+            }
+            return new LoadBalancer(address, listen!.Value, stats!.Value, readiness!.Value, interval.Value, fall.Value, rise.Value);
         }
 
         /// <summary>
         /// <c>reconfig</c>, optional: <c>lab</c> when absent. <c>post-script</c> hears only the Sentinel on the proxy's
         /// node, as the post's script did, so that node must run one.
         /// </summary>
-        private ProxyReconfigMode? BuildReconfigMode(TwemproxySection t, string? proxyNode, SentinelsSection? sentinels)
+        private ProxyReconfigMode? BuildReconfigMode(TwemproxySection t, List<(LabNode Node, string[] At)>? proxyNodes, SentinelsSection? sentinels)
         {
             string[] at = ["twemproxy", "reconfig"];
             ProxyReconfigMode? mode = t.Reconfig switch
@@ -617,11 +751,13 @@ public static partial class InventoryLoader
                 Problem(at, $"twemproxy reconfig {Shown(t.Reconfig!)} is unknown; use 'lab' (the default: every Sentinel, majority, nutcracker -t) " +
                             "or 'post-script' (the post's client-reconfig-script: the proxy node's Sentinel, a textual rewrite, a restart)");
             }
-            else if (mode == ProxyReconfigMode.PostScript && proxyNode is not null && sentinels?.Nodes is { } sentinelNodes &&
-                     !sentinelNodes.Contains(proxyNode))
+            else if (mode == ProxyReconfigMode.PostScript && sentinels?.Nodes is { } sentinelNodes)
             {
-                Problem(at, $"twemproxy reconfig 'post-script' takes failovers from the Sentinel on the proxy's node '{proxyNode}', " +
-                            $"but sentinels.nodes does not list it; add {proxyNode} to sentinels.nodes or use 'reconfig: lab'");
+                foreach (var proxyNode in (proxyNodes ?? []).Select(n => n.Node.Name).Where(n => !sentinelNodes.Contains(n)))
+                {
+                    Problem(at, $"twemproxy reconfig 'post-script' takes failovers from the Sentinel on the proxy's node '{proxyNode}', " +
+                                $"but sentinels.nodes does not list it; add {proxyNode} to sentinels.nodes or use 'reconfig: lab'");
+                }
             }
             return mode;
         }
@@ -630,12 +766,12 @@ public static partial class InventoryLoader
         /// A node or a shard may not take a name the application already has: Aspire refuses a second resource of one
         /// name (and the AppHost would crash on it), so the inventory is refused first, at the node's or shard's line.
         /// </summary>
-        private void CheckResourceNames(List<LabNode> nodes, List<Shard> shards, SentinelGroup? sentinels, ProxyInstance? proxy)
+        private void CheckResourceNames(List<LabNode> nodes, List<Shard> shards, SentinelGroup? sentinels, List<ProxyInstance> proxies)
         {
             var others = new List<(string Name, string Owner)>(OtherResources);
             others.AddRange(shards.SelectMany(s => s.Replicas.Prepend(s.Master)).Select(i => (i.Name, $"Redis {i.Name}")));
             others.AddRange((sentinels?.Instances ?? []).Select(s => (s.Name, $"the Sentinel of {s.Node.Name}")));
-            if (proxy is not null)
+            foreach (var proxy in proxies)
             {
                 others.Add((proxy.Name, $"the proxy on {proxy.Node.Name}"));
                 others.Add((proxy.ReconfigName, $"the reconfig service on {proxy.Node.Name}"));

@@ -19,9 +19,18 @@ public sealed class LabStateLayout(string repositoryRoot, Inventory inventory)
     /// <summary>Folder of one container, by its name.</summary>
     public string InstanceFolder(string containerName) => Path.Combine(Root, containerName);
 
-    /// <summary>The proxy's conf folder; mounted as a folder so a rename-into-place is seen by the container.</summary>
-    public string ProxyConfigFolder => Path.Combine(InstanceFolder(inventory.Proxy.Name), "conf");
+    /// <summary>The first proxy's conf folder (the only proxy's, in the post's lab).</summary>
+    public string ProxyConfigFolder => ProxyConfigFolderOf(inventory.Proxy);
 
-    /// <summary>The proxy's wanted config on the host, the one the reconfig service writes.</summary>
+    /// <summary>The first proxy's wanted config on the host, the one its reconfig service writes.</summary>
     public string ProxyConfigFile => Path.Combine(ProxyConfigFolder, inventory.Proxy.ConfigFileName);
+
+    /// <summary>
+    /// A proxy's conf folder (<c>.lab/&lt;inventory&gt;/node23-twemproxy/conf/</c>), shared with its own reconfig
+    /// service only; mounted as a folder so a rename-into-place is seen by the container.
+    /// </summary>
+    public string ProxyConfigFolderOf(ProxyInstance proxy) => Path.Combine(InstanceFolder(proxy.Name), "conf");
+
+    /// <summary>The load balancer's folder (<c>.lab/&lt;inventory&gt;/haproxy/</c>), holding its <c>haproxy.cfg</c>.</summary>
+    public string LoadBalancerFolder => InstanceFolder(LoadBalancer.ResourceName);
 }

@@ -5,8 +5,10 @@ namespace RedisHaLab.UnitTests.Chaos;
 
 public class ScenarioLoaderTests
 {
+    // Subfolders included: the proxy tier's scenarios live in proxy-ha/.
     public static IEnumerable<string> SuiteFiles() =>
-        Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "scenarios"), "*.yml").Select(Path.GetFileName).Order()!;
+        Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "scenarios"), "*.yml", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Path.Combine(AppContext.BaseDirectory, "scenarios"), f)).Order();
 
     [TestCaseSource(nameof(SuiteFiles))]
     public void Every_scenario_of_the_suite_loads_and_fits_its_inventory(string file)

@@ -139,8 +139,8 @@ internal sealed class ApplyPath : IDisposable
         var telemetry = new ReconfigTelemetry(_services.GetRequiredService<IMeterFactory>());
         Verifier = new ClaimVerifier(inventory, roles);
         var options = new ReconfigOptions { ProxyConfirmTimeoutMilliseconds = confirmTimeoutMilliseconds };
-        var reconfigurator = new ProxyReconfigurator(inventory, options, proxy, telemetry, NullLogger<ProxyReconfigurator>.Instance);
-        Claims = new ClaimHandler(Verifier, reconfigurator, Sentinels, telemetry, NullLogger<ClaimHandler>.Instance);
+        Reconfigurator = new ProxyReconfigurator(inventory, options, proxy, telemetry, NullLogger<ProxyReconfigurator>.Instance);
+        Claims = new ClaimHandler(Verifier, Reconfigurator, Sentinels, telemetry, NullLogger<ClaimHandler>.Instance);
         Reconciler = new Reconciler(inventory, Sentinels, Claims, NullLogger<Reconciler>.Instance);
     }
 
@@ -155,6 +155,8 @@ internal sealed class ApplyPath : IDisposable
     public ClaimVerifier Verifier { get; }
 
     public ClaimHandler Claims { get; }
+
+    public ProxyReconfigurator Reconfigurator { get; }
 
     public Reconciler Reconciler { get; }
 

@@ -210,6 +210,14 @@ public class SwarmStackTests
     }
 
     [Test]
+    public void An_inventory_with_a_proxy_tier_is_refused_rather_than_published_with_one_proxy()
+    {
+        var proxyHa = InventoryLoader.Load(Path.Combine(TestContext.CurrentContext.TestDirectory, "inventories", "post-2016-proxy-ha.yml"));
+        Assert.That(() => SwarmPublisher.CheckArguments("swarm", Path.Combine(Path.GetTempPath(), $"swarm-publish-test-{Guid.NewGuid():N}"), proxyHa),
+            Throws.TypeOf<SwarmPublishException>().With.Message.Contains("2 proxies and a load balancer"));
+    }
+
+    [Test]
     public void A_publish_writes_every_file_and_replaces_an_earlier_one()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"swarm-publish-test-{Guid.NewGuid():N}");

@@ -133,7 +133,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                 var containers = await lab.Faults.ApplyAsync(fault.Kind, fault.Target, cancellationToken);
                 // Recovery counts from the latest disruptive fault on a container: after "kill a Sentinel, then a
                 // master" it is the master's death that makes keys unreachable.
-                if (fault.Kind.IsDisruptive() && fault.Target is not FaultTarget.ReconfigService)
+                if (fault.Kind.IsDisruptive() && fault.Target is not (FaultTarget.ReconfigService or FaultTarget.ReconfigServiceOn))
                 {
                     run.PendingFault = (fault.Text, Stopwatch.StartNew());
                 }
@@ -265,6 +265,25 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                 var instance = await lab.Targets.RedisInstanceAsync(assert.Target);
                 var problem = RoutingWatch.WentBack(run.Watch.Changes, lab.Shard(instance.ShardName), instance);
                 return problem is null ? $"probe keys left {instance.Name} once, for good" : throw new ChaosException(problem);
+            }
+            case AssertEveryConnectionServedStep assert:
+            {
+                var masters = await lab.Masters.RequireAllAsync(lab.Inventory);
+                var problem = await FrontDoorSpread.ProblemAsync(LabEndpoints.FrontDoor(lab.Inventory), masters, assert.Connections, lab.Password);
+                return problem is null ? $"{assert.Connections} new connections, each of their {FrontDoorSpread.KeysPerConnection} keys on a current master" : throw new ChaosException(problem);
+            }
+            case WaitForRotationStep wait:
+            {
+                var proxy = (await lab.Targets.ContainersAsync(wait.Proxy)).Single();
+                IReadOnlyList<RotationState> states = [];
+                await Until(async () =>
+                {
+                    states = await LoadBalancerStats.ReadAsync(lab.Inventory.LoadBalancer!, cancellationToken);
+                    var state = states.FirstOrDefault(s => s.Proxy == proxy);
+                    // In: fully up. Out: no new connections at all (a proxy one failed check away from down still gets them).
+                    return state is not null && (wait.InRotation ? state.IsUp : !state.InRotation) ? null : $"the load balancer has {string.Join(", ", states)}";
+                }, wait.Timeout, $"{proxy} {(wait.InRotation ? "in" : "out of")} rotation");
+                return string.Join(", ", states);
             }
             default:
                 throw new ChaosException($"this runner does not know the step '{step.Text}'");

@@ -20,6 +20,7 @@ namespace RedisHaLab.Reconfig.PostScript;
 /// </remarks>
 internal sealed class PostScriptWorker(
     Inventory inventory,
+    ProxyInstance proxy,
     ReconfigOptions options,
     ProxyConfigFile file,
     ILoggerFactory loggerFactory,
@@ -32,8 +33,8 @@ internal sealed class PostScriptWorker(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The loader refuses a post-script inventory without a Sentinel on the proxy's node.
-        var sentinel = inventory.Sentinels.Instances.Single(s => s.Node == inventory.Proxy.Node);
+        // The loader refuses a post-script inventory without a Sentinel on each proxy's node.
+        var sentinel = inventory.Sentinels.Instances.Single(s => s.Node == proxy.Node);
         var link = new SentinelLink(sentinel, options.RedisPassword, loggerFactory.CreateLogger<SentinelLink>());
         logger.LogInformation(
             "Post-script mode: {Channel} from Sentinel {Sentinel} only; each one rewrites {File} textually, which restarts nutcracker",

@@ -1,0 +1,106 @@
+using RedisHaLab.Reconfig;
+using RedisHaLab.Topology;
+using RedisHaLab.UnitTests.Topology;
+
+namespace RedisHaLab.UnitTests.Reconfig;
+
+/// <summary>
+/// The rule that keeps a stale proxy out of the load balancer (<see cref="ProxyReadiness"/>): up only when what the proxy
+/// runs sends every shard to the master its reconfig service verified; no Docker, no sockets.
+/// </summary>
+public class ProxyReadinessTests
+{
+    private static Inventory Inventory => InventoryLoader.Load(Path.Combine(TestContext.CurrentContext.TestDirectory, "inventories", "post-2016-proxy-ha.yml"));
+
+    private static readonly MasterAddress G1Original = new("node22-redis-4500", 4500);
+    private static readonly MasterAddress G2Original = new("node22-redis-4501", 4501);
+    private static readonly MasterAddress G2Promoted = new("node24-redis-4501", 4501);
+
+    [Test]
+    public void A_proxy_running_every_verified_master_is_up()
+    {
+        var inventory = Inventory;
+        var readiness = ProxyReadiness.Decide(inventory, Verified(G1Original, G2Original), Running(inventory));
+
+        Assert.That(readiness.IsUp, Is.True, readiness.Reason);
+        Assert.That(readiness.Answer, Does.StartWith("up "));
+    }
+
+    [Test]
+    public void A_proxy_that_missed_a_failover_is_down_and_says_which_shard_is_stale()
+    {
+        var inventory = Inventory;
+        // g2 failed over while this proxy was down: its running config still sends g2 to the old master.
+        var readiness = ProxyReadiness.Decide(inventory, Verified(G1Original, G2Promoted), Running(inventory));
+
+        Assert.That(readiness.IsUp, Is.False);
+        Assert.That(readiness.Reason, Is.EqualTo("stale: runs shard g2 on node22-redis-4501:4501, its verified master is node24-redis-4501:4501"));
+        Assert.That(readiness.Answer, Does.StartWith("down "));
+    }
+
+    [Test]
+    public void Once_the_proxy_runs_the_promoted_master_it_is_up_again()
+    {
+        var inventory = Inventory;
+        var reconciled = Retargeted(inventory, "redis_14555_g2_4501", G2Promoted);
+
+        Assert.That(ProxyReadiness.Decide(inventory, Verified(G1Original, G2Promoted), reconciled).IsUp, Is.True);
+    }
+
+    [Test]
+    public void A_service_that_has_verified_no_master_for_a_shard_yet_does_not_vouch_for_its_proxy()
+    {
+        var inventory = Inventory;
+        var onlyG1 = new Dictionary<string, MasterAddress> { ["g1"] = G1Original };
+
+        Assert.That(ProxyReadiness.Decide(inventory, onlyG1, Running(inventory)), Is.EqualTo(new Readiness(false, "no verified master for shard g2 yet")));
+        Assert.That(ProxyReadiness.Decide(inventory, new Dictionary<string, MasterAddress>(), Running(inventory)).IsUp, Is.False);
+    }
+
+    [Test]
+    public void A_proxy_that_has_reported_no_running_config_is_down()
+    {
+        Assert.That(ProxyReadiness.Decide(Inventory, Verified(G1Original, G2Original), runningText: null),
+            Is.EqualTo(new Readiness(false, "the proxy has reported no running config")));
+    }
+
+    [Test]
+    public void An_unreadable_running_config_is_down()
+    {
+        var readiness = ProxyReadiness.Decide(Inventory, Verified(G1Original, G2Original), "redis_14555: [not, a, pool");
+
+        Assert.That(readiness.IsUp, Is.False);
+        Assert.That(readiness.Reason, Does.StartWith("the proxy's running config cannot be read"));
+    }
+
+    [Test]
+    public async Task Through_the_apply_path_a_proxy_that_missed_a_failover_stays_down_until_it_runs_the_new_master()
+    {
+        var inventory = Inventory;
+        // The proxy was down during g2's failover (frozen here: it applies nothing until thawed).
+        var proxy = new FakeProxy(inventory) { Behaviour = ProxyBehaviour.Frozen };
+        var roles = new FakeRoles().Says("node22-redis-4500", "master").Says("node24-redis-4501", "master").Says("node22-redis-4501", "slave");
+        var sentinels = new FakeSentinels(3);
+        foreach (var sentinel in new[] { "node22-sentinel", "node23-sentinel", "node24-sentinel" })
+        {
+            sentinels.Says(sentinel, "redis_14555_g1_4500", "node22-redis-4500:4500", 0).Says(sentinel, "redis_14555_g2_4501", "node24-redis-4501:4501", 1);
+        }
+        using var path = new ApplyPath(inventory, proxy, roles, sentinels);
+        Readiness Now() => ProxyReadiness.Decide(inventory, path.Reconfigurator.VerifiedMasters, proxy.Running);
+
+        Assert.That(Now().Reason, Is.EqualTo("no verified master for shard g1 yet"), "before its first pass the service vouches for nothing");
+        await path.Reconciler.RunOnceAsync("start-up", CancellationToken.None);
+        Assert.That(Now(), Is.EqualTo(new Readiness(false, "stale: runs shard g2 on node22-redis-4501:4501, its verified master is node24-redis-4501:4501")));
+
+        proxy.Thaw();
+        await path.Reconciler.RunOnceAsync("periodic", CancellationToken.None);
+        Assert.That(Now().IsUp, Is.True, Now().Reason);
+    }
+
+    private static Dictionary<string, MasterAddress> Verified(MasterAddress g1, MasterAddress g2) => new() { ["g1"] = g1, ["g2"] = g2 };
+
+    private static string Running(Inventory inventory) => NutcrackerConfig.FromInventory(inventory, password: null).Render();
+
+    private static string Retargeted(Inventory inventory, string masterName, MasterAddress master) =>
+        ((ProxyConfigChange.Rewrite)ProxyConfigTransform.Retarget(NutcrackerConfig.Parse(Running(inventory)), inventory, masterName, master)).Config.Render();
+}
