@@ -12,26 +12,8 @@ namespace RedisHaLab.ModelTests;
 /// </summary>
 [TestFixture("post-2016.yml")]
 [TestFixture("post-2016-auth.yml")]
-public sealed class LabModelTests(string inventoryFile)
+public sealed class LabModelTests(string inventoryFile) : AppHostModelFixture(inventoryFile)
 {
-    private IDistributedApplicationTestingBuilder builder = null!;
-    private Inventory inventory = null!;
-
-    [OneTimeSetUp]
-    public async Task BuildModel()
-    {
-        var path = Path.Combine(Repository.Root, "inventories", inventoryFile);
-        inventory = InventoryLoader.Load(path);
-        builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--inventory", path]);
-    }
-
-    [OneTimeTearDown]
-    public async Task Dispose() => await builder.DisposeAsync();
-
-    private T Resource<T>(string name) where T : IResource =>
-        builder.Resources.OfType<T>().SingleOrDefault(r => r.Name == name)
-        ?? throw new AssertionException($"no {typeof(T).Name} named {name}; resources: {string.Join(", ", builder.Resources.Select(r => $"{r.Name} ({r.GetType().Name})"))}");
-
     [Test]
     public void Every_Redis_instance_is_a_Redis_resource_on_its_nodes_address_and_port_not_proxied()
     {
@@ -157,7 +139,7 @@ public sealed class LabModelTests(string inventoryFile)
     [Test]
     public async Task Without_the_sample_app_the_lab_is_the_same_minus_that_one_resource()
     {
-        var path = Path.Combine(Repository.Root, "inventories", inventoryFile);
+        var path = InventoryPath;
         await using var without = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--inventory", path, "--sample-app", "false"]);
 
         var missing = builder.Resources.Select(r => r.Name).Except(without.Resources.Select(r => r.Name)).ToList();

@@ -9,26 +9,8 @@ namespace RedisHaLab.ModelTests;
 /// The AppHost's model of <c>post-2016-proxy-ha.yml</c>: a proxy and its own reconfig service on node23 and on node24,
 /// each proxy on its node's address only, and HAProxy on no node owning the front door, its stats page a URL.
 /// </summary>
-public sealed class ProxyTierModelTests
+public sealed class ProxyTierModelTests() : AppHostModelFixture("post-2016-proxy-ha.yml")
 {
-    private IDistributedApplicationTestingBuilder builder = null!;
-    private Inventory inventory = null!;
-
-    [OneTimeSetUp]
-    public async Task BuildModel()
-    {
-        var path = Path.Combine(Repository.Root, "inventories", "post-2016-proxy-ha.yml");
-        inventory = InventoryLoader.Load(path);
-        builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--inventory", path]);
-    }
-
-    [OneTimeTearDown]
-    public async Task Dispose() => await builder.DisposeAsync();
-
-    private T Resource<T>(string name) where T : IResource =>
-        builder.Resources.OfType<T>().SingleOrDefault(r => r.Name == name)
-        ?? throw new AssertionException($"no {typeof(T).Name} named {name}; resources: {string.Join(", ", builder.Resources.Select(r => $"{r.Name} ({r.GetType().Name})"))}");
-
     [Test]
     public async Task Each_proxy_sits_on_its_node_at_its_node_s_address_only_and_relays_readiness_to_its_own_reconfig_service()
     {
