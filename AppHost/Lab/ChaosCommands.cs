@@ -115,7 +115,14 @@ internal static class ChaosCommands
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(Switchover.Within);
-        return await new Switchover(chaos).RunAsync(shard, bounded.Token);
+        try
+        {
+            return await new Switchover(chaos).RunAsync(shard, bounded.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ChaosException($"the switchover of {shard.Name} did not end within {Switchover.Within.TotalSeconds:0} s; its writes were given back");
+        }
     }
 
     private static ResourceCommandState EnabledWhileRunning(UpdateCommandStateContext context) =>
