@@ -115,6 +115,16 @@ deploy() {
   die "stack $STACK did not serve within 240 s (front door serving: $serving, replicas linked: $replicas); eng/swarm.sh remove $dir undoes the deploy"
 }
 
+# Runs the command until it succeeds, at most $1 times a second apart; its output is dropped.
+retry() {
+  local tries=$1; shift
+  for _ in $(seq 1 "$tries"); do
+    "$@" > /dev/null 2>&1 && return 0
+    sleep 1
+  done
+  return 1
+}
+
 remove() {
   if docker info --format '{{.Swarm.LocalNodeState}}' | grep -qx active && docker stack ls --format '{{.Name}}' | grep -qx "$STACK"; then
     say "removing stack $STACK"
@@ -127,16 +137,25 @@ remove() {
   local volumes
   volumes=$(docker volume ls -q --filter "label=com.docker.stack.namespace=$STACK")
   if [ -n "$volumes" ]; then
+    # A volume stays in use for a moment after its last container is gone: try again, bounded.
     # shellcheck disable=SC2086
-    docker volume rm $volumes > /dev/null
+    retry 30 docker volume rm $volumes || die "could not remove the stack's volumes ($volumes); run eng/swarm.sh remove $dir again"
     say "removed the stack's volumes"
   fi
   if [ -f "$record" ]; then
     if grep -qx made_swarm=1 "$record"; then
-      say "leaving the one-node swarm deploy made"
-      docker swarm leave --force > /dev/null
+      # Each step checks first, so a remove that stopped half-way can simply be run again.
+      if docker info --format '{{.Swarm.LocalNodeState}}' | grep -qx active; then
+        say "leaving the one-node swarm deploy made"
+        docker swarm leave --force > /dev/null
+      fi
       if grep -qx made_gwbridge=1 "$record" && docker network inspect docker_gwbridge > /dev/null 2>&1; then
-        docker network rm docker_gwbridge > /dev/null
+        # The bridge keeps endpoints for a moment after the swarm is left: try again, bounded. Engine 20.10 can also
+        # keep a stale endpoint in its own store (its log: "Unable to complete atomic operation, key modified"),
+        # which only an engine restart clears: then the bridge stays, empty and harmless, and this says so.
+        if ! retry 10 docker network rm docker_gwbridge; then
+          say "warning: docker_gwbridge (empty) stays: the engine still lists a stale endpoint on it; it goes at the engine's next restart"
+        fi
       fi
     else
       while IFS= read -r line; do
