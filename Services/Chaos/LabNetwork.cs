@@ -144,32 +144,9 @@ public sealed partial class LabNetwork(IDockerClient docker) : ILabNetwork
         return (int.Parse(flags.Replace("0x", ""), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & 1) == 1;
     }
 
-    private static async Task SetLinkAsync(Cable cable, bool up, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo("ip", ["link", "set", "dev", cable.Name, up ? "up" : "down"])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new ChaosException("could not start 'ip'");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new ChaosException("a partition needs iproute2's 'ip' on the host (apt-get install iproute2)", e);
-        }
-        using (process)
-        {
-            var error = await process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            if (process.ExitCode != 0)
-            {
-                throw new ChaosException($"'ip link set dev {cable.Name} {(up ? "up" : "down")}' failed ({error.Trim()}); a partition needs root on the host");
-            }
-        }
-    }
+    private static Task SetLinkAsync(Cable cable, bool up, CancellationToken cancellationToken) =>
+        HostCommand.RunAsync("ip", ["link", "set", "dev", cable.Name, up ? "up" : "down"],
+            "a partition needs iproute2's 'ip' on the host (apt-get install iproute2)", cancellationToken);
 
     private async Task<string> ExecAsync(string containerId, IList<string> command, CancellationToken cancellationToken)
     {

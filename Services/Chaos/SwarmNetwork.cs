@@ -97,32 +97,7 @@ internal sealed class SwarmNetwork(IDockerClient docker, LabSite site) : ILabNet
         return (name, flags.Contains("UP"));
     }
 
-    private static async Task<string> RunAsync(int pid, string[] command, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo("nsenter", ["-t", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-n", .. command])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new ChaosException("could not start 'nsenter'");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new ChaosException("a partition on Swarm needs util-linux's 'nsenter' and iproute2's 'ip' on the host", e);
-        }
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var error = await process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            if (process.ExitCode != 0)
-            {
-                throw new ChaosException($"'nsenter -t {pid} -n {string.Join(' ', command)}' failed ({error.Trim()}); a partition needs root on the host");
-            }
-            return await output;
-        }
-    }
+    private static Task<string> RunAsync(int pid, string[] command, CancellationToken cancellationToken) =>
+        HostCommand.RunAsync("nsenter", ["-t", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-n", .. command],
+            "a partition on Swarm needs util-linux's 'nsenter' and iproute2's 'ip' on the host", cancellationToken);
 }
