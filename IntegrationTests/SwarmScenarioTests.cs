@@ -24,7 +24,6 @@ public class SwarmScenarioTests
     private string _stackFolder = "";
     private IDisposable? _site;
     private ChaosLab? _lab;
-    private bool _labIsFresh = true;
 
     /// <summary>The playbooks run on the stack (the others stay on the Aspire lab's fixture).</summary>
     public static IEnumerable<TestCaseData> Playbooks() =>
@@ -64,13 +63,11 @@ public class SwarmScenarioTests
         var lab = _lab!;
         var scenario = ScenarioLoader.Load(Path.Combine(AppContext.BaseDirectory, "Scenarios", file), $"scenarios/{file}");
         ScenarioValidator.Validate(scenario, lab.Inventory);
-        if (!_labIsFresh)
-        {
-            // No fresh stack to fall back on within a test's time: a reset that fails fails the playbook.
-            var done = await new LabReset(lab).ResetAsync(ResetWithin, CancellationToken.None);
-            TestContext.Out.WriteLine($"reset the stack: {(done.Count == 0 ? "nothing to undo" : string.Join(", ", done))}");
-        }
-        _labIsFresh = false;
+        // A fresh stack too: the deploy's own wait says it serves, the reset's that it is the inventory's in every
+        // respect (each Sentinel knowing the others, routing by probe keys) before a fault lands on it. No fresh stack
+        // to fall back on within a test's time: a reset that fails fails the playbook.
+        var done = await new LabReset(lab).ResetAsync(ResetWithin, CancellationToken.None);
+        TestContext.Out.WriteLine($"reset the stack: {(done.Count == 0 ? "nothing to undo" : string.Join(", ", done))}");
         using var timeout = new CancellationTokenSource(ScenarioWithin);
         var result = await new PlaybookRunner(lab, new TextPlaybookProgress(TestContext.Out)).RunAsync(scenario, timeout.Token);
         _results.Add(result);

@@ -9,7 +9,7 @@
 # 127.0.0.1 only when the engine is in none (and records that it did, in DIR/.deployed), labels the node with one
 # boolean label per inventory node when the swarm has one node (on a bigger swarm the labels must be set already:
 # README, "Docker Swarm"), deploys, and waits (bounded) until a SET/GET through 127.0.0.1:<front door> works and
-# every replica's link to its master is up. It prints how long the deploy took.
+# every replica's link to its master is up, and every Sentinel knows the others. It prints how long the deploy took.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -94,25 +94,35 @@ deploy() {
   (cd "$dir" && docker stack deploy -c stack.yml "$STACK" > /dev/null)
 
   # Bounded: a stack that does not come up is a failure to look at, not something to wait for forever.
-  local deadline=$((SECONDS + 240)) key="swarm-deploy-check-$$" serving=0 replicas=0
+  local deadline=$((SECONDS + 240)) key="swarm-deploy-check-$$" serving=0 replicas=0 acquainted=0
+  local sentinel_count name
+  sentinel_count=$(wc -w <<< "$SENTINEL_PORTS")
+  local views_wanted=$((sentinel_count * $(wc -w <<< "$MASTER_NAMES")))
   while [ $SECONDS -lt $deadline ]; do
-    serving=0; replicas=0
+    serving=0; replicas=0; acquainted=0
     if resp "$FRONT_DOOR_PORT" SET "$key" ok > /dev/null && resp "$FRONT_DOOR_PORT" GET "$key" | tr -d '\r' | grep -qx ok; then
       serving=1
     fi
     for port in $REPLICA_PORTS; do
       resp "$port" INFO replication | grep -q '^master_link_status:up' && replicas=$((replicas + 1))
     done
-    if [ $serving = 1 ] && [ $replicas -eq "$(wc -w <<< "$REPLICA_PORTS")" ]; then
+    # Sentinels find each other through hello messages on the masters, seconds after they start; until each knows
+    # the others, a failover finds no majority to elect its leader with.
+    for port in $SENTINEL_PORTS; do
+      for name in $MASTER_NAMES; do
+        [ "$(resp "$port" SENTINEL MASTER "$name" | tr -d '\r' | grep -A2 -x num-other-sentinels | tail -n 1)" = $((sentinel_count - 1)) ] && acquainted=$((acquainted + 1))
+      done
+    done
+    if [ $serving = 1 ] && [ $replicas -eq "$(wc -w <<< "$REPLICA_PORTS")" ] && [ $acquainted -eq $views_wanted ]; then
       resp "$FRONT_DOOR_PORT" DEL "$key" > /dev/null
-      say "stack $STACK serves: SET/GET through 127.0.0.1:$FRONT_DOOR_PORT, $replicas replicas linked to their masters"
+      say "stack $STACK serves: SET/GET through 127.0.0.1:$FRONT_DOOR_PORT, $replicas replicas linked to their masters, each of $sentinel_count Sentinels knows the others"
       say "deploy took $((SECONDS - started)) s (images $((images_done - started)) s, swarm and stack $((SECONDS - images_done)) s)"
       return 0
     fi
     sleep 1
   done
   docker stack ps "$STACK" --no-trunc || true
-  die "stack $STACK did not serve within 240 s (front door serving: $serving, replicas linked: $replicas); eng/swarm.sh remove $dir undoes the deploy"
+  die "stack $STACK did not serve within 240 s (front door serving: $serving, replicas linked: $replicas, Sentinel views complete: $acquainted of $views_wanted); eng/swarm.sh remove $dir undoes the deploy"
 }
 
 # Runs the command until it succeeds, at most $1 times a second apart; its output is dropped.

@@ -36,10 +36,16 @@ public sealed class KeySet(string prefix)
         _keys.AddRange(keys);
     }
 
-    /// <summary>How many keys do not read back their value through the proxy now (an error counts as not readable).</summary>
-    public async Task<int> UnreadableAsync(IDatabase proxy)
+    /// <summary>
+    /// Reads every key back through the proxy now: how many do not read back their value, split into the ones the
+    /// proxy answered as missing (the data is gone, or it routes to an instance without it) and the ones that failed.
+    /// </summary>
+    public async Task<KeyReadback> ReadBackAsync(IDatabase proxy)
     {
-        var unreadable = 0;
+        var missing = 0;
+        var wrong = 0;
+        var failed = 0;
+        string? firstError = null;
         foreach (var batch in _keys.Chunk(Batch))
         {
             var reads = batch.Select(k => proxy.StringGetAsync(k)).ToList();
@@ -51,8 +57,45 @@ public sealed class KeySet(string prefix)
             {
                 // Counted below, read by read.
             }
-            unreadable += reads.Where((read, i) => !read.IsCompletedSuccessfully || read.Result != batch[i]).Count();
+            for (var i = 0; i < batch.Length; i++)
+            {
+                if (!reads[i].IsCompletedSuccessfully)
+                {
+                    failed++;
+                    firstError ??= reads[i].Exception?.GetBaseException().Message;
+                }
+                else if (reads[i].Result.IsNull)
+                {
+                    missing++;
+                }
+                else if (reads[i].Result != batch[i])
+                {
+                    wrong++;
+                }
+            }
         }
-        return unreadable;
+        return new KeyReadback(_keys.Count, missing, wrong, failed, firstError);
+    }
+}
+
+/// <summary>What reading a <see cref="KeySet"/> back found.</summary>
+/// <param name="Count">Keys read.</param>
+/// <param name="Missing">Keys the proxy answered as absent.</param>
+/// <param name="Wrong">Keys holding another value than their own name.</param>
+/// <param name="Failed">Reads that failed or timed out.</param>
+/// <param name="FirstError">The first failed read's error, for the message.</param>
+public sealed record KeyReadback(int Count, int Missing, int Wrong, int Failed, string? FirstError)
+{
+    /// <summary>Keys that did not read back their value.</summary>
+    public int Unreadable => Missing + Wrong + Failed;
+
+    /// <inheritdoc />
+    public override string ToString()
+    {
+        var parts = new List<string>();
+        if (Missing > 0) parts.Add($"{Missing} answered as missing");
+        if (Wrong > 0) parts.Add($"{Wrong} holding another value");
+        if (Failed > 0) parts.Add($"{Failed} failed ({FirstError})");
+        return $"{Unreadable} of {Count} keys unreadable" + (parts.Count == 0 ? "" : $": {string.Join(", ", parts)}");
     }
 }

@@ -306,6 +306,10 @@ public sealed class SwarmStack
             $"IMAGES=\"{string.Join(' ', _images.All.Select(i => $"{i.Reference}={i.ContainersSubfolder}"))}\"",
             $"FRONT_DOOR_PORT={_inventory.Proxy.Port}",
             $"REPLICA_PORTS=\"{string.Join(' ', _inventory.Shards.SelectMany(s => s.Replicas).Select(r => SwarmHostPorts.Of(_inventory, r.Name)))}\"",
+            // Sentinel host ports and the names they monitor: deploy waits until each Sentinel knows all the others for
+            // every shard, or the first failover after a deploy can find no majority to elect a leader with.
+            $"SENTINEL_PORTS=\"{string.Join(' ', _inventory.Sentinels.Instances.Select(s => SwarmHostPorts.Of(_inventory, s.Name)))}\"",
+            $"MASTER_NAMES=\"{string.Join(' ', _inventory.Shards.Select(s => s.SentinelMasterName))}\"",
             $"AUTHENTICATION={(_password is null ? "none" : "password")}",
         };
         return string.Join('\n', lines) + "\n";

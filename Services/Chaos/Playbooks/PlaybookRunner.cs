@@ -207,7 +207,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                     }
                     var master = await lab.Masters.OfAsync(shard);
                     return master.Instance is not null && info.IsReplicaOf(master.Instance) ? null : $"{instance.Name} is {info}; the current master is {master}";
-                }, wait.Timeout, $"{instance.Name} a {wait.Role.ToString().ToLowerInvariant()}");
+                }, wait.Timeout, $"{instance.Name} to be a {wait.Role.ToString().ToLowerInvariant()}");
                 return $"{instance.Name} is a {wait.Role.ToString().ToLowerInvariant()}";
             }
             case ForgeMasterStep forge:
@@ -224,11 +224,19 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                 var healed = await new LabReset(lab).HealAllAsync(cancellationToken);
                 return healed.Count == 0 ? "nothing to heal" : string.Join(", ", healed);
             case AssertKeysReadableStep assert:
-                await Until(async () =>
+                try
                 {
-                    var unreadable = await run.Keys.UnreadableAsync(run.Proxy);
-                    return unreadable == 0 ? null : $"{unreadable} of {run.Keys.Count} keys unreadable";
-                }, assert.Timeout, "every key readable through the proxy");
+                    await Until(async () =>
+                    {
+                        var readback = await run.Keys.ReadBackAsync(run.Proxy);
+                        return readback.Unreadable == 0 ? null : readback.ToString();
+                    }, assert.Timeout, "every key readable through the proxy");
+                }
+                catch (ChaosException e)
+                {
+                    // Asked only now: whether the Sentinels failed the shards over, to tell lost data from stale routing.
+                    throw new ChaosException($"{e.Message}; {await MastersNowAsync()}");
+                }
                 if (run.PendingFault is { } pending)
                 {
                     run.Recoveries.Add(new Recovery(pending.Fault, pending.Clock.Elapsed));
@@ -290,6 +298,14 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
         }
     }
 
+    /// <summary>Each shard's master as its instances' ROLE and the Sentinels' majority say, for a failure's message.</summary>
+    private async Task<string> MastersNowAsync()
+    {
+        var shards = await Task.WhenAll(lab.Inventory.Shards.Select(async shard =>
+            $"{shard.Name}: {await lab.Masters.OfAsync(shard)}, Sentinels name {await lab.Sentinels.MasterOfAsync(shard)}"));
+        return $"masters now: {string.Join("; ", shards)}";
+    }
+
     /// <summary>Null when a few fresh keys write and read back through the proxy, else what went wrong.</summary>
     private static async Task<string?> FreshWritesProblemAsync(IDatabase proxy)
     {
@@ -316,7 +332,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
         {
             if (clock.Elapsed >= within)
             {
-                throw new ChaosException($"no {what} within {within.TotalSeconds:0} s: {problem}");
+                throw new ChaosException($"waited {within.TotalSeconds:0} s for {what}: {problem}");
             }
             await Task.Delay(Poll);
         }
