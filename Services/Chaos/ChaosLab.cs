@@ -33,7 +33,9 @@ public sealed class ChaosLab : IDisposable
         // Where the lab runs (the Aspire lab, or a Swarm stack): how its containers are found and cut off.
         Site = LabEndpoints.Site;
         Containers = new LabContainers(_docker, [.. inventory.Proxies.SelectMany(p => new[] { p.Name, p.ReconfigName })], Site);
-        Network = Site.Network(_docker);
+        var network = new IsolatingNetwork(Site.Network(_docker), new PeerIsolation(_docker, Site));
+        Network = network;
+        Isolation = network;
         Sentinels = new SentinelView(inventory, password);
         Masters = new ShardMasters(Sentinels);
         Targets = new TargetResolver(inventory, Sentinels, Masters);
@@ -42,6 +44,9 @@ public sealed class ChaosLab : IDisposable
 
     /// <summary>The lab's inventory.</summary>
     public Inventory Inventory { get; }
+
+    /// <summary>The partial partition (<see cref="FaultKind.Isolate"/>); <see cref="Network"/>'s heal undoes it.</summary>
+    internal IsolatingNetwork Isolation { get; }
 
     /// <summary>The lab's password, null when it has no authentication.</summary>
     public string? Password { get; }

@@ -21,8 +21,15 @@ public enum FaultKind
     /// <summary>Cut off the lab network: it runs, nobody reaches it, it reaches nobody.</summary>
     Partition,
 
-    /// <summary>Back on the lab network under its old names.</summary>
+    /// <summary>Back on the lab network under its old names (after a partition or an isolation).</summary>
     Heal,
+
+    /// <summary>
+    /// A partial partition of a Redis instance: cut off from the other instances of its shard and from every Sentinel,
+    /// while the proxy, the reconfig service and the host still reach it. A master so isolated keeps taking the proxy's
+    /// writes while the Sentinels promote its replica: the split that <c>min-replicas-to-write</c> guards against.
+    /// </summary>
+    Isolate,
 
     /// <summary>
     /// SIGKILL, then started again at once: an orchestrator restarting a crashed process well within Sentinel's
@@ -41,6 +48,6 @@ public static class FaultKinds
     /// <summary>The step name of <paramref name="kind"/>, e.g. <c>partition</c>.</summary>
     public static string StepName(this FaultKind kind) => kind.ToString().ToLowerInvariant();
 
-    /// <summary>True for faults that take something away (a kill, a stop, a pause, a partition) rather than give it back.</summary>
-    public static bool IsDisruptive(this FaultKind kind) => kind is FaultKind.Kill or FaultKind.Stop or FaultKind.Pause or FaultKind.Partition or FaultKind.Restart;
+    /// <summary>True for faults that take something away (a kill, a stop, a pause, a partition, an isolation) rather than give it back.</summary>
+    public static bool IsDisruptive(this FaultKind kind) => kind is FaultKind.Kill or FaultKind.Stop or FaultKind.Pause or FaultKind.Partition or FaultKind.Isolate or FaultKind.Restart;
 }

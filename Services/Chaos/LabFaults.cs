@@ -32,8 +32,24 @@ public sealed class LabFaults(ChaosLab lab)
         FaultKind.Partition => lab.Network.PartitionAsync(container, cancellationToken),
         FaultKind.Heal => lab.Network.HealAsync(container, cancellationToken),
         FaultKind.Restart => RestartAsync(container, cancellationToken),
+        FaultKind.Isolate => lab.Isolation.IsolateAsync(container, PeersOf(container), cancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    /// <summary>
+    /// Whom an isolated Redis instance loses: the other instances of its shard and every Sentinel. Not the proxies, the
+    /// reconfig services or the other shard: clients keep reaching it, which is what makes the split costly.
+    /// </summary>
+    /// <exception cref="ChaosException">The container is no Redis instance of the inventory.</exception>
+    internal static IReadOnlyList<string> PeersOf(Inventory inventory, string container)
+    {
+        var instance = inventory.RedisInstances.FirstOrDefault(i => i.Name == container)
+                       ?? throw new ChaosException($"{container} is no Redis instance of {Path.GetFileName(inventory.SourceFile)}; only a Redis instance can be isolated from its shard and the Sentinels");
+        var shard = inventory.Shards.Single(s => s.Name == instance.ShardName);
+        return [.. shard.Replicas.Prepend(shard.Master).Where(i => i != instance).Select(i => i.Name), .. inventory.Sentinels.Instances.Select(s => s.Name)];
+    }
+
+    private IReadOnlyList<string> PeersOf(string container) => PeersOf(lab.Inventory, container);
 
     private async Task RestartAsync(string container, CancellationToken cancellationToken)
     {

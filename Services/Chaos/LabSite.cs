@@ -70,3 +70,25 @@ public interface ILabNetwork
     /// <summary>True when the container runs and is cut off.</summary>
     Task<bool> IsCutOffAsync(string container, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A site's partitions (<see cref="ILabNetwork"/>) plus the partial one (<see cref="PeerIsolation"/>), which works the
+/// same on every site: heal undoes both, and a container isolated from its peers counts as cut off.
+/// </summary>
+internal sealed class IsolatingNetwork(ILabNetwork network, PeerIsolation isolation) : ILabNetwork
+{
+    public Task PartitionAsync(string container, CancellationToken cancellationToken) => network.PartitionAsync(container, cancellationToken);
+
+    /// <summary>Cuts the container off from <paramref name="peers"/> only (see <see cref="PeerIsolation"/>).</summary>
+    public Task IsolateAsync(string container, IReadOnlyList<string> peers, CancellationToken cancellationToken) =>
+        isolation.IsolateAsync(container, peers, cancellationToken);
+
+    public async Task HealAsync(string container, CancellationToken cancellationToken)
+    {
+        await isolation.ReconnectAsync(container, cancellationToken);
+        await network.HealAsync(container, cancellationToken);
+    }
+
+    public async Task<bool> IsCutOffAsync(string container, CancellationToken cancellationToken) =>
+        await network.IsCutOffAsync(container, cancellationToken) || await isolation.IsIsolatedAsync(container, cancellationToken);
+}

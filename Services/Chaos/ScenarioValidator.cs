@@ -193,7 +193,16 @@ public static class ScenarioValidator
             _ => TimeSpan.Zero,
         };
 
-        private void CheckFault(FaultStep fault) => CheckTarget(fault, fault.Target);
+        private void CheckFault(FaultStep fault)
+        {
+            if (fault.Kind == FaultKind.Isolate)
+            {
+                // Isolation cuts an instance off from its shard and the Sentinels: only a Redis instance has those.
+                CheckRedisInstance(fault, fault.Target);
+                return;
+            }
+            CheckTarget(fault, fault.Target);
+        }
 
         private void CheckRedisInstance(ScenarioStep step, FaultTarget target)
         {

@@ -66,18 +66,7 @@ internal sealed class SwarmNetwork(IDockerClient docker, LabSite site) : ILabNet
     private async Task<(string Id, int Pid)> ProcessAsync(string container, CancellationToken cancellationToken)
     {
         var inspect = await docker.Containers.InspectContainerAsync(await site.ContainerAsync(docker, container, cancellationToken), cancellationToken);
-        if (!inspect.State.Running || inspect.State.Paused)
-        {
-            throw new ChaosException($"{container} is {inspect.State.Status}{(inspect.State.Paused ? " (frozen)" : "")}; only a running container can be cut off or reconnected");
-        }
-        var pid = checked((int)inspect.State.Pid);
-        var own = new FileInfo($"/proc/{pid}/ns/net").LinkTarget;
-        var host = new FileInfo("/proc/1/ns/net").LinkTarget;
-        if (own is null || own == host)
-        {
-            throw new ChaosException($"refusing to cut {container} off: its network namespace ({own ?? "unreadable"}) is the host's own, so its links are the host's");
-        }
-        return (inspect.ID, pid);
+        return (inspect.ID, ContainerNamespace.ProcessOf(container, inspect));
     }
 
     /// <summary>The container's links but loopback, each with whether it is up (<c>ip -o link show</c>).</summary>

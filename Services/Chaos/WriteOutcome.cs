@@ -19,9 +19,10 @@ public enum WriteOutcome
 public static class WriteOutcomes
 {
     // twemproxy answers "-ERR <reason>" when it could not open a connection to the shard's server: the command never
-    // left the proxy. A replica's READONLY is a refusal too. Any other error may come after the master took the write.
+    // left the proxy. A replica's READONLY is a refusal too, and so is a master's NOREPLICAS (min-replicas-to-write:
+    // it checks its replicas before it runs the write). Any other error may come after the master took the write.
     private static readonly string[] NeverDelivered =
-        ["Connection refused", "Host is down", "No route to host", "Host is unreachable", "Network is unreachable", "READONLY"];
+        ["Connection refused", "Host is down", "No route to host", "Host is unreachable", "Network is unreachable", "READONLY", "NOREPLICAS"];
 
     /// <summary>The outcome of a write that threw <paramref name="error"/>.</summary>
     public static WriteOutcome Classify(Exception error) => error switch

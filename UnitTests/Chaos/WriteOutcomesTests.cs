@@ -9,6 +9,7 @@ public class WriteOutcomesTests
     [TestCase("ERR Host is down")]
     [TestCase("ERR No route to host")]
     [TestCase("READONLY You can't write against a read only replica.")]
+    [TestCase("NOREPLICAS Not enough good replicas to write.")]
     public void An_error_that_proves_the_write_never_reached_a_master_is_a_failure(string message) =>
         Assert.That(WriteOutcomes.Classify(new RedisServerException(message)), Is.EqualTo(WriteOutcome.Failed));
 
