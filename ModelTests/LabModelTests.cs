@@ -104,16 +104,19 @@ public sealed class LabModelTests(string inventoryFile) : AppHostModelFixture(in
     }
 
     [Test]
-    public void Every_Redis_instance_and_Sentinel_offers_the_chaos_faults_and_each_instance_its_shards_failover()
+    public void Every_Redis_instance_and_Sentinel_offers_the_chaos_faults_and_each_instance_its_isolation_and_its_shards_failover()
     {
         string[] faults = ["chaos-kill", "chaos-pause", "chaos-resume", "chaos-partition", "chaos-heal"];
         foreach (var instance in inventory.RedisInstances)
         {
-            Assert.That(CommandsOf(Resource<LabRedisResource>(instance.Name)), Is.SupersetOf(faults.Append($"chaos-failover-{instance.ShardName}").Append($"chaos-switchover-{instance.ShardName}")), instance.Name);
+            Assert.That(CommandsOf(Resource<LabRedisResource>(instance.Name)),
+                Is.SupersetOf(faults.Append("chaos-isolate").Append($"chaos-failover-{instance.ShardName}").Append($"chaos-switchover-{instance.ShardName}")), instance.Name);
         }
         foreach (var sentinel in inventory.Sentinels.Instances)
         {
             Assert.That(CommandsOf(Resource<ContainerResource>(sentinel.Name)), Is.SupersetOf(faults), sentinel.Name);
+            // A Sentinel has no shard and no Sentinels to be cut off from: the validator refuses it in a playbook too.
+            Assert.That(CommandsOf(Resource<ContainerResource>(sentinel.Name)), Does.Not.Contain("chaos-isolate"), sentinel.Name);
         }
         foreach (var node in inventory.Nodes)
         {

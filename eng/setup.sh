@@ -6,7 +6,9 @@
 #  3. where the docker CLI first on PATH has no buildx plugin, a narrow adapter that hands `docker build`
 #     to Debian's CLI (see docker-build-adapter.sh). The AppHost puts it first on PATH for Aspire's DCP;
 #  4. the base image of Aspire's container tunnel proxy (pulled where a registry answers, else a local
-#     stand-in built from `debian:bookworm-slim`; see ensure_tunnel_proxy_base).
+#     stand-in built from `debian:bookworm-slim`; see ensure_tunnel_proxy_base);
+#  5. the host programs of the network faults: iproute2's `ip` (partition), util-linux's `nsenter` and `iptables`
+#     (isolate, and partitions on Swarm).
 set -euo pipefail
 
 readonly BASE_IMAGE="debian:bookworm-slim"
@@ -172,8 +174,22 @@ EOF
   done
 }
 
+# docker.io brings iptables, and Debian's base system util-linux; a machine set up some other way may lack them.
+ensure_network_fault_tools() {
+  local missing=()
+  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+  command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+  command -v nsenter >/dev/null 2>&1 || missing+=(util-linux)
+  if [ ${#missing[@]} -eq 0 ]; then log "network fault tools (ip, iptables, nsenter): present"; return; fi
+  [ "$(id -u)" = 0 ] || die "the network faults need ${missing[*]}, and this script is not root to install them: apt-get install ${missing[*]}"
+  log "network fault tools: installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
 ensure_docker_engine
 ensure_base_image
 ensure_build_adapter
 ensure_tunnel_proxy_base
+ensure_network_fault_tools
 log "ready"

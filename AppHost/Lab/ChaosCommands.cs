@@ -9,7 +9,7 @@ namespace RedisHaLab.AppHost.Lab;
 
 /// <summary>
 /// The chaos library's faults as dashboard commands: kill, pause, resume, cut off and reconnect each Redis and Sentinel
-/// container, kill a whole node, fail a shard over by hand or switch it over without losing a write. Destructive ones ask for confirmation first.
+/// container, isolate a Redis instance from its shard and the Sentinels, kill a whole node, fail a shard over by hand or switch it over without losing a write. Destructive ones ask for confirmation first.
 /// </summary>
 internal static class ChaosCommands
 {
@@ -24,7 +24,11 @@ internal static class ChaosCommands
 
         foreach (var instance in lab.Inventory.RedisInstances)
         {
-            var resource = lab.Redis[instance.Name].WithInstanceFaults(downAfter);
+            var resource = lab.Redis[instance.Name].WithInstanceFaults(downAfter)
+                // Only a Redis instance has a shard and Sentinels to be cut off from; "Reconnect" undoes it.
+                .WithFault(FaultKind.Isolate, "Isolate from its shard and the Sentinels", "PlugDisconnected",
+                    $"Cuts {instance.Name} off from the other instances of {instance.ShardName} and every Sentinel; the proxy and the host still reach it.",
+                    $"Isolate {instance.Name}? If it is a master, the Sentinels fail {instance.ShardName} over while the proxy keeps writing to it until it follows; those writes are lost when it rejoins. Reconnect undoes it.");
             // On each Redis instance of the shard rather than on the Sentinels: the shard's roles are what one looks at
             // there, and on the Sentinels it would be one command per shard on each of them, any of which would do.
             var shard = lab.Inventory.Shards.Single(s => s.Name == instance.ShardName);
