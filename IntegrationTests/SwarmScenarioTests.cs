@@ -27,7 +27,7 @@ public class SwarmScenarioTests
 
     /// <summary>The playbooks run on the stack (the others stay on the Aspire lab's fixture).</summary>
     public static IEnumerable<TestCaseData> Playbooks() =>
-        new[] { "kill-master-g1.yml", "kill-node22.yml", "partition-master-then-heal.yml" }
+        new[] { "kill-master-g1.yml", "kill-node22.yml", "partition-master-then-heal.yml", "isolate-master-g1.yml" }
             .Select(file => new TestCaseData(file).SetArgDisplayNames(Path.GetFileNameWithoutExtension(file)));
 
     [OneTimeSetUp]
