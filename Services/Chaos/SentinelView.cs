@@ -203,6 +203,29 @@ public sealed class SentinelView(Inventory inventory, string? password)
         }));
 
     /// <summary>
+    /// Each Sentinel's verdict on promoting <paramref name="candidate"/> now (see <see cref="ReplicaFitness"/>): null for
+    /// a Sentinel that would, else why not (it does not answer, lists no such replica, or would skip it).
+    /// </summary>
+    public async Task<IReadOnlyList<(string Sentinel, string? Unfit)>> PromotionVerdictsAsync(Shard shard, RedisInstance candidate) =>
+        await Task.WhenAll(inventory.Sentinels.Instances.Select(async sentinel =>
+        {
+            try
+            {
+                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
+                var replicas = (await connection.GetServer(LabEndpoints.Of(sentinel)).SentinelReplicasAsync(shard.SentinelMasterName)).Select(Fields);
+                var view = replicas.FirstOrDefault(r => string.Equals(r.GetValueOrDefault("ip"), candidate.Name, StringComparison.OrdinalIgnoreCase) &&
+                                                        r.GetValueOrDefault("port") == candidate.Port.ToString(CultureInfo.InvariantCulture));
+                return (sentinel.Name, view is null
+                    ? $"lists no replica {candidate.Name}:{candidate.Port}"
+                    : ReplicaFitness.UnfitBecause(view, TimeSpan.FromMilliseconds(inventory.Sentinels.DownAfterMilliseconds)));
+            }
+            catch (Exception e) when (LabClients.IsUnreachable(e))
+            {
+                return (sentinel.Name, (string?)$"does not answer: {e.Message}");
+            }
+        }));
+
+    /// <summary>
     /// <c>SENTINEL RESET</c> takes a glob-style pattern: the master's name with the pattern's special characters
     /// escaped, so that it resets that master and no other.
     /// </summary>
