@@ -50,9 +50,18 @@ internal sealed class PeerIsolation(IDockerClient docker, LabSite site)
         {
             throw new ChaosException($"{container} is already isolated; reconnect it ('heal: ...') before isolating it again");
         }
-        foreach (var rule in Rules(addresses))
+        try
         {
-            await RunAsync(pid, rule, cancellationToken);
+            foreach (var rule in Rules(addresses))
+            {
+                await RunAsync(pid, rule, cancellationToken);
+            }
+        }
+        catch (ChaosException)
+        {
+            // Nothing half-made stays behind: a chain without its jumps would read as "isolated" to every later check.
+            await UndoAsync(pid, CancellationToken.None);
+            throw;
         }
     }
 
@@ -64,11 +73,31 @@ internal sealed class PeerIsolation(IDockerClient docker, LabSite site)
         {
             return false;
         }
+        await UndoAsync(pid, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Runs <see cref="Undo"/>; a jump or a chain already gone (an isolation that failed half-way) is no error. What
+    /// must hold at the end is that the chain is gone.
+    /// </summary>
+    private static async Task UndoAsync(int pid, CancellationToken cancellationToken)
+    {
         foreach (var rule in Undo)
         {
-            await RunAsync(pid, rule, cancellationToken);
+            try
+            {
+                await RunAsync(pid, rule, cancellationToken);
+            }
+            catch (HostCommandFailedException)
+            {
+                // Checked below.
+            }
         }
-        return true;
+        if (await IsIsolatedAsync(pid, cancellationToken))
+        {
+            throw new ChaosException($"the isolation chain {Chain} is still there after removing it (process {pid}); see 'nsenter -t {pid} -n iptables -S'");
+        }
     }
 
     /// <summary>True when <paramref name="container"/> runs, is not frozen, and holds the lab's isolation chain.</summary>
