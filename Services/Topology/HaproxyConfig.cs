@@ -36,7 +36,13 @@ public static class HaproxyConfig
                 mode tcp
                 log global
                 option tcplog
-                timeout connect 1s
+                # A proxy on the lab network accepts within milliseconds. A new connection sent to one that just died
+                # (still in rotation until its checks fail) gets no answer at all: its address is gone. So the connect
+                # gives up quickly and the retry goes to another proxy; with 1 s and no redispatch, that connection
+                # waited out the client's own timeout (measured: a 1.01 s front-door outage per lost proxy).
+                timeout connect 200ms
+                retries 2
+                option redispatch 1
                 # Clients keep connections open for long (a pool); a failover does not end them, a dead proxy does.
                 timeout client 1h
                 timeout server 1h

@@ -23,6 +23,18 @@ public class HaproxyConfigTests
     }
 
     [Test]
+    public void A_connection_sent_to_a_dead_proxy_is_retried_on_another_within_a_fifth_of_a_second()
+    {
+        // A proxy that just died is in rotation until its checks fail, and its address answers nothing: without a short
+        // connect timeout and a redispatch, a client reconnecting there waits out its own operation timeout.
+        var config = HaproxyConfig.Render(ProxyHa, password: null);
+
+        Assert.That(config, Does.Contain("timeout connect 200ms\n"));
+        Assert.That(config, Does.Contain("retries 2\n"));
+        Assert.That(config, Does.Contain("option redispatch 1\n"));
+    }
+
+    [Test]
     public void With_a_password_the_check_logs_in_before_its_ping()
     {
         var auth = ProxyHa with { Authentication = LabAuthentication.Password };
