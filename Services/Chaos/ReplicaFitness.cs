@@ -36,14 +36,15 @@ public static class ReplicaFitness
         {
             return $"its last good PING reply is {ping} ms old";
         }
+        var refresh = Milliseconds(fields, "info-refresh");
         // Redis 7 reports 0 for an entry it has had no INFO from yet, which its own rule then skips.
-        if (Milliseconds(fields, "info-refresh") is 0)
+        if (refresh is 0)
         {
             return "the Sentinel has had no INFO from it yet";
         }
-        if (Milliseconds(fields, "info-refresh") is not { } refresh || refresh > InfoValidity.TotalMilliseconds)
+        if (refresh is null || refresh > InfoValidity.TotalMilliseconds)
         {
-            return $"the Sentinel's last INFO from it is {fields.GetValueOrDefault("info-refresh") ?? "?"} ms old";
+            return $"the Sentinel's last INFO from it is {refresh?.ToString(CultureInfo.InvariantCulture) ?? "?"} ms old";
         }
         if (Milliseconds(fields, "master-link-down-time") is { } linkDown && linkDown > downAfter.TotalMilliseconds * 10)
         {
