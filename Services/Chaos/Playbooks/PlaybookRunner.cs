@@ -130,14 +130,19 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                     : throw new ChaosException($"{last.Lost} of {last.Acknowledged} acknowledged writes lost ({string.Join(", ", last.Shards.Where(x => x.Lost > 0).Select(x => $"{x.Shard}: {x.Lost}"))})");
             }
             case FaultStep fault:
+            {
+                // Timed from before the call: the fault may bite well before Docker answers (a kill returns once the
+                // engine saw the container exit), and recovery must not start late.
+                var sent = Stopwatch.StartNew();
                 var containers = await lab.Faults.ApplyAsync(fault.Kind, fault.Target, cancellationToken);
                 // Recovery counts from the latest disruptive fault on a container: after "kill a Sentinel, then a
                 // master" it is the master's death that makes keys unreachable.
                 if (fault.Kind.IsDisruptive() && fault.Target is not (FaultTarget.ReconfigService or FaultTarget.ReconfigServiceOn))
                 {
-                    run.PendingFault = (fault.Text, Stopwatch.StartNew());
+                    run.PendingFault = (fault.Text, sent);
                 }
                 return containers.Count == 0 ? "" : $"-> {string.Join(", ", containers)}";
+            }
             case ManualFailoverStep failover:
             {
                 var shard = lab.Shard(failover.Shard);
