@@ -2,6 +2,7 @@
 # Deploys a published Swarm stack of the lab, and removes it again.
 #
 #   dotnet run --project AppHost -- --publish swarm --output DIR   # writes DIR/stack.yml, DIR/files/, DIR/swarm.env
+#   eng/swarm.sh images DIR    # only the images the stack names, built when missing (to push to a registry of yours)
 #   eng/swarm.sh deploy DIR    # images (when missing), a one-node swarm (when none), node labels, deploy, wait
 #   eng/swarm.sh remove DIR    # the stack, its volumes, and whatever deploy made (the swarm, its gwbridge, labels)
 #
@@ -13,7 +14,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-usage() { echo "usage: eng/swarm.sh deploy|remove DIR (DIR from: dotnet run --project AppHost -- --publish swarm --output DIR)" >&2; exit 2; }
+usage() { echo "usage: eng/swarm.sh images|deploy|remove DIR (DIR from: dotnet run --project AppHost -- --publish swarm --output DIR)" >&2; exit 2; }
 say() { echo "[swarm] $*"; }
 die() { echo "[swarm] $*" >&2; exit 1; }
 
@@ -57,11 +58,15 @@ build_image() {
   fi
 }
 
-deploy() {
-  local started=$SECONDS
+images() {
   for pair in $IMAGES; do
     docker image inspect "${pair%%=*}" > /dev/null 2>&1 || build_image "${pair%%=*}" "${pair#*=}"
   done
+}
+
+deploy() {
+  local started=$SECONDS
+  images
   local images_done=$SECONDS
 
   # A record left by an earlier deploy that was not removed still says what that deploy made: keep adding to it.
@@ -178,6 +183,7 @@ remove() {
 }
 
 case "$action" in
+  images) images; say "images: $(for pair in $IMAGES; do printf '%s ' "${pair%%=*}"; done)" ;;
   deploy) deploy ;;
   remove) remove ;;
   *) usage ;;

@@ -8,7 +8,8 @@ namespace RedisHaLab.AppHost.Publishing;
 
 /// <summary>
 /// <c>--publish swarm --output DIR</c>: the lab of the inventory as a Docker Swarm stack instead of a run. Same
-/// inventory, same images (<see cref="LabImages"/>, built from <c>containers/</c>), same rendered configs.
+/// inventory, same images (<see cref="LabImages"/>, built from <c>containers/</c>; <c>--image-prefix</c> puts them under
+/// a registry of the user's), same rendered configs.
 /// </summary>
 internal static partial class SwarmPublishing
 {
@@ -30,7 +31,8 @@ internal static partial class SwarmPublishing
                 throw new SwarmPublishException($"--stack '{stackName}' is not a stack name Swarm takes; use lower-case letters, digits, '-' and '_', starting with a letter");
             }
             var root = LabOptions.RepositoryRoot(builder);
-            var images = new StackImages(Image(LabImages.Redis), Image(LabImages.Twemproxy), Image(LabImages.Reconfig));
+            var images = new StackImages(Image(LabImages.Redis), Image(LabImages.Twemproxy), Image(LabImages.Reconfig))
+                .UnderPrefix(builder.Configuration["image-prefix"]);
             var (password, generated) = Password(builder, inventory);
             var stack = new SwarmStack(inventory, images, File.ReadAllText(SwarmPublisher.StartScript(root)), password, stackName);
             SwarmPublisher.Write(stack, folder);

@@ -235,4 +235,34 @@ public class SwarmStackTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    // Catches: the prefix dropped from the stack file or from swarm.env (the nodes would look for the local names).
+    [Test]
+    public void An_image_prefix_puts_every_service_and_every_image_to_build_under_that_registry()
+    {
+        var stack = new SwarmStack(Post, Images.UnderPrefix("10.0.0.5:5000/lab"), "#!/bin/sh\n", null);
+        var images = Services(Read(stack)).Select(s => Text(s.Service, "image")).Distinct();
+        Assert.That(images, Is.EquivalentTo(new[]
+            { "10.0.0.5:5000/lab/redis-ha-lab/redis:7.0", "10.0.0.5:5000/lab/redis-ha-lab/twemproxy:0.5.0", "10.0.0.5:5000/lab/redis-ha-lab/reconfig:lab" }));
+        Assert.That(stack.Files.Single(f => f.RelativePath == "swarm.env").Text,
+            Does.Contain("IMAGES=\"10.0.0.5:5000/lab/redis-ha-lab/redis:7.0=redis 10.0.0.5:5000/lab/redis-ha-lab/twemproxy:0.5.0=twemproxy 10.0.0.5:5000/lab/redis-ha-lab/reconfig:lab=reconfig\""));
+        Assert.That(Images.UnderPrefix(null), Is.SameAs(Images));
+    }
+
+    [TestCase("http://10.0.0.5:5000")]
+    [TestCase("10.0.0.5:5000/")]
+    [TestCase("10.0.0.5:5000/Lab")]
+    [TestCase("registry host")]
+    [TestCase("")]
+    public void A_prefix_that_cannot_begin_an_image_reference_is_refused_with_the_form_it_takes(string prefix)
+    {
+        Assert.That(() => Images.UnderPrefix(prefix), Throws.TypeOf<SwarmPublishException>()
+            .With.Message.Contains($"--image-prefix '{prefix}' is not how an image reference begins").And.Message.Contains("e.g. --image-prefix 10.0.0.5:5000/lab"));
+    }
+
+    [TestCase("localhost:5000")]
+    [TestCase("images.lab.internal")]
+    [TestCase("10.0.0.5:5000/team/redis-ha_lab")]
+    public void A_registry_host_with_a_port_and_a_path_is_taken(string prefix) =>
+        Assert.That(Images.UnderPrefix(prefix).Redis.Reference, Is.EqualTo($"{prefix}/redis-ha-lab/redis:7.0"));
 }
