@@ -88,6 +88,7 @@ else
         .AddSingleton<ReconfigTelemetry>()
         .AddSingleton<SentinelLinks>()
         .AddSingleton<ISentinels>(services => services.GetRequiredService<SentinelLinks>())
+        .AddSingleton<ISentinelFeed>(services => services.GetRequiredService<SentinelLinks>())
         .AddSingleton<RedisRoleProbe>()
         .AddSingleton<IRoleProbe>(services => services.GetRequiredService<RedisRoleProbe>())
         .AddSingleton<ClaimVerifier>()

@@ -11,11 +11,11 @@ namespace RedisHaLab.Reconfig;
 internal sealed class ReconfigWorker(
     ReconfigOptions options,
     Inventory inventory,
-    SentinelLinks sentinels,
+    ISentinelFeed sentinels,
     ReconfigQueue queue,
     Reconciler reconciler,
     ClaimHandler claims,
-    RedisRoleProbe roles,
+    IRoleProbe roles,
     IProxySide proxy,
     ProxyConfigFile wantedFile,
     ReconfigTelemetry telemetry,
@@ -76,25 +76,25 @@ internal sealed class ReconfigWorker(
     }
 
     /// <summary>Runs on the Redis client's thread: log and queue only, so the client is never held up.</summary>
-    private void OnSwitchMaster(SentinelLink link, string payload)
+    private void OnSwitchMaster(string sentinel, string payload)
     {
         if (!SwitchMasterEvent.TryParse(payload, out var switchMaster, out var problem))
         {
             logger.LogWarning("Ignoring malformed {Channel} from Sentinel {Sentinel}: {Problem} (payload '{Payload}')",
-                SwitchMasterEvent.Channel, link.Name, problem, payload);
+                SwitchMasterEvent.Channel, sentinel, problem, payload);
             return;
         }
         logger.LogInformation("Received {Channel} from Sentinel {Sentinel}: {MasterName} moved from {OldAddress} to {NewAddress}",
-            SwitchMasterEvent.Channel, link.Name, switchMaster.MasterName, switchMaster.OldMaster, switchMaster.NewMaster);
-        queue.Post(new ReconfigWork.SwitchMasterReceived(switchMaster, link.Name));
+            SwitchMasterEvent.Channel, sentinel, switchMaster.MasterName, switchMaster.OldMaster, switchMaster.NewMaster);
+        queue.Post(new ReconfigWork.SwitchMasterReceived(switchMaster, sentinel));
     }
 
     /// <summary>A (re)connected Sentinel may know of a failover announced while it was unreachable: ask everyone again.</summary>
-    private void OnConnected(SentinelLink link)
+    private void OnConnected(string sentinel)
     {
         if (_started)
         {
-            queue.RequestReconcile($"{link.Name} connected");
+            queue.RequestReconcile($"{sentinel} connected");
         }
     }
 

@@ -10,6 +10,9 @@ internal interface IRoleProbe
 {
     /// <summary><c>master</c>, <c>slave</c>, ... as <c>ROLE</c> answers; null when the instance did not answer.</summary>
     Task<string?> RoleAsync(RedisInstance instance, CancellationToken cancellationToken);
+
+    /// <summary>Gets ready to ask every instance of <paramref name="inventory"/>, without waiting for any.</summary>
+    void Prepare(Inventory inventory);
 }
 
 /// <summary>

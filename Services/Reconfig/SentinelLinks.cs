@@ -16,8 +16,24 @@ internal interface ISentinels
     Task<SentinelAnswer> AskOneAsync(string sentinel, string masterName);
 }
 
+/// <summary>The Sentinels as the worker hears them: announcements and (re)connections, by Sentinel name.</summary>
+internal interface ISentinelFeed
+{
+    /// <summary>How many Sentinels are listened to.</summary>
+    int Count { get; }
+
+    /// <summary>Completes when every Sentinel has been tried once, so a first reconcile asks connected Sentinels, not empty links.</summary>
+    Task FirstAttempts { get; }
+
+    /// <summary>
+    /// Listens until <paramref name="cancellationToken"/> fires: <paramref name="onMessage"/> gets each
+    /// <c>+switch-master</c> payload with the Sentinel's name, <paramref name="onConnected"/> each (re)connection.
+    /// </summary>
+    Task RunAsync(Action<string, string> onMessage, Action<string> onConnected, CancellationToken cancellationToken);
+}
+
 /// <summary>Every Sentinel of the inventory, each with its own <see cref="SentinelLink"/>: one down never silences the others.</summary>
-internal sealed class SentinelLinks(Inventory inventory, ReconfigOptions options, ILoggerFactory loggerFactory) : ISentinels
+internal sealed class SentinelLinks(Inventory inventory, ReconfigOptions options, ILoggerFactory loggerFactory) : ISentinels, ISentinelFeed
 {
     private readonly IReadOnlyList<SentinelLink> _links =
         inventory.Sentinels.Instances.Select(s => new SentinelLink(s, options.RedisPassword, loggerFactory.CreateLogger<SentinelLink>())).ToList();
@@ -25,11 +41,11 @@ internal sealed class SentinelLinks(Inventory inventory, ReconfigOptions options
     /// <inheritdoc />
     public int Count => _links.Count;
 
-    /// <summary>Runs every link until <paramref name="cancellationToken"/> fires; see <see cref="SentinelLink.RunAsync"/>.</summary>
-    public Task RunAsync(Action<SentinelLink, string> onMessage, Action<SentinelLink> onConnected, CancellationToken cancellationToken) =>
-        Task.WhenAll(_links.Select(l => l.RunAsync(onMessage, onConnected, cancellationToken)));
+    /// <inheritdoc />
+    public Task RunAsync(Action<string, string> onMessage, Action<string> onConnected, CancellationToken cancellationToken) =>
+        Task.WhenAll(_links.Select(l => l.RunAsync((link, payload) => onMessage(link.Name, payload), link => onConnected(link.Name), cancellationToken)));
 
-    /// <summary>Completes when every Sentinel has been tried once, so a first reconcile asks connected Sentinels, not empty links.</summary>
+    /// <inheritdoc />
     public Task FirstAttempts => Task.WhenAll(_links.Select(l => l.FirstAttempt));
 
     /// <inheritdoc />

@@ -44,7 +44,18 @@ internal sealed class FakeProxy : IProxySide
 
     public string WantedPath => "/usr/local/twemproxy/conf/redis_14555.yml";
 
-    public Task<string?> ReadRunningAsync(CancellationToken cancellationToken) => Task.FromResult(Running);
+    /// <summary>The next read of the running config throws what no code path expects (then it is cleared).</summary>
+    public bool FailNextRead { get; set; }
+
+    public Task<string?> ReadRunningAsync(CancellationToken cancellationToken)
+    {
+        if (FailNextRead)
+        {
+            FailNextRead = false;
+            throw new InvalidOperationException("a surprise from the test");
+        }
+        return Task.FromResult(Running);
+    }
 
     public Task<string?> ReadWantedAsync(CancellationToken cancellationToken) => Task.FromResult(Wanted);
 
@@ -100,8 +111,15 @@ internal sealed class FakeRoles : IRoleProbe
 
     public Task<string?> RoleAsync(RedisInstance instance, CancellationToken cancellationToken)
     {
-        Asked.Add(instance.Name);
-        return Task.FromResult(_roles.GetValueOrDefault(instance.Name));
+        lock (Asked)
+        {
+            Asked.Add(instance.Name);
+            return Task.FromResult(_roles.GetValueOrDefault(instance.Name));
+        }
+    }
+
+    public void Prepare(Inventory inventory)
+    {
     }
 }
 
@@ -109,8 +127,12 @@ internal sealed class FakeRoles : IRoleProbe
 internal sealed class FakeSentinels(int count) : ISentinels
 {
     private readonly Dictionary<(string Sentinel, string MasterName), SentinelAnswer> _answers = [];
+    private int _polls;
 
     public int Count => count;
+
+    /// <summary>How many times every Sentinel was asked about a shard (once per shard per reconcile).</summary>
+    public int Polls => Volatile.Read(ref _polls);
 
     public FakeSentinels Says(string sentinel, string masterName, string address, long epoch)
     {
@@ -118,8 +140,11 @@ internal sealed class FakeSentinels(int count) : ISentinels
         return this;
     }
 
-    public Task<IReadOnlyList<SentinelAnswer>> AskMasterAsync(string masterName) =>
-        Task.FromResult<IReadOnlyList<SentinelAnswer>>(_answers.Where(a => a.Key.MasterName == masterName).Select(a => a.Value).ToList());
+    public Task<IReadOnlyList<SentinelAnswer>> AskMasterAsync(string masterName)
+    {
+        Interlocked.Increment(ref _polls);
+        return Task.FromResult<IReadOnlyList<SentinelAnswer>>(_answers.Where(a => a.Key.MasterName == masterName).Select(a => a.Value).ToList());
+    }
 
     public Task<SentinelAnswer> AskOneAsync(string sentinel, string masterName) =>
         Task.FromResult(_answers.GetValueOrDefault((sentinel, masterName)) ?? SentinelAnswer.Unreachable(sentinel, "not connected"));
@@ -136,7 +161,7 @@ internal sealed class ApplyPath : IDisposable
         Proxy = proxy;
         Roles = roles;
         Sentinels = sentinels ?? new FakeSentinels(3);
-        var telemetry = new ReconfigTelemetry(_services.GetRequiredService<IMeterFactory>());
+        var telemetry = Telemetry = new ReconfigTelemetry(_services.GetRequiredService<IMeterFactory>());
         Verifier = new ClaimVerifier(inventory, roles);
         var options = new ReconfigOptions { ProxyConfirmTimeoutMilliseconds = confirmTimeoutMilliseconds };
         Reconfigurator = new ProxyReconfigurator(inventory, options, proxy, telemetry, NullLogger<ProxyReconfigurator>.Instance);
@@ -160,6 +185,8 @@ internal sealed class ApplyPath : IDisposable
 
     public Reconciler Reconciler { get; }
 
+    public ReconfigTelemetry Telemetry { get; }
+
     /// <summary>A Sentinel's <c>+switch-master</c>, handled as the worker hands it over.</summary>
     public async Task<ApplyOutcome?> AnnounceAsync(string sentinel, string payload)
     {
@@ -171,4 +198,37 @@ internal sealed class ApplyPath : IDisposable
         Claims.HandleAsync(new MasterClaim(masterName, Fixtures.At(address), epoch, null, ReconfigTrigger.Reconcile, "test"), CancellationToken.None);
 
     public void Dispose() => _services.Dispose();
+}
+
+/// <summary>The Sentinels' announcements and reconnections, delivered by the test instead of by Sentinels.</summary>
+internal sealed class FakeSentinelFeed(int count) : ISentinelFeed
+{
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Action<string, string>? _onMessage;
+    private Action<string>? _onConnected;
+
+    public int Count => count;
+
+    public Task FirstAttempts => Task.CompletedTask;
+
+    /// <summary>Completes once the worker listens.</summary>
+    public Task Listening => _listening.Task;
+
+    public async Task RunAsync(Action<string, string> onMessage, Action<string> onConnected, CancellationToken cancellationToken)
+    {
+        (_onMessage, _onConnected) = (onMessage, onConnected);
+        _listening.TrySetResult();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The worker stops.
+        }
+    }
+
+    public void Announce(string sentinel, string payload) => _onMessage!(sentinel, payload);
+
+    public void Connected(string sentinel) => _onConnected!(sentinel);
 }

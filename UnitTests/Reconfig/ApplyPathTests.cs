@@ -27,7 +27,7 @@ public class ApplyPathTests
     [TearDown]
     public void Dispose() => _path.Dispose();
 
-    // Catches: events never applied (the worker or handler dropping them).
+    // Catches: the claim handler dropping a verified announcement (the worker dropping it: ReconfigWorkerTests).
     [Test]
     public async Task A_verified_announcement_moves_the_shard_and_the_proxy_reports_running_it()
     {
