@@ -303,6 +303,43 @@ public class BadInventoryTests
         Refused(yaml, "parallel_syncs: 0", "parallel_syncs must be a positive number, not 0", "e.g. 'parallel_syncs: 1'");
     }
 
+    // Each row: one refusal no other test reaches; the row catches its check being dropped (the lab would start with
+    // a second node on one address, a shard Sentinel cannot tell from another, a proxy hash nutcracker rejects at run time).
+    [TestCase("  node24: { address: 127.0.0.24 }", "  node24: { address: 127.0.0.22 }", "node24: { address: 127.0.0.22 }",
+        "node 'node24' has the same address 127.0.0.22 as node 'node22'", "give each node its own")]
+    [TestCase("  node24: { address: 127.0.0.24 }", "  node24: { }", "node24: { }",
+        "node 'node24' is missing 'address'", "add 'address: 127.0.0.N'")]
+    [TestCase("  node24: { address: 127.0.0.24 }", "  node24:", "node24:   #",
+        "node 'node24' has no settings", "give it '{ address: 127.0.0.N }'")]
+    [TestCase("sentinel_name: redis_14555_g2_4501", "sentinel_name: redis_14555_g1_4500", "sentinel_name: redis_14555_g1_4500\n    master: node22:4501",
+        "shard 'g2' reuses sentinel_name 'redis_14555_g1_4500'", "each shard needs its own")]
+    [TestCase("master: node22:4500", "master: node22:70000", "master: node22:70000",
+        "shard 'g1' master port 70000 is out of range", "use 1-65535")]
+    [TestCase("nodes: [node22, node23, node24]", "nodes: [node22, node23, node22]", "nodes: [node22, node23, node22]",
+        "sentinels lists node 'node22' twice", "one Sentinel per node")]
+    [TestCase("hash: fnv1a_64", "hash: fnv2_64", "hash: fnv2_64",
+        "twemproxy hash 'fnv2_64' is not one nutcracker knows", "fnv1a_64")]
+    [TestCase("distribution: ketama", "distribution: ring", "distribution: ring",
+        "twemproxy distribution 'ring' is not one nutcracker knows", "ketama")]
+    [TestCase("server_names: shard", "server_names: names", "server_names: names",
+        "twemproxy server_names 'names' is unknown", "use 'shard'")]
+    public void A_value_the_lab_cannot_run_is_refused_where_it_is_written(string from, string to, string at, string message, string fix) =>
+        Refused(InventoryFiles.PostWith(from, to), at, message, fix);
+
+    [TestCase("nodes")]
+    [TestCase("shards")]
+    [TestCase("sentinels")]
+    [TestCase("twemproxy")]
+    public void A_missing_section_is_named(string section)
+    {
+        var lines = InventoryFiles.PostWith($"\n{section}:", $"\n{section}:").Split('\n');
+        var start = Array.IndexOf(lines, $"{section}:");
+        var end = Array.FindIndex(lines, start + 1, l => l.Length > 0 && !char.IsWhiteSpace(l[0]) && l[0] != '#');
+        var yaml = string.Join('\n', lines[..start].Concat(end < 0 ? [] : lines[end..]));
+
+        Assert.That(Fails(yaml).Message, Does.Contain($"missing '{section}:'").And.Not.Contain("   at "));
+    }
+
     private static InventoryException Refused(string yaml, string at, string message, string fix)
     {
         var error = Fails(yaml);
