@@ -55,6 +55,13 @@ if (LabSecret.ProblemWithGiven(builder, inventory) is { } passwordProblem)
     return 2;
 }
 
+// Checked before either branch: a stack has no sample app, but a value that means nothing is still refused, not ignored.
+if (LabOptions.SampleApp(builder, out var sampleAppProblem) is not { } withSampleApp)
+{
+    Console.Error.WriteLine($"{refusal} {sampleAppProblem}");
+    return 2;
+}
+
 if (SwarmPublishing.Requested(builder))
 {
     if (playing)
@@ -64,12 +71,6 @@ if (SwarmPublishing.Requested(builder))
     }
     // --publish swarm --output DIR: the same lab as a Docker Swarm stack, written instead of run.
     return SwarmPublishing.Run(builder, inventory);
-}
-
-if (LabOptions.SampleApp(builder, out var sampleAppProblem) is not { } withSampleApp)
-{
-    Console.Error.WriteLine($"The lab was not started. {sampleAppProblem}");
-    return 2;
 }
 
 if (playing)

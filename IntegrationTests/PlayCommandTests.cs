@@ -107,6 +107,31 @@ public class PlayCommandTests
         }
     }
 
+    // Each option the AppHost reads itself, given a value it cannot use: refused with the fix, and nothing written.
+    [TestCase("--stack", "Lab", "Nothing was published. --stack 'Lab' is not a stack name Swarm takes; use lower-case letters")]
+    [TestCase("--image-prefix", "http://10.0.0.5:5000", "Nothing was published. --image-prefix 'http://10.0.0.5:5000' is not how an image reference begins")]
+    [TestCase("--sample-app", "maybe", "Nothing was published. --sample-app 'maybe' is neither true nor false")]
+    [TestCase("--play", "scenarios/kill-master-g1.yml", "Nothing was published. --play runs playbooks on a lab this command starts, --publish writes a stack instead")]
+    public async Task A_bad_option_exits_2_with_its_fix_and_publishes_nothing(string option, string value, string message)
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"publish-{Guid.NewGuid():N}");
+
+        var (exit, _, stderr) = await PlayAsync(["--publish", "swarm", "--output", output, option, value], TimeSpan.FromMinutes(2));
+
+        Assert.That(exit, Is.EqualTo(2), "exit code");
+        Assert.That(stderr, Does.Contain(message).And.Not.Contain("   at "));
+        Assert.That(Directory.Exists(output), Is.False, "nothing written");
+    }
+
+    [Test]
+    public async Task A_sample_app_switch_that_is_neither_true_nor_false_starts_no_lab()
+    {
+        var (exit, _, stderr) = await PlayAsync(["--sample-app", "maybe"], TimeSpan.FromMinutes(2));
+
+        Assert.That(exit, Is.EqualTo(2), "exit code");
+        Assert.That(stderr, Does.Contain("The lab was not started. --sample-app 'maybe' is neither true nor false; pass --sample-app false"));
+    }
+
     private static string Tail(string text, int lines = 40) =>
         string.Join('\n', text.Split('\n').TakeLast(lines));
 
