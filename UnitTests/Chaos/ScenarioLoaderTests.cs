@@ -317,6 +317,13 @@ public class ScenarioLoaderTests
         Assert.That(error.Message, Does.StartWith($"bad.yml:{ScenarioFiles.LineOf(yaml, "---")}: a second YAML document starts here; a scenario is one document"));
     }
 
+    // Catches: a file of the wrong shape reaching the step reader (a cast exception instead of the form to write).
+    [TestCase("- kill: master of g1\n", 1, "a scenario is a mapping with 'description', 'inventory' (optional) and 'steps'")]
+    [TestCase("description: x\nsteps: kill\n", 2, "'steps' must be a list with at least one step, each on a '- ' line")]
+    [TestCase("description: x\nsteps:\n  - [kill, heal_all]\n", 3, "a step is 'name' or 'name: value', not a list")]
+    public void A_file_of_the_wrong_shape_is_told_the_shape(string yaml, int line, string expected) =>
+        Assert.That(Fails(yaml).Message, Does.StartWith($"bad.yml:{line}: {expected}").And.Not.Contain("   at "));
+
     private static ScenarioException Fails(string yaml) =>
         Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(yaml, "bad.yml"))!;
 }

@@ -323,8 +323,27 @@ public class BadInventoryTests
         "twemproxy distribution 'ring' is not one nutcracker knows", "ketama")]
     [TestCase("server_names: shard", "server_names: names", "server_names: names",
         "twemproxy server_names 'names' is unknown", "use 'shard'")]
+    [TestCase("  timeout: 0", "  timeout: { seconds: 0 }", "timeout: { seconds: 0 }",
+        "redis_settings 'timeout' must be a value or a list of values, not a mapping", "not a mapping")]
+    [TestCase("  nodes: [node22, node23, node24]\n  port: 26379", "  port: 26379", "sentinels:",
+        "sentinels has no 'nodes'", "e.g. 'nodes: [node22, node23, node24]'")]
+    [TestCase("  node: node23\n", "", "twemproxy:",
+        "twemproxy is missing 'node'", "add e.g. 'node: node23'")]
+    [TestCase("  node: node23\n", "  nodes: []\n", "nodes: []",
+        "twemproxy nodes is empty", "e.g. 'nodes: [node23, node24]'")]
+    [TestCase("front_door: 127.0.0.1 ", "front_door: 127.1 ", "front_door: 127.1",
+        "twemproxy front_door '127.1' is an unusual way to write 127.0.0.1", "write 127.0.0.1")]
+    [TestCase("  timeout: 0", "  timeout: 0\n  ~: 5", "~: 5",
+        "a key here is empty; give it a name in redis_settings", "or remove the line")]
+    [TestCase("  timeout: 0", "  timeout: 0\n  [timeout, loglevel]: 5", "[timeout, loglevel]: 5",
+        "a key here is a list or a mapping", "followed by ':'")]
     public void A_value_the_lab_cannot_run_is_refused_where_it_is_written(string from, string to, string at, string message, string fix) =>
         Refused(InventoryFiles.PostWith(from, to), at, message, fix);
+
+    [Test]
+    public void A_file_that_is_a_list_is_asked_for_key_value_lines() =>
+        Assert.That(Fails("- node22\n- node23\n").Message,
+            Does.StartWith("bad.yml:1: an inventory is 'key: value' lines").And.Contain("start from inventories/post-2016.yml"));
 
     [TestCase("nodes")]
     [TestCase("shards")]
