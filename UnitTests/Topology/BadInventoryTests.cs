@@ -321,6 +321,8 @@ public class BadInventoryTests
         "twemproxy hash 'fnv2_64' is not one nutcracker knows", "fnv1a_64")]
     [TestCase("distribution: ketama", "distribution: ring", "distribution: ring",
         "twemproxy distribution 'ring' is not one nutcracker knows", "ketama")]
+    [TestCase("redis: true", "redis: false", "redis: false",
+        "twemproxy redis: false would proxy memcached", "set 'redis: true'")]
     [TestCase("server_names: shard", "server_names: names", "server_names: names",
         "twemproxy server_names 'names' is unknown", "use 'shard'")]
     [TestCase("  timeout: 0", "  timeout: { seconds: 0 }", "timeout: { seconds: 0 }",
