@@ -96,7 +96,7 @@ public class ApplyPathTests
         Assert.That(_proxy.Writes, Is.Zero);
     }
 
-    // Catches: an epoch never remembered, or remembered before the proxy confirmed.
+    // Catches: an epoch never remembered (remembered before the proxy confirmed: the two tests of a refused or unconfirmed config).
     [Test]
     public async Task A_replay_of_an_older_failover_after_a_newer_one_is_refused()
     {
@@ -222,6 +222,19 @@ public class ApplyPathTests
         var outcome = await _path.AnnounceAsync("node23-sentinel", G2Failover);
 
         Assert.That(outcome, Is.Null);
+        Assert.That(_proxy.Writes, Is.Zero);
+    }
+
+    // Catches: the reconcile's majority counted over the Sentinels that answered: one left alone would decide.
+    [Test]
+    public async Task One_Sentinel_of_three_answering_does_not_move_the_proxy_on_a_reconcile()
+    {
+        _roles.Says("node24-redis-4501", "master").Says("node22-redis-4501", "slave");
+        _path.Sentinels.Says("node23-sentinel", G2, "node24-redis-4501:4501", 7);
+
+        await _path.Reconciler.RunOnceAsync("test", CancellationToken.None);
+
+        Assert.That(_proxy.RunningServerOf(PostLab, "g2"), Is.EqualTo("node22-redis-4501:4501"));
         Assert.That(_proxy.Writes, Is.Zero);
     }
 

@@ -129,6 +129,16 @@ public class MajorityVoteTests
         Assert.That(() => MajorityVote.Decide([], 0), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
+    // Catches: the majority vouching for the highest epoch among it, which one Sentinel alone could then raise.
+    [Test]
+    public void The_majority_vouches_for_the_lowest_epoch_among_those_naming_the_master()
+    {
+        var decision = MajorityVote.Decide(
+            [SentinelAnswer.Named("s22", New, 9), SentinelAnswer.Named("s23", New, 3), SentinelAnswer.Named("s24", Old, 2)], 3);
+
+        Assert.That(decision.ConfigEpoch, Is.EqualTo(3));
+    }
+
     private static SentinelAnswer Says(string sentinel, MasterAddress master) => SentinelAnswer.Named(sentinel, master, 1);
 
     private static SentinelAnswer Unreachable(string sentinel) => SentinelAnswer.Unreachable(sentinel, "not connected");
