@@ -16,7 +16,7 @@ internal interface ISentinels
     Task<SentinelAnswer> AskOneAsync(string sentinel, string masterName);
 }
 
-/// <summary>The Sentinels as the worker hears them: announcements and (re)connections, by Sentinel name.</summary>
+/// <summary>The Sentinels as the worker hears them: announcements and (re)connections, by Sentinel name (the seam the worker's unit tests feed by hand).</summary>
 internal interface ISentinelFeed
 {
     /// <summary>How many Sentinels are listened to.</summary>
