@@ -28,13 +28,15 @@ public class PlayCommandTests
           - stop_load
         """;
 
-    // Both instances of g1 dead: its keys cannot come back, however fast or slow the machine is (a lone dead master
-    // leaves a race: a slow kill call can return after Sentinel has already failed the shard over).
+    // The only proxy stopped (docker stop returns once it has exited), so no key is readable through the front door
+    // whatever the timing, and nothing in the lab starts it again. Killing both instances of g1 was not enough: once in
+    // a CI run the keys still read back right after both kills (see the closing note of issue 11); this playbook
+    // tests the exit code, not the kill.
     private const string CannotHold = """
         description: An assertion that cannot hold, to see the exit code say so.
         steps:
           - write_keys: 100
-          - kill: replica of g1
+          - stop: the proxy
           - kill: master of g1
           - assert_keys_readable: { timeout: 1s }
           - wait: 1s
