@@ -5,31 +5,42 @@
 #   eng/swarm.sh images DIR    # only the images the stack names, built when missing (to push to a registry of yours)
 #   eng/swarm.sh deploy DIR    # images (when missing), a one-node swarm (when none), node labels, deploy, wait
 #   eng/swarm.sh remove DIR    # the stack, its volumes, and whatever deploy made (the swarm, its gwbridge, labels)
+#   eng/swarm.sh leftovers     # removes every stack a deploy recorded and no remove undid (a killed test run's)
 #
 # deploy builds missing images from the same recipes as the Aspire lab (containers/*), creates a one-node swarm at
-# 127.0.0.1 only when the engine is in none (and records that it did, in DIR/.deployed), labels the node with one
+# 127.0.0.1 only when the engine is in none (and records that it did, with the machine: see `records`), labels the node with one
 # boolean label per inventory node when the swarm has one node (on a bigger swarm the labels must be set already:
 # README, "Docker Swarm"), deploys, and waits (bounded) until a SET/GET through 127.0.0.1:<front door> works and
 # every replica's link to its master is up, and every Sentinel knows the others. It prints how long the deploy took.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-usage() { echo "usage: eng/swarm.sh images|deploy|remove DIR (DIR from: dotnet run --project AppHost -- --publish swarm --output DIR)" >&2; exit 2; }
+usage() { echo "usage: eng/swarm.sh images|deploy|remove DIR (DIR from: dotnet run --project AppHost -- --publish swarm --output DIR), or eng/swarm.sh leftovers" >&2; exit 2; }
 say() { echo "[swarm] $*"; }
 die() { echo "[swarm] $*" >&2; exit 1; }
 
-[ $# -eq 2 ] || usage
-action=$1
-dir="$(cd "$2" 2>/dev/null && pwd)" || { echo "[swarm] $2: no such folder; publish one first (dotnet run --project AppHost -- --publish swarm --output $2)" >&2; exit 2; }
-[ -f "$dir/swarm.env" ] && [ -f "$dir/stack.yml" ] || { echo "[swarm] $dir holds no published stack (stack.yml, swarm.env); publish one first" >&2; exit 2; }
-# shellcheck disable=SC1091
-source "$dir/swarm.env"
-record="$dir/.deployed"   # what deploy made, so that remove undoes exactly that
+# What each deploy made is recorded with the machine, not in DIR: a run killed before its remove (a CI job cut off,
+# a clone deleted) leaves its stack in the engine, and the next clone must still find and undo it (`leftovers`).
+records="${REDIS_HA_LAB_HOME:-$HOME/.redis-ha-lab}/swarm"
 
-password=""
-if [ "$AUTHENTICATION" = password ]; then
-  password="$(cat "$dir/files/redis-password")"
+[ $# -ge 1 ] || usage
+action=$1
+if [ "$action" = leftovers ]; then
+  [ $# -eq 1 ] || usage
+else
+  [ $# -eq 2 ] || usage
 fi
+open_stack_folder() {
+  dir="$(cd "$1" 2>/dev/null && pwd)" || { echo "[swarm] $1: no such folder; publish one first (dotnet run --project AppHost -- --publish swarm --output $1)" >&2; exit 2; }
+  [ -f "$dir/swarm.env" ] && [ -f "$dir/stack.yml" ] || { echo "[swarm] $dir holds no published stack (stack.yml, swarm.env); publish one first" >&2; exit 2; }
+  # shellcheck disable=SC1091
+  source "$dir/swarm.env"
+  record="$records/$STACK.deployed"   # what deploy made, so that remove undoes exactly that
+  password=""
+  if [ "$AUTHENTICATION" = password ]; then
+    password="$(cat "$dir/files/redis-password")"
+  fi
+}
 
 # One RESP exchange with 127.0.0.1:$1 (AUTH first when the lab has a password), QUIT last; prints the raw replies.
 resp() {
@@ -70,7 +81,8 @@ deploy() {
   local images_done=$SECONDS
 
   # A record left by an earlier deploy that was not removed still says what that deploy made: keep adding to it.
-  touch "$record"
+  mkdir -p "$records"
+  grep -qsx "dir=$dir" "$record" || echo "dir=$dir" >> "$record"
   if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" = inactive ]; then
     docker network inspect docker_gwbridge > /dev/null 2>&1 && gwbridge_was_there=1 || gwbridge_was_there=0
     say "this engine is in no swarm: creating a one-node swarm at 127.0.0.1 (eng/swarm.sh remove leaves it again)"
@@ -182,9 +194,23 @@ remove() {
   say "removed: no stack $STACK, no swarm or network of this deploy left"
 }
 
+# Undoes every deploy the machine still records: each is a stack some run deployed and never removed.
+leftovers() {
+  local found
+  for found in "$records"/*.deployed; do
+    [ -f "$found" ] || continue
+    STACK="$(basename "$found" .deployed)"
+    record="$found"
+    dir="$(sed -n 's/^dir=//p' "$found" | tail -n 1)"
+    say "stack $STACK is still deployed by an earlier run (from ${dir:-an unknown folder}): removing it"
+    remove
+  done
+}
+
 case "$action" in
-  images) images; say "images: $(for pair in $IMAGES; do printf '%s ' "${pair%%=*}"; done)" ;;
-  deploy) deploy ;;
-  remove) remove ;;
+  images) open_stack_folder "$2"; images; say "images: $(for pair in $IMAGES; do printf '%s ' "${pair%%=*}"; done)" ;;
+  deploy) open_stack_folder "$2"; deploy ;;
+  remove) open_stack_folder "$2"; remove ;;
+  leftovers) leftovers ;;
   *) usage ;;
 esac

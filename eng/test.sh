@@ -15,15 +15,12 @@ dotnet build Lab.sln -c Release -nologo -v quiet
 echo "[test] checking aspire-manifest.json is current"
 "$root/eng/manifest.sh" --check
 
-# The integration tests deploy the lab as a Swarm stack once (SwarmScenarioTests) and remove it in their teardown;
-# should the run die before that, remove it here, so CI leaves no stack, overlay network or swarm behind.
-swarm_stack="$root/.lab/swarm/post-2016"
-remove_leftover_swarm_stack() {
-  if [ -f "$swarm_stack/.deployed" ]; then
-    "$root/eng/swarm.sh" remove "$swarm_stack" || true
-  fi
-}
-trap remove_leftover_swarm_stack EXIT
+# The integration tests deploy the lab as a Swarm stack once (SwarmScenarioTests) and remove it in their teardown.
+# A run killed before that (a CI job cut off) leaves the stack, and perhaps a swarm, in the engine, holding the lab's
+# ports: remove what an earlier run left before testing, and again on the way out, so CI leaves no stack, overlay
+# network or swarm behind. (A stack deployed by hand with eng/swarm.sh is removed too: the tests need its ports.)
+"$root/eng/swarm.sh" leftovers
+trap '"$root/eng/swarm.sh" leftovers || true' EXIT
 
 results="$root/.lab/test-results"
 mkdir -p "$results"
