@@ -20,20 +20,40 @@ public sealed class LabContainers(IDockerClient docker, IReadOnlyCollection<stri
     /// <summary>The longest a clean stop takes: the grace period before SIGKILL.</summary>
     public static TimeSpan StopGrace { get; } = TimeSpan.FromSeconds(StopGraceSeconds);
 
-    /// <summary>SIGKILL to the container: its process dies at once, as in the post's <c>kill</c>. A container already down stays down.</summary>
+    /// <summary>How long a killed container's process may take to be gone before the kill counts as failed.</summary>
+    public static TimeSpan KillWithin { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// SIGKILL to the container: its process dies at once, as in the post's <c>kill</c>. Returns once that container
+    /// no longer runs. A container already down stays down.
+    /// </summary>
+    /// <exception cref="ChaosException">The container still runs <see cref="KillWithin"/> after the signal.</exception>
     public async Task KillAsync(string container, CancellationToken cancellationToken)
     {
+        // The very container signalled is the one checked: on Swarm the service's newest task may already be a new one.
+        var id = await ContainerAsync(container, cancellationToken);
         try
         {
-            await docker.Containers.KillContainerAsync(await ContainerAsync(container, cancellationToken), new ContainerKillParameters { Signal = "KILL" }, cancellationToken);
+            await docker.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "KILL" }, cancellationToken);
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
             // Already dead is the state asked for (a node kill may find some of its instances down); anything else is not.
-            if (await IsRunningAsync(container, cancellationToken))
+            if ((await docker.Containers.InspectContainerAsync(id, cancellationToken)).State.Running)
             {
                 throw;
             }
+        }
+        // Docker's answer says the signal was sent, not that the process is gone: a fault the lab reports as staged
+        // must be one it saw take effect (a playbook step after it, or a restart, counts on that).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await docker.Containers.InspectContainerAsync(id, cancellationToken)).State.Running)
+        {
+            if (clock.Elapsed > KillWithin)
+            {
+                throw new ChaosException($"{container} still runs {KillWithin.TotalSeconds:0} s after SIGKILL; the engine did not stop it");
+            }
+            await Task.Delay(20, cancellationToken);
         }
     }
 
