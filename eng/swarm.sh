@@ -82,7 +82,7 @@ deploy() {
 
   # A record left by an earlier deploy that was not removed still says what that deploy made: keep adding to it.
   mkdir -p "$records"
-  grep -qsx "dir=$dir" "$record" || echo "dir=$dir" >> "$record"
+  grep -qsxF "dir=$dir" "$record" || echo "dir=$dir" >> "$record"
   if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" = inactive ]; then
     docker network inspect docker_gwbridge > /dev/null 2>&1 && gwbridge_was_there=1 || gwbridge_was_there=0
     say "this engine is in no swarm: creating a one-node swarm at 127.0.0.1 (eng/swarm.sh remove leaves it again)"

@@ -20,7 +20,7 @@ public sealed class SentinelForgery(Inventory inventory, SentinelView sentinels)
     /// <summary>How long a restore waits for a majority of the Sentinels to name the real master with its replicas again.</summary>
     public static readonly TimeSpan RestoreWithin = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a forgery keeps asking the Sentinels that have not adopted it yet; short, since its undoing is due within seconds.</summary>
+    /// <summary>How long a forgery keeps sending its hello again until a majority holds it; short, since its undoing is due within seconds.</summary>
     public static readonly TimeSpan ForgeWithin = TimeSpan.FromSeconds(3);
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
@@ -37,12 +37,13 @@ public sealed class SentinelForgery(Inventory inventory, SentinelView sentinels)
         // A Sentinel that adopts a new master rewrites and fsyncs its config file before it answers again; on a busy
         // machine that has outlasted the quick timeout (seen in CI: two of three timed out). So the same hello is sent
         // again until a majority holds it: a Sentinel that already has it ignores it (same epoch, nothing newer).
-        while (outcomes.Count(o => o.Adopted(hello)) < Majority && clock.Elapsed < ForgeWithin)
+        var adopted = outcomes.Count(o => o.Adopted(hello));
+        while (adopted < Majority && clock.Elapsed < ForgeWithin)
         {
             await Task.Delay(Poll);
             outcomes = await sentinels.AnnounceAsync(hello, thenReset: false);
+            adopted = outcomes.Count(o => o.Adopted(hello));
         }
-        var adopted = outcomes.Count(o => o.Adopted(hello));
         return adopted >= Majority
             ? $"'{hello.Payload}' adopted by {adopted} of {outcomes.Count} Sentinels"
             : throw new ChaosException($"only {adopted} of {outcomes.Count} Sentinels adopted '{hello.Payload}', a majority is needed: {string.Join("; ", outcomes)}");
