@@ -80,9 +80,12 @@ internal static class PlaybookCommands
                 .RunAsync(playbooks[0], timeout.Token);
             var reportFolder = LabStateLayout.PlaybookRunFolder(root, started);
             await PlaybookReport.WriteAsync(reportFolder, Path.GetFileName(inventory.SourceFile), [result]);
+            // And after: a playbook may leave faults in place (its 'left_in_place:'), or fail half-way; the lab the
+            // dashboard shows next is the inventory's again, not what the run left.
+            var after = await ResetAfterAsync(chaos, logger);
             return result.Passed
-                ? CommandResults.Success($"{result.Name} passed; report in {reportFolder}")
-                : CommandResults.Failure($"{result.Failure}; report in {reportFolder}");
+                ? CommandResults.Success($"{result.Name} passed; report in {reportFolder}; {after}")
+                : CommandResults.Failure($"{result.Failure}; report in {reportFolder}; {after}");
         }
         catch (Exception e) when (e is ChaosException or TimeoutException or StackExchange.Redis.RedisException or OperationCanceledException)
         {
@@ -91,6 +94,23 @@ internal static class PlaybookCommands
         finally
         {
             OneAtATime.Release();
+        }
+    }
+
+    /// <summary>Resets the lab after a run; says what it undid, or why it could not (the run's own outcome stands either way).</summary>
+    private static async Task<string> ResetAfterAsync(ChaosLab chaos, ILogger logger)
+    {
+        try
+        {
+            var undone = await new LabReset(chaos).ResetAsync(ResetWithin, CancellationToken.None);
+            var text = undone.Count == 0 ? "the lab needed no reset after it" : $"the lab was reset after it ({string.Join(", ", undone)})";
+            logger.LogInformation("{Line}", text);
+            return text;
+        }
+        catch (Exception e) when (e is ChaosException or TimeoutException or StackExchange.Redis.RedisException or OperationCanceledException)
+        {
+            logger.LogWarning("the lab could not be reset after the playbook: {Reason}", e.Message);
+            return $"the lab could not be reset after it: {e.Message}";
         }
     }
 }

@@ -50,4 +50,28 @@ public static class FaultKinds
 
     /// <summary>True for faults that take something away (a kill, a stop, a pause, a partition, an isolation) rather than give it back.</summary>
     public static bool IsDisruptive(this FaultKind kind) => kind is FaultKind.Kill or FaultKind.Stop or FaultKind.Pause or FaultKind.Partition or FaultKind.Isolate or FaultKind.Restart;
+
+    /// <summary>
+    /// True for faults that stay in place until a step undoes them (a kill, a stop, a pause, a partition, an isolation);
+    /// a restart undoes itself.
+    /// </summary>
+    public static bool IsStanding(this FaultKind kind) => kind is FaultKind.Kill or FaultKind.Stop or FaultKind.Pause or FaultKind.Partition or FaultKind.Isolate;
+
+    /// <summary>The standing faults <paramref name="kind"/> undoes (a start undoes a kill or a stop), empty for a fault.</summary>
+    public static IReadOnlyList<FaultKind> Undoes(this FaultKind kind) => kind switch
+    {
+        FaultKind.Start => [FaultKind.Kill, FaultKind.Stop],
+        FaultKind.Resume => [FaultKind.Pause],
+        FaultKind.Heal => [FaultKind.Partition, FaultKind.Isolate],
+        _ => [],
+    };
+
+    /// <summary>The step that undoes <paramref name="kind"/>, a standing fault: <c>start</c>, <c>resume</c> or <c>heal</c>.</summary>
+    public static FaultKind UndoneBy(this FaultKind kind) => kind switch
+    {
+        FaultKind.Kill or FaultKind.Stop => FaultKind.Start,
+        FaultKind.Pause => FaultKind.Resume,
+        FaultKind.Partition or FaultKind.Isolate => FaultKind.Heal,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a standing fault"),
+    };
 }

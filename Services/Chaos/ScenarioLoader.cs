@@ -17,11 +17,11 @@ public static partial class ScenarioLoader
     [
         "write_keys", "start_load", "stop_load", .. FaultKinds.ByStepName.Keys, "manual_failover", "wait", "wait_for_failover",
         "wait_for_role", "heal_all", "forge_master", "restore_master", "assert_keys_readable", "assert_writes_succeed",
-        "assert_proxy_points_at_master", "assert_proxy_never_went_back", "switchover", "assert_no_acknowledged_write_lost",
+        "assert_proxy_points_at_master", "assert_proxy_never_went_back", "switchover", "assert_no_acknowledged_write_lost", "assert_acknowledged_writes_lost",
         "assert_every_connection_served", "wait_for_rotation",
     ];
 
-    private static readonly string[] TopLevelKeys = ["description", "inventory", "steps"];
+    private static readonly string[] TopLevelKeys = ["description", "inventory", "steps", "left_in_place"];
 
     /// <summary>Loads <paramref name="path"/>; <paramref name="displayName"/> (default: the path) names it in errors.</summary>
     /// <exception cref="ScenarioException">The file is missing, is not valid YAML, or is not a scenario.</exception>
@@ -107,9 +107,40 @@ public static partial class ScenarioLoader
                 return null;
             }
             var steps = sequence.Children.Select(Step).ToList();
-            return description is null || inventory is null || steps.Any(s => s is null)
+            var left = LeftInPlace(keys);
+            return description is null || inventory is null || steps.Any(s => s is null) || left is null
                 ? null
-                : new Scenario(file, description, inventory, steps!);
+                : new Scenario(file, description, inventory, steps!, left);
+        }
+
+        /// <summary><c>left_in_place:</c>, a list of fault steps as the file wrote them; empty when absent.</summary>
+        private List<FaultStep>? LeftInPlace(Dictionary<string, YamlNode> keys)
+        {
+            if (!keys.TryGetValue("left_in_place", out var node))
+            {
+                return [];
+            }
+            if (node is not YamlSequenceNode { Children.Count: > 0 } list)
+            {
+                Problem(node, "'left_in_place' lists the faults the playbook leaves standing at its end, each as its step wrote it, e.g. 'left_in_place:' then '  - kill: master of g1'");
+                return null;
+            }
+            var faults = new List<FaultStep>();
+            foreach (var item in list.Children)
+            {
+                switch (Step(item))
+                {
+                    case FaultStep fault when fault.Kind.IsStanding():
+                        faults.Add(fault);
+                        break;
+                    case null:
+                        return null;
+                    case var other:
+                        Problem(item, $"'{other.Text}' is not a fault that stays in place; 'left_in_place' lists kill, stop, pause, partition or isolate steps");
+                        return null;
+                }
+            }
+            return faults;
         }
 
         private string? InventoryFile(Dictionary<string, YamlNode> keys)
@@ -178,6 +209,9 @@ public static partial class ScenarioLoader
                     return switched is null ? null : new SwitchoverStep(line, switched);
                 case "assert_no_acknowledged_write_lost":
                     return NoValue(value, name) ? new AssertNoAcknowledgedWriteLostStep(line) : null;
+                case "assert_acknowledged_writes_lost":
+                    var losing = value is null ? Missing(item, name, "assert_acknowledged_writes_lost: g1") : Text(value, name);
+                    return losing is null ? null : new AssertAcknowledgedWritesLostStep(line, losing);
                 case "wait":
                     var duration = value is null ? null : Duration(value, name, TimeSpan.FromMinutes(5));
                     if (value is null)

@@ -23,7 +23,10 @@ public sealed record StartLoadStep(int Line, int RatePerSecond) : ScenarioStep(L
     public override string Text => $"start_load: {{ rate: {RatePerSecond} }}";
 }
 
-/// <summary><c>stop_load</c>: stops the load and reports acknowledged, failed, indeterminate and lost writes.</summary>
+/// <summary>
+/// <c>stop_load</c>: stops the load. Its writes are counted (acknowledged, failed, indeterminate, lost, rolled back, per
+/// shard) once the shards have converged: at the next assertion about loss, or at the playbook's end.
+/// </summary>
 public sealed record StopLoadStep(int Line) : ScenarioStep(Line)
 {
     /// <inheritdoc />
@@ -61,11 +64,24 @@ public sealed record SwitchoverStep(int Line, string Shard) : ScenarioStep(Line)
     public override string Text => $"switchover: {Shard}";
 }
 
-/// <summary><c>assert_no_acknowledged_write_lost</c>: the load stopped last lost no write Redis had acknowledged.</summary>
+/// <summary>
+/// <c>assert_no_acknowledged_write_lost</c>: once the shards have converged, the load stopped last lost no write Redis
+/// had acknowledged and none was rolled back, on any shard.
+/// </summary>
 public sealed record AssertNoAcknowledgedWriteLostStep(int Line) : ScenarioStep(Line)
 {
     /// <inheritdoc />
     public override string Text => "assert_no_acknowledged_write_lost";
+}
+
+/// <summary>
+/// <c>assert_acknowledged_writes_lost: g1</c>: the loss a playbook stages, stated so that it must show: once the shards
+/// have converged, the load stopped last lost (or rolled back) acknowledged writes of this shard, and of no other.
+/// </summary>
+public sealed record AssertAcknowledgedWritesLostStep(int Line, string Shard) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => $"assert_acknowledged_writes_lost: {Shard}";
 }
 
 /// <summary><c>wait: 5s</c>: lets time pass (e.g. longer than Sentinel's down-after).</summary>

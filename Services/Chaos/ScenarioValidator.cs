@@ -4,8 +4,9 @@ namespace RedisHaLab.Chaos;
 
 /// <summary>
 /// Checks a loaded scenario against the lab it will run on and against itself: every shard and node it names exists,
-/// each step that needs one Redis instance names one, the load is started once and stopped before the end, and every
-/// forged announcement is undone soon enough. Every problem at once.
+/// each step that needs one Redis instance names one, the load is started once and stopped before the end, every
+/// forged announcement is undone soon enough, the playbook asserts something (a file without a check passes whatever
+/// happens), and every fault is undone by its end unless <c>left_in_place:</c> says so. Every problem at once.
 /// </summary>
 public static class ScenarioValidator
 {
@@ -41,6 +42,8 @@ public static class ScenarioValidator
             StartLoadStep? load = null;
             var keysWritten = false;
             var loadStopped = false;
+            // Faults in place, in the order they were staged: each undo takes the one its target names, else the oldest of its kind.
+            var standing = new List<FaultStep>();
             foreach (var step in scenario.Steps)
             {
                 CountTowardsForgeries(step);
@@ -66,6 +69,10 @@ public static class ScenarioValidator
                         break;
                     case FaultStep fault:
                         CheckFault(fault);
+                        Track(standing, fault);
+                        break;
+                    case HealAllStep:
+                        standing.Clear();
                         break;
                     case ManualFailoverStep failover:
                         CheckShard(step, failover.Shard);
@@ -75,6 +82,13 @@ public static class ScenarioValidator
                         break;
                     case AssertNoAcknowledgedWriteLostStep when !loadStopped:
                         Problem(step, "no load has stopped yet, so there is nothing to count; put it after a '- stop_load'");
+                        break;
+                    case AssertAcknowledgedWritesLostStep lost:
+                        CheckShard(step, lost.Shard);
+                        if (!loadStopped)
+                        {
+                            Problem(step, "no load has stopped yet, so there is nothing to count; put it after a '- stop_load'");
+                        }
                         break;
                     case WaitForFailoverStep wait:
                         CheckShard(step, wait.Shard);
@@ -127,12 +141,68 @@ public static class ScenarioValidator
             {
                 Problem(load, "the load started here is never stopped; add '- stop_load' at the end so its writes are counted and checked");
             }
+            if (!scenario.Steps.Any(IsCheck))
+            {
+                Problem(scenario.Steps[0], "this playbook checks nothing, so it passes whatever happens; add an assertion, e.g. '- assert_keys_readable: { timeout: 30s }' " +
+                                           "or '- assert_proxy_points_at_master: { shard: g1 }'");
+            }
+            CheckLeftInPlace(scenario, standing);
             foreach (var (shard, forgery) in _forgeries)
             {
                 Problem(forgery.Step, $"the forged announcement of {shard} is never undone; add '- restore_master: {shard}' within a few seconds after it: " +
                                       $"about 8 s after it a Sentinel that believes it makes {shard}'s real master a replica of the forged address, and {shard}'s data is lost");
             }
             return _problems.OrderBy(p => p.Line).ToList();
+        }
+
+        /// <summary>True for a step that fails when what it checks does not hold: an assertion or a bounded wait for a state.</summary>
+        private static bool IsCheck(ScenarioStep step) => step is AssertKeysReadableStep or AssertWritesSucceedStep
+            or AssertProxyPointsAtMasterStep or AssertProxyNeverWentBackStep or AssertNoAcknowledgedWriteLostStep
+            or AssertAcknowledgedWritesLostStep or AssertEveryConnectionServedStep or WaitForFailoverStep or WaitForRoleStep
+            or WaitForRotationStep;
+
+        /// <summary>Adds a standing fault, or takes away the one an undo step undoes (see <c>PlaybookRunner</c>, which does the same with containers).</summary>
+        private void Track(List<FaultStep> standing, FaultStep fault)
+        {
+            if (fault.Kind.IsStanding())
+            {
+                standing.Add(fault);
+                return;
+            }
+            var undoes = fault.Kind.Undoes();
+            if (undoes.Count == 0)
+            {
+                return;
+            }
+            var undone = standing.FirstOrDefault(f => undoes.Contains(f.Kind) && f.Target == fault.Target)
+                         ?? standing.FirstOrDefault(f => undoes.Contains(f.Kind));
+            if (undone is null)
+            {
+                Problem(fault, $"nothing this playbook did before is undone by '{fault.Text}' (it undoes {string.Join(" or ", undoes.Select(k => k.StepName()))} " +
+                               "steps, and none stands here); remove it, or stage the fault first");
+                return;
+            }
+            standing.Remove(undone);
+        }
+
+        /// <summary>Every fault still standing at the end must be listed in <c>left_in_place:</c>, and every listed one must stand.</summary>
+        private void CheckLeftInPlace(Scenario scenario, List<FaultStep> standing)
+        {
+            foreach (var listed in scenario.LeftInPlace)
+            {
+                var match = standing.FirstOrDefault(f => f.Kind == listed.Kind && f.Target == listed.Target);
+                if (match is null)
+                {
+                    Problem(listed, $"'{listed.Text}' is listed as left in place, but no such fault stands at the playbook's end; remove it from 'left_in_place'");
+                    continue;
+                }
+                standing.Remove(match);
+            }
+            foreach (var fault in standing)
+            {
+                Problem(fault, $"'{fault.Text}' is still in place when the playbook ends; undo it (e.g. '- {fault.Kind.UndoneBy().StepName()}: {fault.Target}') " +
+                               $"or say so at the top of the file: 'left_in_place:' then '  - {fault.Text}'");
+            }
         }
 
         /// <summary>Adds what <paramref name="step"/> may take to every forgery it runs under.</summary>
@@ -190,6 +260,8 @@ public static class ScenarioValidator
             FaultStep { Kind: FaultKind.Stop } => LabContainers.StopGrace,
             // Their time depends on the lab (replicas catching up, writes draining, containers starting), not on the file.
             WriteKeysStep or StopLoadStep or HealAllStep => null,
+            // They wait for the shards to converge first.
+            AssertNoAcknowledgedWriteLostStep or AssertAcknowledgedWritesLostStep => LabConvergence.Within,
             _ => TimeSpan.Zero,
         };
 

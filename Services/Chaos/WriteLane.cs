@@ -7,7 +7,9 @@ namespace RedisHaLab.Chaos;
 
 /// <summary>
 /// One shard's part of a <see cref="WriteLoad"/>: its own connection to the front door, keys of that shard only, a
-/// fixed schedule, and every write's outcome kept to be looked for afterwards.
+/// fixed schedule, and every write's outcome kept to be looked for afterwards. Each key is written twice (writes 2k and
+/// 2k+1, each value its write number, one after the other on the lane's one connection), so that a key found holding
+/// the first value while the second was acknowledged shows a rollback (see <see cref="WriteAccounting"/>).
 /// </summary>
 internal sealed partial class WriteLane : IAsyncDisposable
 {
@@ -21,7 +23,7 @@ internal sealed partial class WriteLane : IAsyncDisposable
     private readonly Stopwatch _clock;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _inFlight = new(MaxInFlight, MaxInFlight);
-    private readonly ConcurrentDictionary<string, (WriteOutcome Outcome, long AnsweredAt)> _outcomes = new();
+    private readonly ConcurrentDictionary<long, (LaneWrite Write, long AnsweredAt)> _outcomes = new();
     private readonly ConcurrentDictionary<string, int> _errors = new();
     private Task _run = Task.CompletedTask;
     private long _sent;
@@ -43,8 +45,8 @@ internal sealed partial class WriteLane : IAsyncDisposable
 
     public void Start() => _run = Task.Run(RunAsync);
 
-    /// <summary>Stops sending, waits (bounded) for the answers due, and reads back what was acknowledged or left open.</summary>
-    public async Task<ShardLoadReport> StopAsync(TimeSpan duration)
+    /// <summary>Stops sending and waits (bounded) for the answers due; what became of the writes is counted later, at convergence.</summary>
+    public async Task<LaneRecord> StopAsync(TimeSpan duration)
     {
         await _stop.CancelAsync();
         await _run;
@@ -54,20 +56,12 @@ internal sealed partial class WriteLane : IAsyncDisposable
         {
             await Task.Delay(50);
         }
-        var outcomes = _outcomes.ToArray();
-        var acknowledged = outcomes.Where(o => o.Value.Outcome == WriteOutcome.Acknowledged).Select(o => o.Key).ToList();
-        var indeterminate = outcomes.Where(o => o.Value.Outcome == WriteOutcome.Indeterminate).Select(o => o.Key).ToList();
-        var lost = await NotReadableAsync(acknowledged);
-        var indeterminateLost = await NotReadableAsync(indeterminate);
-        return new ShardLoadReport(
+        var outcomes = _outcomes.Values.ToArray();
+        return new LaneRecord(
             _shard,
             (int)Interlocked.Read(ref _sent),
-            acknowledged.Count,
-            outcomes.Count(o => o.Value.Outcome == WriteOutcome.Failed),
-            indeterminate.Count,
-            lost.Count,
-            indeterminate.Count - indeterminateLost.Count,
-            LongestGap(outcomes.Where(o => o.Value.Outcome == WriteOutcome.Acknowledged).Select(o => o.Value.AnsweredAt), duration),
+            [.. outcomes.Select(o => o.Write).OrderBy(w => w.Number)],
+            LongestGap(outcomes.Where(o => o.Write.Outcome == WriteOutcome.Acknowledged).Select(o => o.AnsweredAt), duration),
             new Dictionary<string, int>(_errors));
     }
 
@@ -86,6 +80,7 @@ internal sealed partial class WriteLane : IAsyncDisposable
         var started = _clock.Elapsed;
         try
         {
+            var key = "";
             for (long n = 0; !_stop.IsCancellationRequested; n++)
             {
                 // Keep to the schedule: a write is due at n / rate seconds, however long the previous ones took.
@@ -96,7 +91,8 @@ internal sealed partial class WriteLane : IAsyncDisposable
                 }
                 await _inFlight.WaitAsync(_stop.Token);
                 Interlocked.Increment(ref _sent);
-                _ = WriteAsync(db, _keys.Next());
+                key = n % 2 == 0 ? _keys.Next() : key;
+                _ = WriteAsync(db, n, key);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -105,13 +101,13 @@ internal sealed partial class WriteLane : IAsyncDisposable
         }
     }
 
-    private async Task WriteAsync(IDatabase db, string key)
+    private async Task WriteAsync(IDatabase db, long number, string key)
     {
         WriteOutcome outcome;
         try
         {
-            // The value is the key itself: what reads back proves the write, whatever else a key of that name held.
-            outcome = await db.StringSetAsync(key, key) ? WriteOutcome.Acknowledged : WriteOutcome.Failed;
+            // The value is the write's number: what the key holds at the end tells which of its two writes survived.
+            outcome = await db.StringSetAsync(key, number.ToString(System.Globalization.CultureInfo.InvariantCulture)) ? WriteOutcome.Acknowledged : WriteOutcome.Failed;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -122,7 +118,7 @@ internal sealed partial class WriteLane : IAsyncDisposable
         {
             _inFlight.Release();
         }
-        _outcomes[key] = (outcome, _clock.ElapsedTicks);
+        _outcomes[number] = (new LaneWrite(number, key, outcome), _clock.ElapsedTicks);
         switch (outcome)
         {
             case WriteOutcome.Acknowledged:
@@ -135,34 +131,6 @@ internal sealed partial class WriteLane : IAsyncDisposable
                 Interlocked.Increment(ref _indeterminate);
                 break;
         }
-    }
-
-    private async Task<List<string>> NotReadableAsync(IReadOnlyList<string> keys)
-    {
-        var db = _proxy.GetDatabase();
-        var missing = new List<string>();
-        foreach (var batch in keys.Chunk(500))
-        {
-            // A read can fail for a moment (the proxy restarting); only a read that answers, wrongly, proves a loss.
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    var values = await Task.WhenAll(batch.Select(k => db.StringGetAsync(k)));
-                    missing.AddRange(batch.Where((k, i) => values[i] != k));
-                    break;
-                }
-                catch (Exception e) when ((e is RedisException or TimeoutException) && attempt < 5)
-                {
-                    await Task.Delay(500);
-                }
-                catch (Exception e) when (e is RedisException or TimeoutException)
-                {
-                    throw new ChaosException($"cannot read the load's writes of {_shard} back through the proxy: {e.Message}", e);
-                }
-            }
-        }
-        return missing;
     }
 
     // The client's messages carry its whole state and the key; what is left before the details names the error.
@@ -186,3 +154,11 @@ internal sealed partial class WriteLane : IAsyncDisposable
         return times.Zip(times.Skip(1), (a, b) => b - a).Append(times[0]).Append(duration - times[^1]).Max();
     }
 }
+
+/// <summary>A stopped lane's writes, not yet counted: counting waits until the shard has converged.</summary>
+/// <param name="Shard">The shard's name.</param>
+/// <param name="Sent">Writes sent.</param>
+/// <param name="Writes">Every write answered (or given up on), in order.</param>
+/// <param name="LongestGap">The longest stretch between two acknowledged writes of the lane.</param>
+/// <param name="Errors">Each distinct error message with how often it came.</param>
+public sealed record LaneRecord(string Shard, int Sent, IReadOnlyList<LaneWrite> Writes, TimeSpan LongestGap, IReadOnlyDictionary<string, int> Errors);

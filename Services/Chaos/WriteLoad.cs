@@ -8,8 +8,9 @@ namespace RedisHaLab.Chaos;
 /// A steady stream of writes through the proxy while faults happen, one lane per shard: each lane has its own
 /// connection and writes only keys that live on its shard, so a dead shard's writes, stuck on their connection until
 /// they time out, never hold up the live shard's (one shared connection did: 700-1,600 writes a scenario came out
-/// "indeterminate" for the live shard). Each write is a new key, so that afterwards every acknowledged one can be
-/// looked for. Bounded in rate and in writes waiting for an answer.
+/// "indeterminate" for the live shard). Each key is written twice, each value the write's number, so that afterwards
+/// every acknowledged write can be looked for and a rollback told from a loss. Bounded in rate and in writes waiting for
+/// an answer.
 /// </summary>
 public sealed class WriteLoad : IAsyncDisposable
 {
@@ -77,14 +78,14 @@ public sealed class WriteLoad : IAsyncDisposable
     public LoadCounters Counters => new([.. _lanes.Select(l => l.Counters)]);
 
     /// <summary>
-    /// Stops sending, waits (bounded) for the answers still due, then reads back every acknowledged and indeterminate
-    /// write through the proxy. Call it once the lab has healed: a key that does not read back then is lost.
+    /// Stops sending and waits (bounded) for the answers still due. What became of the writes is counted later, once
+    /// the shards have converged (<see cref="StoppedLoad.CountAsync"/>), never through the proxy at this moment.
     /// </summary>
-    public async Task<LoadReport> StopAsync()
+    public async Task<StoppedLoad> StopAsync()
     {
         var duration = _clock.Elapsed;
-        var reports = await Task.WhenAll(_lanes.Select(l => l.StopAsync(duration)));
-        return new LoadReport(reports, duration);
+        var lanes = await Task.WhenAll(_lanes.Select(l => l.StopAsync(duration)));
+        return new StoppedLoad(lanes, duration);
     }
 
     /// <inheritdoc />

@@ -19,6 +19,10 @@ public class ProxyTierStepsTests
           - wait_for_rotation: { proxy: proxy on node24, state: out, timeout: 5s }
           - assert_every_connection_served: { connections: 20 }
           - stop_load
+        left_in_place:
+          - kill: proxy on node24
+          - stop: reconfig service on node24
+          - pause: the load balancer
         """;
 
     [Test]

@@ -163,6 +163,100 @@ public class ScenarioValidatorTests
         Assert.That(error.Message, Does.Contain("no keys to read yet; add '- write_keys: 1000' before it"));
     }
 
+    [Test]
+    public void A_playbook_that_checks_nothing_is_refused_at_its_first_step()
+    {
+        const string yaml = """
+            description: kills every node and checks nothing
+            steps:
+              - kill: node22
+              - kill: node23
+              - kill: node24
+            left_in_place:
+              - kill: node22
+              - kill: node23
+              - kill: node24
+            """;
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(3));
+        Assert.That(error.Message, Does.Contain("this playbook checks nothing, so it passes whatever happens; add an assertion"));
+    }
+
+    [Test]
+    public void A_fault_standing_at_the_end_is_refused_unless_the_file_says_so()
+    {
+        const string steps = """
+            description: a master killed and never started again
+            steps:
+              - kill: master of g1
+              - pause: replica of g2
+              - resume: replica of g2
+              - wait_for_failover: { shard: g1 }
+
+            """;
+
+        var error = Fails(steps);
+
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(3));
+        Assert.That(error.Message, Does.Contain("'kill: master of g1' is still in place when the playbook ends; undo it (e.g. '- start: master of g1') " +
+                                                "or say so at the top of the file: 'left_in_place:' then '  - kill: master of g1'"));
+        Assert.DoesNotThrow(() => ScenarioValidator.Validate(ScenarioLoader.Parse(steps + "left_in_place:\n  - kill: master of g1\n", "ok.yml"), ScenarioFiles.PostLab));
+    }
+
+    [Test]
+    public void A_fault_listed_as_left_in_place_must_stand_at_the_end()
+    {
+        var yaml = ScenarioFiles.EveryStep + "\nleft_in_place:\n  - pause: master of g2\n";
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(ScenarioFiles.LineOf(yaml, "  - pause: master of g2")));
+        Assert.That(error.Message, Does.Contain("'pause: master of g2' is listed as left in place, but no such fault stands at the playbook's end"));
+    }
+
+    [Test]
+    public void Only_faults_that_stand_can_be_listed_as_left_in_place()
+    {
+        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(ScenarioFiles.EveryStep + "\nleft_in_place:\n  - resume: master of g2\n", "bad.yml"))!;
+
+        Assert.That(error.Message, Does.Contain("'resume: master of g2' is not a fault that stays in place"));
+    }
+
+    [TestCase("start", "kill or stop")]
+    [TestCase("resume", "pause")]
+    [TestCase("heal", "partition or isolate")]
+    public void An_undo_with_nothing_of_its_kind_standing_is_refused(string undo, string undoes)
+    {
+        var yaml = ScenarioFiles.EveryStepWith("  - heal_all\n", $"  - heal_all\n  - {undo}: master of g1\n");
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(ScenarioFiles.LineOf(yaml, $"  - {undo}: master of g1")));
+        Assert.That(error.Message, Does.Contain($"nothing this playbook did before is undone by '{undo}: master of g1' (it undoes {undoes} steps"));
+    }
+
+    [Test]
+    public void An_undo_written_otherwise_than_its_fault_still_undoes_it()
+    {
+        // Which container it names is checked when it runs: it must be one the fault hit.
+        var yaml = ScenarioFiles.EveryStepWith("  - heal_all\n", "  - heal_all\n  - pause: master of g1\n  - resume: original master of g1\n");
+
+        Assert.DoesNotThrow(() => ScenarioValidator.Validate(ScenarioLoader.Parse(yaml, "ok.yml"), ScenarioFiles.PostLab));
+    }
+
+    [Test]
+    public void A_stated_loss_needs_a_stopped_load_and_a_shard_of_the_lab()
+    {
+        var yaml = ScenarioFiles.EveryStepWith("  - heal_all\n", "  - heal_all\n  - assert_acknowledged_writes_lost: g1\n  - assert_acknowledged_writes_lost: g3\n");
+
+        var messages = Fails(yaml).Problems.Select(p => p.Message).ToList();
+
+        Assert.That(messages, Has.Exactly(2).StartsWith("no load has stopped yet, so there is nothing to count"));
+        Assert.That(messages, Has.One.StartsWith("shard 'g3' is not in post-2016.yml"));
+    }
+
     private static ScenarioException Fails(string yaml)
     {
         var scenario = ScenarioLoader.Parse(yaml, "bad.yml");

@@ -66,6 +66,9 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                 // A forgery left standing (a step failed between forge_master and restore_master) destroys a shard's data
                 // within seconds: undo it before anything else, whatever stopped the playbook.
                 await RestoreForgeriesAsync(run);
+                // A playbook that failed, or ended, still stops its load and counts every write at convergence: the
+                // accounting of a failed run is the one most worth reading.
+                await CountLeftoverLoadsAsync(run);
                 progress.Note($"routing by probe keys: {run.Watch}");
                 await run.DisposeAsync();
             }
@@ -92,6 +95,108 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
         }
     }
 
+    private async Task CountLeftoverLoadsAsync(Run run)
+    {
+        try
+        {
+            if (run.Load is not null)
+            {
+                run.Uncounted.Add(await run.Load.StopAsync());
+                await run.Load.DisposeAsync();
+                run.Load = null;
+                progress.Note("the load was still running: stopped, to be counted at convergence");
+            }
+            await CountLoadsAsync(run, CancellationToken.None);
+        }
+        catch (Exception e) when (e is ChaosException or RedisException or TimeoutException)
+        {
+            progress.Note($"the load's writes could not be counted: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Counts every stopped load not counted yet, once the shards have converged (bounded by <see cref="LabConvergence.Within"/>):
+    /// each key read from its shard's settled master. Until then a write can sit on an instance about to throw it away.
+    /// </summary>
+    private async Task CountLoadsAsync(Run run, CancellationToken cancellationToken)
+    {
+        if (run.Uncounted.Count == 0)
+        {
+            return;
+        }
+        var clock = Stopwatch.StartNew();
+        var states = await new LabConvergence(lab).WaitAsync(LabConvergence.Within, cancellationToken);
+        progress.Note($"shards {(states.All(s => s.Converged) ? "converged" : "waited for")} in {clock.Elapsed.TotalSeconds:0.0} s: {string.Join("; ", states.Select(s => $"{s.Shard.Name} {s}"))}");
+        foreach (var stopped in run.Uncounted)
+        {
+            var report = await stopped.CountAsync(states, lab.Password);
+            run.LoadReports.Add(report);
+            progress.Note($"load counted at convergence: {report}" + (report.Errors.Count == 0 ? "" : $"; errors: {string.Join("; ", report.Errors.Select(e => $"{e.Value} x {e.Key}"))}"));
+        }
+        run.Uncounted.Clear();
+    }
+
+    /// <summary>The last load stopped, counted at convergence; throws when the shards did not converge, since its counts would prove nothing.</summary>
+    private async Task<LoadReport> LastCountedLoadAsync(Run run, CancellationToken cancellationToken)
+    {
+        await CountLoadsAsync(run, cancellationToken);
+        var last = run.LoadReports[^1];
+        if (!last.Converged)
+        {
+            throw new ChaosException($"cannot tell what the load lost: {string.Join("; ", last.Shards.Where(x => !x.Convergence.Converged).Select(x => $"{x.Shard} {x.Convergence}"))}");
+        }
+        return last;
+    }
+
+    /// <summary>
+    /// Applies a fault step. An undo (start, resume, heal) acts on the containers its fault step hit, not on whoever holds
+    /// the role now: after a failover "master of g1" is the promoted replica, and resuming that would leave the old master
+    /// frozen while the playbook passed. An undo whose target the fault step wrote otherwise must name containers a
+    /// standing fault of its kind hit.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> ApplyFaultAsync(Run run, FaultStep fault, CancellationToken cancellationToken)
+    {
+        var undoes = fault.Kind.Undoes();
+        if (undoes.Count == 0)
+        {
+            var hit = await lab.Faults.ApplyAsync(fault.Kind, fault.Target, cancellationToken);
+            if (fault.Kind.IsStanding())
+            {
+                run.Standing.Add(new StandingFault(fault, [.. hit]));
+            }
+            return hit;
+        }
+        var matching = run.Standing.Where(f => undoes.Contains(f.Step.Kind)).ToList();
+        List<string> containers;
+        if (matching.FirstOrDefault(f => f.Step.Target == fault.Target) is { } same)
+        {
+            containers = [.. same.Containers];
+            run.Standing.Remove(same);
+        }
+        else
+        {
+            containers = [.. await lab.Targets.ContainersAsync(fault.Target)];
+            var stray = containers.Where(c => !matching.Any(f => f.Containers.Contains(c))).ToList();
+            if (stray.Count > 0)
+            {
+                var hits = matching.Count == 0 ? $"no {string.Join(" or ", undoes.Select(k => k.StepName()))} of this playbook stands"
+                    : string.Join("; ", matching.Select(f => $"'{f.Step.Text}' hit {string.Join(", ", f.Containers)}"));
+                throw new ChaosException($"'{fault.Text}' names {string.Join(", ", stray)} now, which no standing fault of this playbook hit ({hits}); " +
+                                         "write its target as the fault step wrote it");
+            }
+            foreach (var f in matching)
+            {
+                f.Containers.RemoveAll(containers.Contains);
+                if (f.Containers.Count == 0)
+                {
+                    run.Standing.Remove(f);
+                }
+            }
+        }
+        await Task.WhenAll(containers.Select(c => lab.Faults.ApplyAsync(fault.Kind, c, cancellationToken)));
+        return containers;
+    }
+
     private async Task<string> ExecuteAsync(Run run, ScenarioStep step, CancellationToken cancellationToken)
     {
         switch (step)
@@ -109,11 +214,11 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                 return "";
             case StopLoadStep:
             {
-                var report = await run.Load!.StopAsync();
+                var stopped = await run.Load!.StopAsync();
                 await run.Load.DisposeAsync();
                 run.Load = null;
-                run.LoadReports.Add(report);
-                return report.ToString() + (report.Errors.Count == 0 ? "" : $"; errors: {string.Join("; ", report.Errors.Select(e => $"{e.Value} x {e.Key}"))}");
+                run.Uncounted.Add(stopped);
+                return $"stopped after {stopped.Duration.TotalSeconds:0.0} s; its writes are counted once the shards have converged";
             }
             case SwitchoverStep switchover:
             {
@@ -124,17 +229,31 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
             }
             case AssertNoAcknowledgedWriteLostStep:
             {
-                var last = run.LoadReports[^1];
-                return last.Lost == 0
-                    ? $"none of {last.Acknowledged} acknowledged writes lost"
-                    : throw new ChaosException($"{last.Lost} of {last.Acknowledged} acknowledged writes lost ({string.Join(", ", last.Shards.Where(x => x.Lost > 0).Select(x => $"{x.Shard}: {x.Lost}"))})");
+                var last = await LastCountedLoadAsync(run, cancellationToken);
+                var losing = last.Shards.Where(x => x.Lost + x.RolledBack > 0).ToList();
+                return losing.Count == 0
+                    ? $"none of {last.Acknowledged} acknowledged writes lost or rolled back, read from each shard's settled master"
+                    : throw new ChaosException($"{last.Lost} of {last.Acknowledged} acknowledged writes lost, {last.RolledBack} rolled back ({string.Join("; ", losing)})");
+            }
+            case AssertAcknowledgedWritesLostStep expected:
+            {
+                var last = await LastCountedLoadAsync(run, cancellationToken);
+                var shard = last.Shards.Single(x => x.Shard == expected.Shard);
+                var others = last.Shards.Where(x => x.Shard != expected.Shard && x.Lost + x.RolledBack > 0).ToList();
+                if (shard.Lost + shard.RolledBack == 0)
+                {
+                    throw new ChaosException($"the loss this playbook stages did not show: none of {shard.Acknowledged} acknowledged writes of {shard.Shard} lost or rolled back ({shard})");
+                }
+                return others.Count == 0
+                    ? $"{shard.Shard} lost {shard.Lost} and rolled back {shard.RolledBack} of {shard.Acknowledged} acknowledged writes, as staged; no other shard lost any"
+                    : throw new ChaosException($"{shard.Shard} lost writes as staged, but so did {string.Join("; ", others)}");
             }
             case FaultStep fault:
             {
                 // Timed from before the call: the fault may bite well before Docker answers (a kill returns once the
                 // engine saw the container exit), and recovery must not start late.
                 var sent = Stopwatch.StartNew();
-                var containers = await lab.Faults.ApplyAsync(fault.Kind, fault.Target, cancellationToken);
+                var containers = await ApplyFaultAsync(run, fault, cancellationToken);
                 // Recovery counts from the latest disruptive fault on a container: after "kill a Sentinel, then a
                 // master" it is the master's death that makes keys unreachable.
                 if (fault.Kind.IsDisruptive() && fault.Target is not (FaultTarget.ReconfigService or FaultTarget.ReconfigServiceOn))
@@ -226,6 +345,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                 return note;
             }
             case HealAllStep:
+                run.Standing.Clear();
                 var healed = await new LabReset(lab).HealAllAsync(cancellationToken);
                 return healed.Count == 0 ? "nothing to heal" : string.Join(", ", healed);
             case AssertKeysReadableStep assert:
@@ -343,6 +463,9 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
         }
     }
 
+    /// <summary>A fault step whose effect stands, and the containers it hit that no undo has reached yet.</summary>
+    private sealed record StandingFault(FaultStep Step, List<string> Containers);
+
     /// <summary>The state of one run: its keys, its load, the masters it knows, where writes landed, the forgeries standing.</summary>
     private sealed class Run : IAsyncDisposable
     {
@@ -375,6 +498,12 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
         public WriteLoad? Load { get; set; }
 
         public List<LoadReport> LoadReports { get; } = [];
+
+        /// <summary>Loads stopped but not counted yet: counting waits for convergence.</summary>
+        public List<StoppedLoad> Uncounted { get; } = [];
+
+        /// <summary>Faults in place, each with the containers it hit: what an undo step acts on.</summary>
+        public List<StandingFault> Standing { get; } = [];
 
         public List<SwitchoverOutcome> Switchovers { get; } = [];
 
