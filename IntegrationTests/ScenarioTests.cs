@@ -25,6 +25,22 @@ public class ScenarioTests() : ScenarioFixture(Chaos.Scenario.DefaultInventory, 
     [TestCaseSource(nameof(ScenarioFiles))]
     public Task Scenario(string file) => RunScenarioAsync(file);
 
+    // A proof that must be able to fail: this playbook fails at its switchover by construction (the proxy cannot
+    // follow), and what it must show is the abort's accounting, counted at convergence when the playbook ends.
+    [Test]
+    public async Task A_switchover_with_the_reconfig_service_down_fails_at_its_step_and_loses_no_acknowledged_write()
+    {
+        var result = await PlayAsync("must-fail/switchover-with-reconfig-down.yml");
+
+        Assert.That(result.FailedStep?.Text, Is.EqualTo("switchover: g1"), result.Failure ?? "the playbook passed");
+        var g1 = result.Loads.Single().Shards.Single(s => s.Shard == "g1");
+        Assert.That(g1.Acknowledged, Is.GreaterThan(0), g1.ToString());
+        Assert.That(g1.Failed, Is.GreaterThan(0), $"writes after the abort are refused by the demoted old master: {g1}");
+        Assert.That((g1.Lost, g1.RolledBack), Is.EqualTo((0, 0)), $"nothing acknowledged lost: {g1}");
+        Assert.That(g1.Convergence.Master, Is.EqualTo(Inventory.Shards.Single(s => s.Name == "g1").Replicas[0]),
+            $"counted on the promoted replica, which g1's data settled on: {g1}");
+    }
+
     // First, on the lab of the post nothing has touched yet: after the scenarios the lab may be another inventory's.
     [Test]
     [Order(1)]
@@ -95,6 +111,13 @@ public abstract class ScenarioFixture(string inventory, string summaryFile) : La
     /// </summary>
     protected async Task RunScenarioAsync(string file)
     {
+        var result = await PlayAsync(file);
+        Assert.That(result.Failure, Is.Null, $"{file} failed");
+    }
+
+    /// <summary>Runs the playbook <paramref name="file"/> as <see cref="RunScenarioAsync"/> does and returns what it measured, passed or not.</summary>
+    protected async Task<PlaybookResult> PlayAsync(string file)
+    {
         var scenario = ScenarioLoader.Load(Path.Combine(ScenarioFolder, file), $"scenarios/{file}");
         var inventory = scenario.InventoryFile == Chaos.Scenario.DefaultInventory ? HomeInventory : scenario.InventoryFile;
         if (inventory != InventoryFile)
@@ -108,7 +131,7 @@ public abstract class ScenarioFixture(string inventory, string summaryFile) : La
         var result = await new PlaybookRunner(Lab, new TextPlaybookProgress(TestContext.Out)).RunAsync(scenario, timeout.Token);
         _results.Add(result);
         await WriteSummaryAsync();
-        Assert.That(result.Failure, Is.Null, $"{file} failed");
+        return result;
     }
 
     [OneTimeTearDown]

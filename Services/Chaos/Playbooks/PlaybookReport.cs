@@ -26,12 +26,15 @@ public static class PlaybookReport
         await File.WriteAllTextAsync(Path.Combine(folder, "result.json"), JsonText(inventoryFile, results));
     }
 
-    /// <summary>The table of every run: one row per playbook and shard, each shard's write lane counted on its own.</summary>
+    /// <summary>
+    /// The table of every run: one row per playbook and shard, each shard's write lane counted on its own, at convergence
+    /// (each key read from the shard's settled master; a shard that never settled says so instead of its master).
+    /// </summary>
     public static string Table(IReadOnlyList<PlaybookResult> results)
     {
         var table = new StringBuilder()
-            .AppendLine("| playbook | result | recovery (fault to all keys readable through the front door) | shard | acknowledged | failed | indeterminate (applied) | lost | longest write gap | duration |")
-            .AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+            .AppendLine("| playbook | result | recovery (fault to all keys readable through the front door) | shard | acknowledged | failed | indeterminate (applied) | lost | rolled back | counted on | longest write gap | duration |")
+            .AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
             var outcome = r.Passed ? "passed" : $"failed at line {r.FailedStep?.Line}";
@@ -39,7 +42,7 @@ public static class PlaybookReport
             var head = $"| {r.Name} | {outcome} | {recovery} |";
             if (r.Loads.Count == 0)
             {
-                table.AppendLine($"{head} - | - | - | - | - | - | {Seconds(r.Duration)} |");
+                table.AppendLine($"{head} - | - | - | - | - | - | - | - | {Seconds(r.Duration)} |");
                 continue;
             }
             for (var l = 0; l < r.Loads.Count; l++)
@@ -48,7 +51,8 @@ public static class PlaybookReport
                 {
                     // A playbook with several loads (a plain failover, then switchovers) numbers them.
                     var name = r.Loads.Count == 1 ? shard.Shard : $"{shard.Shard} (load {l + 1})";
-                    table.AppendLine($"{head} {name} | {shard.Acknowledged} | {shard.Failed} | {shard.Indeterminate} ({shard.IndeterminateApplied}) | {shard.Lost} | {Seconds(shard.LongestGap)} | {Seconds(r.Duration)} |");
+                    var countedOn = shard.Convergence.Converged ? shard.Convergence.Master!.Name : $"**not converged** ({shard.Convergence.Master?.Name ?? "no master"})";
+                    table.AppendLine($"{head} {name} | {shard.Acknowledged} | {shard.Failed} | {shard.Indeterminate} ({shard.IndeterminateApplied}) | {shard.Lost} | {shard.RolledBack} | {countedOn} | {Seconds(shard.LongestGap)} | {Seconds(r.Duration)} |");
                     head = "| | | |";
                 }
             }
@@ -123,6 +127,8 @@ public static class PlaybookReport
                     l.Indeterminate,
                     l.IndeterminateApplied,
                     l.Lost,
+                    l.RolledBack,
+                    l.Converged,
                     LongestGapSeconds = l.LongestGap.TotalSeconds,
                     DurationSeconds = l.Duration.TotalSeconds,
                     l.Errors,
@@ -135,6 +141,13 @@ public static class PlaybookReport
                         x.Indeterminate,
                         x.IndeterminateApplied,
                         x.Lost,
+                        x.RolledBack,
+                        x.FailedApplied,
+                        x.FirstLost,
+                        x.Convergence.Converged,
+                        CountedOn = x.Convergence.Master?.Name,
+                        NotConvergedBecause = x.Convergence.Problem,
+                        NotAnswering = x.Convergence.Absent,
                         LongestGapSeconds = x.LongestGap.TotalSeconds,
                         x.Errors,
                     }),
