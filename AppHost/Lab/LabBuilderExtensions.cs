@@ -88,7 +88,8 @@ internal static class LabBuilderExtensions
                 .WithContainerRuntimeArgs("--cpu-shares", FailoverPathCpuShares)
                 .WithBindMount(state.ProxyConfigFolderOf(proxy), ProxyConfigFolder)
                 .WithNodeEndpoint(TwemproxyResource.NodeEndpointName, proxy.Node, proxy.Port)
-                .WithLabHealthCheck(builder, new ProxyHealthCheck(new IPEndPoint(proxy.Node.Address, proxy.Port), secret));
+                // Writes and reads a key on every shard; Aspire re-runs it only every 30 s while it passes (see WithLabHealthCheck).
+                .WithLabHealthCheck(builder, ProxyHealthCheck.For(inventory, proxy.Name, new IPEndPoint(proxy.Node.Address, proxy.Port), secret));
             if (proxy.FrontDoorAddress is { } frontDoor)
             {
                 proxyResource.WithLoopbackEndpoint(TwemproxyResource.FrontDoorEndpointName, frontDoor, proxy.Port);
@@ -169,6 +170,18 @@ internal static class LabBuilderExtensions
         resource.WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: name, isProxied: false)
             .WithEndpoint(name, endpoint => endpoint.TargetHost = address.ToString());
 
+    /// <remarks>
+    /// How often Aspire (13.6.5) runs these: its <c>ResourceHealthCheckService</c> (src/Aspire.Hosting/Health/
+    /// ResourceHealthCheckService.cs in microsoft/aspire) checks a running resource, then waits
+    /// <c>HealthyHealthCheckInterval</c> = 30 s while the report is Healthy (line 19) and
+    /// <c>NonHealthyHealthCheckStepInterval</c> x min(5, unhealthy reports in a row) = 1, 2, 3, 4, 5, 5... s otherwise
+    /// (lines 20, 224-226); only a change of the resource's state text cuts a wait short (ShouldInterrupt, line 389),
+    /// and never to less than 1 s (line 148). Both intervals are <c>internal</c> on an internal service, with no option,
+    /// configuration key or per-resource setting (the 13.6.5 assembly holds the same 30 s and 1 s), and a check cannot
+    /// publish its own report (<c>HealthReports</c> has an internal init). So a healthy proxy whose shard loses its
+    /// master is seen Unhealthy up to 30 s (plus the check's 1.3 s at most) later, 15 s on average, not within 2 s;
+    /// once Unhealthy it is re-checked within 5 s, so recovery shows quickly. Nothing supported shortens this.
+    /// </remarks>
     internal static IResourceBuilder<T> WithLabHealthCheck<T>(this IResourceBuilder<T> resource,
         IDistributedApplicationBuilder builder, IHealthCheck check) where T : ContainerResource
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RedisHaLab.Chaos;
+using RedisHaLab.Topology;
 using StackExchange.Redis;
 
 namespace RedisHaLab.AppHost.Lab;
@@ -59,21 +60,92 @@ internal sealed class SentinelHealthCheck(IPEndPoint endpoint, IReadOnlyList<str
     }
 }
 
-/// <summary>The proxy is healthy when a read through it reaches a backend and gets an answer.</summary>
-internal sealed class ProxyHealthCheck(IPEndPoint endpoint, LabSecret secret) : IHealthCheck
+/// <summary>
+/// The proxy (or the balancer in front of the proxies) is healthy when, through it, a key on every shard can be written
+/// and read back: a shard routed to a dead or demoted master turns it Unhealthy, naming that shard and why.
+/// </summary>
+/// <param name="endpoint">Where the checked proxy or balancer listens.</param>
+/// <param name="keys">The keys to write, one per shard (<see cref="HealthKeys.PerShard"/>), chosen once when the check is built.</param>
+/// <param name="readsBack">Whether a GET must return what the SET before it wrote (<see cref="HealthKeys.ReadsBackWhatItWrote"/>).</param>
+/// <param name="secret">The lab's password.</param>
+internal sealed class ProxyHealthCheck(IPEndPoint endpoint, IReadOnlyList<HealthKey> keys, bool readsBack, LabSecret secret) : IHealthCheck
 {
+    /// <summary>
+    /// The whole check, connections included, ends within this: a request twemproxy forwards to a dead master waits for
+    /// its <c>timeout</c> (none by default, so for ever), and the check must answer well inside Aspire's loop.
+    /// </summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(1300);
+
+    /// <summary>A check of the proxy or balancer at <paramref name="endpoint"/>, named <paramref name="owner"/> in its keys.</summary>
+    public static ProxyHealthCheck For(Inventory inventory, string owner, IPEndPoint endpoint, LabSecret secret) =>
+        new(endpoint, HealthKeys.PerShard(inventory, owner), HealthKeys.ReadsBackWhatItWrote(inventory), secret);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(Budget);
+        var password = await secret.GetAsync(cancellationToken);
+        // A connection per shard: twemproxy answers a client in request order, so on a shared one a request stuck on
+        // g1's dead master would hold g2's answer back too, and the verdict would blame both. Keys of unknown shard
+        // (no ring to compute them with) share one.
+        var outcomes = await Task.WhenAll(keys.GroupBy(k => k.Shard).Select(group => ProbeAsync(group.ToList(), password, budget.Token)));
+        cancellationToken.ThrowIfCancellationRequested();
+        return ProxyHealthVerdict.Of(outcomes.SelectMany(o => o).ToList());
+    }
+
+    private async Task<HealthKeyOutcome[]> ProbeAsync(IReadOnlyList<HealthKey> group, string? password, CancellationToken budget)
+    {
+        var connecting = LabClients.ProxyQuickAsync(endpoint, password);
+        try
+        {
+            var proxy = await Bounded(connecting, budget);
+            return await Task.WhenAll(group.Select(key => ProbeAsync(proxy.GetDatabase(), key, budget)));
+        }
+        catch (Exception e) when (IsFailure(e, budget))
+        {
+            return [.. group.Select(key => new HealthKeyOutcome(key, ProxyHealthVerdict.Reason(e, Budget)))];
+        }
+        finally
+        {
+            // Closed off the check's path: a request still waiting on a dead master must not hold the verdict up.
+            _ = connecting.ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    t.Result.Dispose();
+                }
+                _ = t.Exception;
+            }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<HealthKeyOutcome> ProbeAsync(IDatabase proxy, HealthKey key, CancellationToken budget)
     {
         try
         {
-            await using var proxy = await LabClients.ProxyQuickAsync(endpoint, await secret.GetAsync(cancellationToken));
-            // twemproxy answers PING itself; a GET has to travel to a shard and back.
-            await proxy.GetDatabase().StringGetAsync("redis-ha-lab:health");
-            return HealthCheckResult.Healthy("serves reads");
+            var value = Guid.NewGuid().ToString("N");
+            if (!await Bounded(proxy.StringSetAsync(key.Key, value, HealthKeys.Lifetime), budget))
+            {
+                return new HealthKeyOutcome(key, "the write was not applied");
+            }
+            var read = await Bounded(proxy.StringGetAsync(key.Key), budget);
+            return new HealthKeyOutcome(key, ProxyHealthVerdict.ReadBackProblem(value, read, readsBack));
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (IsFailure(e, budget))
         {
-            return HealthCheckResult.Unhealthy($"{endpoint} does not serve reads", e);
+            return new HealthKeyOutcome(key, ProxyHealthVerdict.Reason(e, Budget));
         }
     }
+
+    // The client's own timeout (1.5 s) is longer than the budget; past the budget the request is left to it, unobserved.
+    private static Task<T> Bounded<T>(Task<T> task, CancellationToken budget)
+    {
+        _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return task.WaitAsync(budget);
+    }
+
+    // The budget running out is a timeout. Aspire's own cancellation (the lab stopping) cancels the budget too; the
+    // check rethrows it once every probe has returned.
+    private static bool IsFailure(Exception e, CancellationToken budget) =>
+        e is RedisException or TimeoutException || (e is OperationCanceledException && budget.IsCancellationRequested);
 }

@@ -24,7 +24,8 @@ internal static class LoadBalancerExtensions
             .WithEndpoint(HaproxyResource.StatsEndpointName, endpoint => endpoint.TargetHost = balancer.FrontDoorAddress.ToString())
             .WithUrlForEndpoint(HaproxyResource.StatsEndpointName, url => url.DisplayText = "HAProxy stats")
             .WithIconName("ArrowSplit")
-            .WithLabHealthCheck(builder, new ProxyHealthCheck(LabEndpoints.FrontDoor(inventory), secret));
+            // A key on every shard through the front door, as for each proxy (and as rarely: see WithLabHealthCheck).
+            .WithLabHealthCheck(builder, ProxyHealthCheck.For(inventory, balancer.Name, LabEndpoints.FrontDoor(inventory), secret));
         // Started once a proxy runs: before that its checks would only find them all down.
         foreach (var proxy in proxies)
         {
