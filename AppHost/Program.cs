@@ -95,10 +95,12 @@ builder.AddPlaybookCommands(lab);
 if (withSampleApp)
 {
     // What any application of the AppHost would do: take the lab by reference. The front door arrives as
-    // ConnectionStrings__front-door, a shard's Sentinels (with its service name) as ConnectionStrings__shard.
+    // ConnectionStrings__front-door, a shard's Sentinels (with its service name) as ConnectionStrings__shard; the
+    // shard names as Lab__Shards, so that the app measures each shard apart.
     builder.AddProject<Projects.FrontDoorClient>(SampleApp.Name)
         .WithReference(lab.FrontDoor, TwemproxyResource.ConnectionName)
         .WithReference(lab.Shards[inventory.Shards[0].Name], SampleApp.ShardConnectionName)
+        .WithShards(inventory)
         .WithPlainHttpOnly()
         .WaitFor(lab.FrontDoor);
 }

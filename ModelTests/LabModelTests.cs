@@ -66,6 +66,19 @@ public sealed class LabModelTests(string inventoryFile) : AppHostModelFixture(in
     }
 
     [Test]
+    public async Task The_sample_app_gets_the_shards_in_the_rings_order_to_measure_each_apart()
+    {
+        var environment = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
+        foreach (var callback in Resource<ProjectResource>("sample-app").Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(environment);
+        }
+
+        Assert.That(environment.EnvironmentVariables[SampleApp.ShardsVariable], Is.EqualTo("g1,g2"));
+        Assert.That(environment.EnvironmentVariables[SampleApp.RingVariable], Is.EqualTo("g1,g2"), "these inventories name servers by shard");
+    }
+
+    [Test]
     public void Start_up_order_replicas_after_their_master_sentinels_after_every_instance_proxy_after_masters_and_sentinels()
     {
         var all = inventory.RedisInstances.Select(i => i.Name).ToList();

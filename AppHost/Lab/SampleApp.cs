@@ -1,3 +1,6 @@
+using RedisHaLab.Chaos;
+using RedisHaLab.Topology;
+
 namespace RedisHaLab.AppHost.Lab;
 
 /// <summary>The sample client application (Samples/FrontDoorClient) as a resource of the AppHost.</summary>
@@ -8,6 +11,27 @@ internal static class SampleApp
 
     /// <summary>The connection name under which it gets one shard's Sentinels.</summary>
     public const string ShardConnectionName = "shard";
+
+    /// <summary>The environment variable of the shard names, comma-separated in the proxy's ring order (the app's <c>Lab:Shards</c>).</summary>
+    public const string ShardsVariable = "Lab__Shards";
+
+    /// <summary>The environment variable of the names the proxy's ketama ring hashes those shards by (the app's <c>Lab:Ring</c>).</summary>
+    public const string RingVariable = "Lab__Ring";
+
+    /// <summary>
+    /// Tells the app the shards and the names its ring hashes them by, so that it measures each shard with keys the
+    /// proxy sends there; nothing when the proxy hashes otherwise, and the app then measures the front door as a whole.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithShards(this IResourceBuilder<ProjectResource> project, Inventory inventory)
+    {
+        if (KetamaRing.ServerNames(inventory) is not { } ring)
+        {
+            return project;
+        }
+        return project
+            .WithEnvironment(ShardsVariable, string.Join(",", inventory.Shards.Select(s => s.Name)))
+            .WithEnvironment(RingVariable, string.Join(",", ring));
+    }
 
     /// <summary>
     /// The lab runs on plain HTTP on loopback by design: no development certificate is configured for the project, so

@@ -1,13 +1,24 @@
 namespace RedisHaLab.Samples.FrontDoorClient;
 
-/// <summary>The connection strings the AppHost hands this app.</summary>
+/// <summary>The connection strings and the shard list the AppHost hands this app.</summary>
 /// <param name="FrontDoor">The proxy's front door, in StackExchange.Redis form (proxy=Twemproxy, and the password on a lab with one).</param>
 /// <param name="Sentinels">The Sentinels of one shard with its service name, or null when the AppHost gave none.</param>
-internal sealed record FrontDoorSettings(string FrontDoor, string? Sentinels)
+/// <param name="Shards">The shards behind the front door in the proxy's ring order, or empty when the AppHost named none.</param>
+/// <param name="RingServers">The names the proxy's ketama ring hashes those shards by, in the same order.</param>
+internal sealed record FrontDoorSettings(string FrontDoor, string? Sentinels, IReadOnlyList<string> Shards, IReadOnlyList<string> RingServers)
 {
     /// <summary>The connection name of the front door.</summary>
     public const string FrontDoorConnection = "front-door";
 
     /// <summary>The connection name of the shard whose Sentinels the app asks who its master is (the AppHost gives the first shard).</summary>
     public const string ShardConnection = "shard";
+
+    /// <summary>The configuration key of the shard names, comma-separated (<c>LAB__SHARDS=g1,g2</c> from the AppHost).</summary>
+    public const string ShardsKey = "Lab:Shards";
+
+    /// <summary>
+    /// The configuration key of the ring's server names, comma-separated (<c>LAB__RING</c>); without it the shard names
+    /// are the ring's, as when the inventory names servers by shard.
+    /// </summary>
+    public const string RingKey = "Lab:Ring";
 }

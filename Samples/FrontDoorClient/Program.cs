@@ -1,5 +1,6 @@
-// A sample application of the lab: it takes its connection strings from the AppHost (WithReference), writes and reads
-// a key through the front door ten times a second, and says what an application sees while a shard fails over.
+// A sample application of the lab: it takes its connection strings from the AppHost (WithReference) and the shard
+// names (LAB__SHARDS), writes and reads each shard's keys through the front door ten times a second, and says what an
+// application sees of each shard while one fails over.
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,7 +15,15 @@ if (builder.Configuration.GetConnectionString(FrontDoorSettings.FrontDoorConnect
     Console.Error.WriteLine($"No connection string '{FrontDoorSettings.FrontDoorConnection}': add this app to the AppHost with .WithReference(proxy).");
     return 2;
 }
-builder.Services.AddSingleton(new FrontDoorSettings(frontDoor, builder.Configuration.GetConnectionString(FrontDoorSettings.ShardConnection)));
+// The shards in the ring's order (LAB__SHARDS from the AppHost), and the names the ring hashes them by when these differ.
+var shards = Names(builder.Configuration[FrontDoorSettings.ShardsKey]);
+var ring = Names(builder.Configuration[FrontDoorSettings.RingKey]) is { Length: > 0 } given ? given : shards;
+if (ring.Length != shards.Length)
+{
+    Console.Error.WriteLine($"'{FrontDoorSettings.RingKey}' names {ring.Length} servers for {shards.Length} shards in '{FrontDoorSettings.ShardsKey}': give one per shard, in the same order.");
+    return 2;
+}
+builder.Services.AddSingleton(new FrontDoorSettings(frontDoor, builder.Configuration.GetConnectionString(FrontDoorSettings.ShardConnection), shards, ring));
 builder.Services.AddSingleton<FrontDoorMetrics>();
 builder.Services.AddHostedService<FrontDoorLoop>();
 if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
@@ -27,3 +36,5 @@ if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOIN
 }
 await builder.Build().RunAsync();
 return 0;
+
+static string[] Names(string? list) => list?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];

@@ -43,9 +43,15 @@ public sealed class KetamaRing
     }
 
     /// <summary>The ring of <paramref name="inventory"/>'s proxy as it starts; null when it hashes or distributes otherwise.</summary>
-    public static KetamaRing? For(Inventory inventory) =>
+    public static KetamaRing? For(Inventory inventory) => ServerNames(inventory) is { } names ? new KetamaRing(names) : null;
+
+    /// <summary>
+    /// The names <paramref name="inventory"/>'s proxy hashes its servers by as it starts, in the inventory's shard order;
+    /// null when it hashes or distributes otherwise. Given to a client that builds the same ring apart from the lab.
+    /// </summary>
+    public static IReadOnlyList<string>? ServerNames(Inventory inventory) =>
         inventory.Proxy.Hash == "fnv1a_64" && inventory.Proxy.Distribution == "ketama"
-            ? new KetamaRing(inventory.Shards.Select(s => inventory.Proxy.ServerNaming == ProxyServerNaming.Shard ? s.Name : $"{s.Master.Name}:{s.Master.Port}").ToList())
+            ? inventory.Shards.Select(s => inventory.Proxy.ServerNaming == ProxyServerNaming.Shard ? s.Name : $"{s.Master.Name}:{s.Master.Port}").ToList()
             : null;
 
     /// <summary>The index (in config order, the inventory's shard order) of the server <paramref name="key"/> goes to.</summary>

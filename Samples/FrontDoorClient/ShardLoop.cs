@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace RedisHaLab.Samples.FrontDoorClient;
+
+/// <summary>
+/// One shard's measure: ten times a second, on its own connection to the front door, SET one of the shard's keys and
+/// GET it back, without waiting for the previous request, so a request that hangs delays nothing and is seen hanging.
+/// Its <see cref="OutageClock"/> says when the shard stopped serving and for how long.
+/// </summary>
+internal sealed class ShardLoop(string shard, string[] keys, string frontDoor, FrontDoorMetrics metrics, ILogger logger)
+{
+    /// <summary>
+    /// How long a request may take and still count as served. The lab's SET + GET through the proxy takes a few
+    /// milliseconds on loopback, so 250 ms leaves room for a busy 2-core machine without calling that an outage; and it
+    /// is far below the client's 2 s timeout, so a request that hangs counts as an outage long before the library gives up.
+    /// </summary>
+    public static readonly TimeSpan InTime = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
+
+    private readonly KeyValuePair<string, object?> _shardTag = new("shard", shard);
+    private readonly OutageClock _clock = new(InTime);
+
+    // The clock is fed from the loop and from each request's end, which run on the thread pool: one at a time.
+    private readonly Lock _gate = new();
+    private readonly Stopwatch _elapsed = new();
+    private DateTimeOffset _origin;
+    private bool _stopping;
+
+    /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled, then waits for the requests still out.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var options = ConfigurationOptions.Parse(frontDoor);
+        // Ride out the proxy's restarts: reconnect on its own, and fail a request at once while disconnected, so each
+        // outage shows as it happens instead of as a queue of late successes.
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.ConnectTimeout = options.SyncTimeout = options.AsyncTimeout = 2000;
+        options.ReconnectRetryPolicy = new LinearRetry(200);
+        // Its own connection: a request stuck behind a dead shard's on a shared connection would pass for an outage
+        // of the live shard.
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        var db = connection.GetDatabase();
+        logger.LogInformation("{Shard}: writing and reading {Keys} keys through the front door {FrontDoor}", shard, keys.Length, string.Join(",", options.EndPoints));
+
+        _origin = DateTimeOffset.Now;
+        _elapsed.Start();
+        var requests = new List<Task>();
+        using var timer = new PeriodicTimer(Period);
+        try
+        {
+            for (var i = 0L; await timer.WaitForNextTickAsync(stoppingToken); i++)
+            {
+                lock (_gate)
+                {
+                    // The watchdog: a request waiting longer than InTime begins the outage at its start, before it ends.
+                    if (_clock.Check(_elapsed.Elapsed).Began is { } began)
+                    {
+                        Began(began, $"a request has waited {(_elapsed.Elapsed - began).TotalSeconds:0.00} s");
+                    }
+                }
+                // Ended requests leave; an unexpected exception surfaces here rather than being lost.
+                foreach (var ended in requests.Where(r => r.IsCompleted).ToList())
+                {
+                    requests.Remove(ended);
+                    await ended;
+                }
+                requests.Add(RequestAsync(db, keys[i % keys.Length], i.ToString()));
+            }
+        }
+        finally
+        {
+            // The client's timeouts bound the wait (two 2 s timeouts at most); their outcome is no longer reported.
+            lock (_gate)
+            {
+                _stopping = true;
+            }
+            await Task.WhenAll(requests);
+        }
+    }
+
+    private async Task RequestAsync(IDatabase db, string key, string value)
+    {
+        long ticket;
+        lock (_gate)
+        {
+            ticket = _clock.Started(_elapsed.Elapsed);
+        }
+        var started = Stopwatch.GetTimestamp();
+        string? problem;
+        try
+        {
+            // Short-lived: the sample's keys never pile up in the lab.
+            await db.StringSetAsync(key, value, TimeSpan.FromMinutes(5));
+            var read = (string?)await db.StringGetAsync(key);
+            problem = read == value ? null : $"read back {read ?? "(nil)"} instead of {value}";
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            problem = $"{e.GetType().Name}: {e.Message}";
+        }
+
+        var took = Stopwatch.GetElapsedTime(started);
+        lock (_gate)
+        {
+            var news = _clock.Finished(ticket, _elapsed.Elapsed, problem is null);
+            if (_stopping)
+            {
+                return;
+            }
+            metrics.Requests.Add(1, new KeyValuePair<string, object?>("outcome", problem is null ? "ok" : "failed"), _shardTag);
+            if (problem is null)
+            {
+                metrics.Latency.Record(took.TotalMilliseconds, _shardTag);
+            }
+            if (news.Began is { } began)
+            {
+                Began(began, problem ?? $"a request was answered after {took.TotalSeconds:0.00} s");
+            }
+            if (news.Ended is { } outage)
+            {
+                metrics.Outages.Record(outage.Length.TotalSeconds, _shardTag);
+                logger.LogWarning("{Shard}: serving again after {Seconds:0.00} s without service (since {Began:HH:mm:ss.fff})",
+                    shard, outage.Length.TotalSeconds, _origin + outage.Began);
+            }
+        }
+    }
+
+    private void Began(TimeSpan began, string problem)
+    {
+        if (!_stopping)
+        {
+            logger.LogWarning("{Shard}: outage began at {Began:HH:mm:ss.fff}: {Problem}", shard, _origin + began, problem);
+        }
+    }
+}
