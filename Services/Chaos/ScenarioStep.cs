@@ -76,7 +76,7 @@ public sealed record AssertNoAcknowledgedWriteLostStep(int Line) : ScenarioStep(
 
 /// <summary>
 /// <c>assert_acknowledged_writes_lost: g1</c>: the loss a playbook stages, stated so that it must show: once the shards
-/// have converged, the load stopped last lost (or rolled back) acknowledged writes of this shard, and of no other.
+/// have converged, the load stopped last lost (or rolled back) acknowledged writes of this shard.
 /// </summary>
 public sealed record AssertAcknowledgedWritesLostStep(int Line, string Shard) : ScenarioStep(Line)
 {

@@ -99,7 +99,8 @@ public sealed class SwitchoverProcedure(ISwitchoverActions actions, SwitchoverBo
 
             stage = "waiting for the proxy to send the shard to the new master";
             var newMaster = promoted!;
-            await UntilAsync(() => actions.ProxyProblemAsync(newMaster, TimeSpan.FromSeconds(1)), bounds.Pause - paused.Elapsed - bounds.Margin, bounds.Poll, cancellationToken);
+            var proxyWithin = bounds.Pause - bounds.Margin - paused.Elapsed;
+            await UntilAsync(() => actions.ProxyProblemAsync(newMaster, Min(TimeSpan.FromSeconds(1), bounds.Pause - bounds.Margin - paused.Elapsed)), proxyWithin, bounds.Poll, cancellationToken);
             var followedAt = paused.Elapsed;
 
             // Writes the proxy sent before it moved may still be held on the old master: they must never run there.
@@ -116,6 +117,8 @@ public sealed class SwitchoverProcedure(ISwitchoverActions actions, SwitchoverBo
             throw new ChaosException($"switchover of {shard} aborted while {stage} after {paused.Elapsed.TotalMilliseconds:0} ms: {e.Message}; {undone.Note}; {released}", e);
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>
     /// After <c>SENTINEL FAILOVER</c> was asked for: whether the replica took over (by its ROLE, waiting within what is left
@@ -144,12 +147,30 @@ public sealed class SwitchoverProcedure(ISwitchoverActions actions, SwitchoverBo
         }
     }
 
+    /// <summary>
+    /// Polls <paramref name="check"/> until it returns null, for at most <paramref name="within"/>. A check that itself
+    /// runs past that is abandoned (it may be waiting on the paused master): the stages after it, demotion and release,
+    /// must run while the server still holds the pause.
+    /// </summary>
     private static async Task UntilAsync(Func<Task<string?>> check, TimeSpan within, TimeSpan poll, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         string? problem;
-        while ((problem = await check()) is not null)
+        while (true)
         {
+            var left = within - clock.Elapsed;
+            try
+            {
+                problem = await check().WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                throw new ChaosException($"not within {within.TotalMilliseconds:0} ms: the last look did not answer in time");
+            }
+            if (problem is null)
+            {
+                return;
+            }
             if (clock.Elapsed >= within)
             {
                 throw new ChaosException($"not within {within.TotalMilliseconds:0} ms: {problem}");

@@ -29,16 +29,14 @@ public static class WriteOutcomes
     {
         RedisServerException server when NeverDelivered.Any(m => server.Message.Contains(m, StringComparison.OrdinalIgnoreCase)) =>
             WriteOutcome.Failed,
-        RedisConnectionException connection when NotSent(connection.CommandStatus) || NoConnection(connection.Message) =>
-            WriteOutcome.Failed,
+        RedisConnectionException connection when NotSent(connection.CommandStatus) => WriteOutcome.Failed,
         RedisTimeoutException timeout when NotSent(timeout.Commandstatus) => WriteOutcome.Failed,
         _ => WriteOutcome.Indeterminate,
     };
 
     private static bool NotSent(CommandStatus status) => status is CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog;
 
-    // The client refuses at once while it has no connection to the proxy (fail-fast): nothing was sent.
-    private static bool NoConnection(string message) =>
-        message.StartsWith("No connection is active/available", StringComparison.Ordinal) ||
-        message.StartsWith("No connection is available", StringComparison.Ordinal);
+    // Not "No connection is active/available" (the client's fail-fast refusal while it has no connection to the proxy):
+    // counted at convergence, writes it was raised for were found applied, their own values on the shard's master
+    // (45 per shard in ten switchovers, measured), so it says nothing about whether the write left. Indeterminate.
 }

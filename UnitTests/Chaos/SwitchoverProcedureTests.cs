@@ -74,6 +74,19 @@ public class SwitchoverProcedureTests
     }
 
     [Test]
+    public void A_proxy_check_that_hangs_on_the_paused_master_is_abandoned_in_time_to_demote_before_the_pause_ends()
+    {
+        // Seen on the lab: probe writes sent to the paused old master wait for the client's 2 s timeout, and the stage
+        // overran the server's pause, which then released the held writes onto the old master before it was demoted.
+        var lab = new ScriptedLab { ProxyHangs = true };
+        // Bounded here too, so that a procedure that waits for the hung check fails this test instead of hanging it.
+        Assert.ThrowsAsync<ChaosException>(() => new SwitchoverProcedure(lab, Short).RunAsync("g1", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)));
+
+        Assert.That(lab.Acts, Is.EqualTo(new[] { "pause", "failover", $"demote to {Replica.Name}", "release" }));
+        Assert.That(lab.DemotedAt, Is.LessThan(Short.Pause), "demoted while the server still held the pause");
+    }
+
+    [Test]
     public void A_demotion_that_fails_once_is_tried_again_by_the_abort_before_the_release()
     {
         var lab = new ScriptedLab { DemotionFailures = 1 };
@@ -110,6 +123,13 @@ public class SwitchoverProcedureTests
 
         public bool ProxyFollows { get; init; } = true;
 
+        public bool ProxyHangs { get; init; }
+
+        /// <summary>When the old master was demoted, from the pause.</summary>
+        public TimeSpan DemotedAt { get; private set; }
+
+        private readonly System.Diagnostics.Stopwatch _sincePause = new();
+
         /// <summary>After how many ROLE questions the replica answers master (0: as soon as a failover was accepted).</summary>
         public int ReplicaPromotedAfter { get; init; }
 
@@ -119,6 +139,7 @@ public class SwitchoverProcedureTests
 
         public Task PauseWritesAsync(TimeSpan bound)
         {
+            _sincePause.Start();
             Acts.Add("pause");
             return Task.CompletedTask;
         }
@@ -135,7 +156,7 @@ public class SwitchoverProcedureTests
             Task.FromResult(SentinelsName && Accepted ? ((RedisInstance?)Replica, "") : (null, "the Sentinels name the old master"));
 
         public Task<string?> ProxyProblemAsync(RedisInstance promoted, TimeSpan within) =>
-            Task.FromResult(ProxyFollows ? null : "probe keys land on the old master");
+            ProxyHangs ? new TaskCompletionSource<string?>().Task : Task.FromResult(ProxyFollows ? null : "probe keys land on the old master");
 
         public Task<RedisInstance?> ReplicaIfPromotedAsync() =>
             Task.FromResult(Accepted && ++_roleAsked > ReplicaPromotedAfter ? Replica : null);
@@ -149,6 +170,7 @@ public class SwitchoverProcedureTests
                 throw new StackExchange.Redis.RedisConnectionException(StackExchange.Redis.ConnectionFailureType.SocketFailure, "connection lost");
             }
             Acts.Add($"demote to {promoted.Name}");
+            DemotedAt = _sincePause.Elapsed;
             return Task.CompletedTask;
         }
 

@@ -26,12 +26,14 @@ public class WriteOutcomesTests
     }
 
     [Test]
-    public void No_connection_to_the_proxy_means_nothing_was_sent()
+    public void No_connection_to_the_proxy_may_still_have_sent_the_write()
     {
+        // Counted at convergence, dozens of writes that failed so were found applied, their own values on the master:
+        // the client raises this for writes already in its output when the proxy's connection dropped.
         var refused = new RedisConnectionException(ConnectionFailureType.UnableToConnect,
             "No connection is active/available to service this operation: SET load:1");
 
-        Assert.That(WriteOutcomes.Classify(refused), Is.EqualTo(WriteOutcome.Failed));
+        Assert.That(WriteOutcomes.Classify(refused), Is.EqualTo(WriteOutcome.Indeterminate));
     }
 
     [Test]
