@@ -40,6 +40,9 @@ public class PlayCommandTests
           - kill: master of g1
           - assert_keys_readable: { timeout: 1s }
           - wait: 1s
+        left_in_place:
+          - stop: the proxy
+          - kill: master of g1
         """;
 
     [Test]
