@@ -80,7 +80,11 @@ internal sealed class ProxyHealthCheck(IPEndPoint endpoint, IReadOnlyList<Health
     public static ProxyHealthCheck For(Inventory inventory, string owner, IPEndPoint endpoint, LabSecret secret) =>
         new(endpoint, HealthKeys.PerShard(inventory, owner), HealthKeys.ReadsBackWhatItWrote(inventory), secret);
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        ProxyHealthVerdict.Of(await OutcomesAsync(cancellationToken));
+
+    /// <summary>Each key written and read back through the checked endpoint, within <see cref="Budget"/>: the check's evidence, which the role board shows per shard too.</summary>
+    public async Task<IReadOnlyList<HealthKeyOutcome>> OutcomesAsync(CancellationToken cancellationToken)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(Budget);
@@ -90,7 +94,7 @@ internal sealed class ProxyHealthCheck(IPEndPoint endpoint, IReadOnlyList<Health
         // (no ring to compute them with) share one.
         var outcomes = await Task.WhenAll(keys.GroupBy(k => k.Shard).Select(group => ProbeAsync(group.ToList(), password, budget.Token)));
         cancellationToken.ThrowIfCancellationRequested();
-        return ProxyHealthVerdict.Of(outcomes.SelectMany(o => o).ToList());
+        return outcomes.SelectMany(o => o).ToList();
     }
 
     private async Task<HealthKeyOutcome[]> ProbeAsync(IReadOnlyList<HealthKey> group, string? password, CancellationToken budget)

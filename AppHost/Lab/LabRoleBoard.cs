@@ -10,7 +10,10 @@ namespace RedisHaLab.AppHost.Lab;
 /// <summary>
 /// Roles in the dashboard: twice a second it asks every Redis instance <c>ROLE</c> and shows the answer in the instance's
 /// row ("master of g2 (127.0.0.24:4501)"), and each shard's master, by <see cref="ShardMasters"/>' one rule, in the
-/// shard's row. A change of master is logged in the shard's console, so a failover reads as it happens.
+/// shard's row. A change of master is logged in the shard's console, so a failover reads as it happens. It also writes
+/// and reads back a key of each shard through the front door (the proxy health check's keys), and a shard the front door
+/// does not serve turns its row's state to "not served" within about a second: Aspire re-runs a healthy resource's own
+/// health check only every 30 s (an internal interval), too late to see a shard routed to a dead or demoted master.
 /// </summary>
 /// <remarks>
 /// The instance's row shows its role as the text of its endpoint's URL: Aspire overwrites a container's state text at
@@ -43,6 +46,7 @@ internal sealed class LabRoleBoard(
         try
         {
             var masters = new ShardMasters(new SentinelView(lab.Inventory, password));
+            var frontDoor = ProxyHealthCheck.For(lab.Inventory, "role-board", LabEndpoints.FrontDoor(lab.Inventory), lab.Secret);
             var shownRoles = new Dictionary<RedisInstance, string>();
             var shownMasters = new Dictionary<Shard, string>();
             using var timer = new PeriodicTimer(Period);
@@ -50,7 +54,8 @@ internal sealed class LabRoleBoard(
             {
                 try
                 {
-                    await ShowOnceAsync(instances, connections, masters, shownRoles, shownMasters);
+                    var served = await frontDoor.OutcomesAsync(stoppingToken);
+                    await ShowOnceAsync(instances, connections, masters, served, shownRoles, shownMasters);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -74,7 +79,7 @@ internal sealed class LabRoleBoard(
     }
 
     private async Task ShowOnceAsync(List<RedisInstance> instances, ConnectionMultiplexer[] connections, ShardMasters masters,
-        Dictionary<RedisInstance, string> shownRoles, Dictionary<Shard, string> shownMasters)
+        IReadOnlyList<HealthKeyOutcome> served, Dictionary<RedisInstance, string> shownRoles, Dictionary<Shard, string> shownMasters)
     {
         var answers = await Task.WhenAll(instances.Select(async (instance, i) => new RoleAnswer(instance, await RedisProbe.RoleAsync(instance, connections[i]))));
         foreach (var answer in answers)
@@ -89,12 +94,14 @@ internal sealed class LabRoleBoard(
         foreach (var shard in lab.Inventory.Shards)
         {
             var master = await masters.OfAsync(shard, answers.Where(a => a.Instance.ShardName == shard.Name).ToList());
-            var text = master.Instance?.Name ?? "no master";
+            // Keys of unknown shard (a proxy hashing otherwise) speak for every shard.
+            var failure = served.FirstOrDefault(o => o.Failure is not null && (o.Key.Shard is null || o.Key.Shard == shard.Name))?.Failure;
+            var text = $"{master.Instance?.Name ?? "no master"}|{failure}";
             if (shownMasters.GetValueOrDefault(shard) != text)
             {
                 var before = shownMasters.GetValueOrDefault(shard);
                 shownMasters[shard] = text;
-                await ShowMasterAsync(shard, master, before);
+                await ShowMasterAsync(shard, master, failure, before?.Split('|')[0]);
             }
         }
     }
@@ -120,26 +127,30 @@ internal sealed class LabRoleBoard(
 
     private static bool IsRedisEndpoint(ResourceUrlAnnotation url) => url.Endpoint?.EndpointName == LabRedisResource.PrimaryEndpointName;
 
-    private async Task ShowMasterAsync(Shard shard, ShardMaster master, string? before)
+    private async Task ShowMasterAsync(Shard shard, ShardMaster master, string? notServed, string? before)
     {
         var resource = lab.Shards[shard.Name].Resource;
         await notifications.PublishUpdateAsync(resource, snapshot => snapshot with
         {
             // The state column is narrow: a word and a colour; the master itself goes to the URL column.
-            State = master.Instance is null
-                ? new ResourceStateSnapshot("no master", KnownResourceStateStyles.Error)
-                : new ResourceStateSnapshot("has a master", KnownResourceStateStyles.Success),
+            State = master.Instance is null ? new ResourceStateSnapshot("no master", KnownResourceStateStyles.Error)
+                : notServed is not null ? new ResourceStateSnapshot("not served", KnownResourceStateStyles.Error)
+                : new ResourceStateSnapshot("served", KnownResourceStateStyles.Success),
             Urls = master.Instance is null
                 ? []
                 : [new UrlSnapshot("master", $"tcp://{LabEndpoints.Of(master.Instance)}", IsInternal: false)
                 {
                     DisplayProperties = new UrlDisplayPropertiesSnapshot($"master: {master.Instance.Name}", 0),
                 }],
-            Properties = [.. snapshot.Properties.Where(p => p.Name != "shard.evidence"), new ResourcePropertySnapshot("shard.evidence", master.Evidence)],
+            Properties = [.. snapshot.Properties.Where(p => p.Name is not ("shard.evidence" or "shard.front-door")),
+                new ResourcePropertySnapshot("shard.evidence", master.Evidence),
+                new ResourcePropertySnapshot("shard.front-door", notServed is null ? "a key written through the front door reads back" : $"not served: {notServed}")],
         });
-        var message = before is null
-            ? $"{shard.Name}: {master}"
-            : $"{shard.Name}: master {before} -> {master}";
+        var now = master.Instance?.Name ?? "no master";
+        var serving = notServed is null ? "served through the front door" : $"NOT served through the front door: {notServed}";
+        var message = before is null ? $"{shard.Name}: {master}; {serving}"
+            : before == now ? $"{shard.Name}: {serving}"
+            : $"{shard.Name}: master {before} -> {master}; {serving}";
         resourceLogs.GetLogger(resource).LogInformation("{Change}", message);
         logger.LogInformation("{Change}", message);
     }
