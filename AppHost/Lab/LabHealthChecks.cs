@@ -68,7 +68,8 @@ internal sealed class SentinelHealthCheck(IPEndPoint endpoint, IReadOnlyList<str
 /// <param name="keys">The keys to write, one per shard (<see cref="HealthKeys.PerShard"/>), chosen once when the check is built.</param>
 /// <param name="readsBack">Whether a GET must return what the SET before it wrote (<see cref="HealthKeys.ReadsBackWhatItWrote"/>).</param>
 /// <param name="secret">The lab's password.</param>
-internal sealed class ProxyHealthCheck(IPEndPoint endpoint, IReadOnlyList<HealthKey> keys, bool readsBack, LabSecret secret) : IHealthCheck
+/// <param name="within">How long the whole check may take (<see cref="Budget"/> for Aspire's checks).</param>
+internal sealed class ProxyHealthCheck(IPEndPoint endpoint, IReadOnlyList<HealthKey> keys, bool readsBack, LabSecret secret, TimeSpan within) : IHealthCheck
 {
     /// <summary>
     /// The whole check, connections included, ends within this: a request twemproxy forwards to a dead master waits for
@@ -77,17 +78,17 @@ internal sealed class ProxyHealthCheck(IPEndPoint endpoint, IReadOnlyList<Health
     public static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(1300);
 
     /// <summary>A check of the proxy or balancer at <paramref name="endpoint"/>, named <paramref name="owner"/> in its keys.</summary>
-    public static ProxyHealthCheck For(Inventory inventory, string owner, IPEndPoint endpoint, LabSecret secret) =>
-        new(endpoint, HealthKeys.PerShard(inventory, owner), HealthKeys.ReadsBackWhatItWrote(inventory), secret);
+    public static ProxyHealthCheck For(Inventory inventory, string owner, IPEndPoint endpoint, LabSecret secret, TimeSpan? budget = null) =>
+        new(endpoint, HealthKeys.PerShard(inventory, owner), HealthKeys.ReadsBackWhatItWrote(inventory), secret, budget ?? Budget);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         ProxyHealthVerdict.Of(await OutcomesAsync(cancellationToken));
 
-    /// <summary>Each key written and read back through the checked endpoint, within <see cref="Budget"/>: the check's evidence, which the role board shows per shard too.</summary>
+    /// <summary>Each key written and read back through the checked endpoint, within the check's budget: its evidence, which the role board shows per shard too.</summary>
     public async Task<IReadOnlyList<HealthKeyOutcome>> OutcomesAsync(CancellationToken cancellationToken)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(Budget);
+        budget.CancelAfter(within);
         var password = await secret.GetAsync(cancellationToken);
         // A connection per shard: twemproxy answers a client in request order, so on a shared one a request stuck on
         // g1's dead master would hold g2's answer back too, and the verdict would blame both. Keys of unknown shard
@@ -107,7 +108,7 @@ internal sealed class ProxyHealthCheck(IPEndPoint endpoint, IReadOnlyList<Health
         }
         catch (Exception e) when (IsFailure(e, budget))
         {
-            return [.. group.Select(key => new HealthKeyOutcome(key, ProxyHealthVerdict.Reason(e, Budget)))];
+            return [.. group.Select(key => new HealthKeyOutcome(key, ProxyHealthVerdict.Reason(e, within)))];
         }
         finally
         {
@@ -137,7 +138,7 @@ internal sealed class ProxyHealthCheck(IPEndPoint endpoint, IReadOnlyList<Health
         }
         catch (Exception e) when (IsFailure(e, budget))
         {
-            return new HealthKeyOutcome(key, ProxyHealthVerdict.Reason(e, Budget));
+            return new HealthKeyOutcome(key, ProxyHealthVerdict.Reason(e, within));
         }
     }
 
