@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using RedisHaLab.Chaos;
+using RedisHaLab.Samples.FrontDoorClient;
 using StackExchange.Redis;
 
 namespace RedisHaLab.IntegrationTests;
@@ -33,7 +34,7 @@ public partial class SampleAppTests() : LabFixture(Scenario.DefaultInventory)
                 TimeSpan.FromSeconds(60), "the sample app measuring g2");
             await Task.Delay(TimeSpan.FromSeconds(2));
 
-            await using var probe = await DirectProbe.StartAsync(FrontDoor, Password, Enumerable.Range(0, 100_000).Select(i => $"direct-probe:{i}").Where(k => ring.ServerOf(k) == g2Index).Take(64).ToList());
+            await using var probe = await DirectProbe.StartAsync(FrontDoorConnectionString, Enumerable.Range(0, 100_000).Select(i => $"direct-probe:{i}").Where(k => ring.ServerOf(k) == g2Index).Take(64).ToList());
             await Task.Delay(TimeSpan.FromSeconds(1));
             using var chaos = new ChaosLab(Inventory, Password);
             // Only what follows the kill: a slow first request at start (a cold JIT) is no outage of this test's.
@@ -64,6 +65,9 @@ public partial class SampleAppTests() : LabFixture(Scenario.DefaultInventory)
         }
     }
 
+    /// <summary>The front door's connection string as the AppHost gives it to the sample app.</summary>
+    private string FrontDoorConnectionString => $"{FrontDoor},proxy=Twemproxy,tiebreaker={(Password is null ? "" : $",password={Password}")}";
+
     [GeneratedRegex(@"(?<shard>\w+): serving again after (?<seconds>[0-9.]+) s without service")]
     private static partial Regex ServingAgain();
 
@@ -72,7 +76,7 @@ public partial class SampleAppTests() : LabFixture(Scenario.DefaultInventory)
     {
         var dll = Path.Combine(Repository.Root, "Samples", "FrontDoorClient", "bin", "Release", "net10.0", "RedisHaLab.FrontDoorClient.dll");
         var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ConnectionStrings__front-door"] = $"{FrontDoor},proxy=Twemproxy,tiebreaker={(Password is null ? "" : $",password={Password}")}";
+        start.Environment["ConnectionStrings__front-door"] = FrontDoorConnectionString;
         start.Environment["Lab__Shards"] = string.Join(",", Inventory.Shards.Select(s => s.Name));
         start.Environment["Lab__Ring"] = string.Join(",", KetamaRing.ServerNames(Inventory)!);
         start.Environment["Logging__Console__FormatterName"] = "simple";
@@ -95,7 +99,7 @@ public partial class SampleAppTests() : LabFixture(Scenario.DefaultInventory)
 
     /// <summary>
     /// SET and GET of one shard's keys through the front door every 20 ms, each request sent on time whatever the ones
-    /// before it do, with the same client settings as the sample app; every request's start, end and outcome kept.
+    /// before it do, with the sample app's client settings; every request's start, end and outcome kept.
     /// </summary>
     private sealed class DirectProbe : IAsyncDisposable
     {
@@ -107,16 +111,10 @@ public partial class SampleAppTests() : LabFixture(Scenario.DefaultInventory)
 
         private DirectProbe(ConnectionMultiplexer connection) => _connection = connection;
 
-        public static async Task<DirectProbe> StartAsync(System.Net.IPEndPoint frontDoor, string? password, IReadOnlyList<string> keys)
+        public static async Task<DirectProbe> StartAsync(string frontDoor, IReadOnlyList<string> keys)
         {
-            // The sample app's client settings (LabClients' front-door options with its heartbeat), so that the two differ only in how they time.
-            var options = LabClients.FrontDoorOptions(frontDoor, password);
-            options.AbortOnConnectFail = false;
-            options.BacklogPolicy = BacklogPolicy.FailFast;
-            options.ConnectTimeout = options.SyncTimeout = options.AsyncTimeout = 2000;
-            options.ReconnectRetryPolicy = new LinearRetry(200);
-            options.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
-            var probe = new DirectProbe(await ConnectionMultiplexer.ConnectAsync(options));
+            // The sample app's own client settings, so that the two differ only in how they time.
+            var probe = new DirectProbe(await ConnectionMultiplexer.ConnectAsync(ShardLoop.ClientOptions(frontDoor)));
             probe._run = probe.RunAsync(keys);
             return probe;
         }

@@ -27,13 +27,16 @@ internal sealed class ShardLoop(string shard, string[] keys, string frontDoor, F
     private readonly Lock _gate = new();
     private readonly Stopwatch _elapsed = new();
     private DateTimeOffset _origin;
-    /// <summary>How often the client checks its connection; the test's direct probe uses the same.</summary>
+    /// <summary>How often the client checks its connection.</summary>
     public static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(100);
 
     private bool _stopping;
 
-    /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled, then waits for the requests still out.</summary>
-    public async Task RunAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The client settings of each shard's connection, from the front door's connection string; the integration test's
+    /// direct probe connects with these too, so that the two differ only in how they time an outage.
+    /// </summary>
+    internal static ConfigurationOptions ClientOptions(string frontDoor)
     {
         var options = ConfigurationOptions.Parse(frontDoor);
         // Ride out the proxy's restarts: reconnect on its own, and fail a request at once while disconnected, so each
@@ -46,6 +49,13 @@ internal sealed class ShardLoop(string shard, string[] keys, string frontDoor, F
         // next heartbeat, once a second by default: two clients of the same kill then differ by up to a second (seen: 4.90
         // s here, 3.95 s by a probe beside it). A short heartbeat makes the figure the lab's, not the heartbeat's phase.
         options.HeartbeatInterval = Heartbeat;
+        return options;
+    }
+
+    /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled, then waits for the requests still out.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var options = ClientOptions(frontDoor);
         // Its own connection: a request stuck behind a dead shard's on a shared connection would pass for an outage
         // of the live shard.
         await using var connection = await ConnectionMultiplexer.ConnectAsync(options);

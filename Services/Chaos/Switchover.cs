@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.Chaos;
@@ -53,7 +52,7 @@ public sealed class Switchover(ChaosLab lab)
     {
         RedisInstance? master = null;
         RedisInstance? replica = null;
-        await UntilAsync(async () =>
+        await SwitchoverProcedure.UntilAsync(async () =>
         {
             master = (await lab.Masters.OfAsync(shard)).Instance;
             if (master is null)
@@ -74,21 +73,7 @@ public sealed class Switchover(ChaosLab lab)
                 }
             }
             return $"no replica of {master.Name} has its link up";
-        }, ReadyWithin, cancellationToken, TimeSpan.FromMilliseconds(250));
+        }, ReadyWithin, TimeSpan.FromMilliseconds(250), cancellationToken);
         return (master!, replica!);
-    }
-
-    private static async Task UntilAsync(Func<Task<string?>> check, TimeSpan within, CancellationToken cancellationToken, TimeSpan poll)
-    {
-        var clock = Stopwatch.StartNew();
-        string? problem;
-        while ((problem = await check()) is not null)
-        {
-            if (clock.Elapsed >= within)
-            {
-                throw new ChaosException($"not within {within.TotalMilliseconds:0} ms: {problem}");
-            }
-            await Task.Delay(poll, cancellationToken);
-        }
     }
 }

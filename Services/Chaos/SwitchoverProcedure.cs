@@ -150,9 +150,9 @@ public sealed class SwitchoverProcedure(ISwitchoverActions actions, SwitchoverBo
     /// <summary>
     /// Polls <paramref name="check"/> until it returns null, for at most <paramref name="within"/>. A check that itself
     /// runs past that is abandoned (it may be waiting on the paused master): the stages after it, demotion and release,
-    /// must run while the server still holds the pause.
+    /// must run while the server still holds the pause. <see cref="Switchover"/> waits for a ready pair with it too.
     /// </summary>
-    private static async Task UntilAsync(Func<Task<string?>> check, TimeSpan within, TimeSpan poll, CancellationToken cancellationToken)
+    internal static async Task UntilAsync(Func<Task<string?>> check, TimeSpan within, TimeSpan poll, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         string? problem;

@@ -101,9 +101,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
         {
             if (run.Load is not null)
             {
-                run.Uncounted.Add(await run.Load.StopAsync());
-                await run.Load.DisposeAsync();
-                run.Load = null;
+                await StopLoadAsync(run);
                 progress.Note("the load was still running: stopped, to be counted at convergence");
             }
             await CountLoadsAsync(run, CancellationToken.None);
@@ -112,6 +110,16 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
         {
             progress.Note($"the load's writes could not be counted: {e.Message}");
         }
+    }
+
+    /// <summary>Stops the running load and keeps it to be counted at convergence.</summary>
+    private static async Task<StoppedLoad> StopLoadAsync(Run run)
+    {
+        var stopped = await run.Load!.StopAsync();
+        await run.Load.DisposeAsync();
+        run.Load = null;
+        run.Uncounted.Add(stopped);
+        return stopped;
     }
 
     /// <summary>
@@ -214,10 +222,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                 return "";
             case StopLoadStep:
             {
-                var stopped = await run.Load!.StopAsync();
-                await run.Load.DisposeAsync();
-                run.Load = null;
-                run.Uncounted.Add(stopped);
+                var stopped = await StopLoadAsync(run);
                 return $"stopped after {stopped.Duration.TotalSeconds:0.0} s; its writes are counted once the shards have converged";
             }
             case SwitchoverStep switchover:
