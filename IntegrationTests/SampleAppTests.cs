@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using RedisHaLab.Chaos;
 using RedisHaLab.Samples.FrontDoorClient;
+using RedisHaLab.Topology;
 using StackExchange.Redis;
 
 namespace RedisHaLab.IntegrationTests;

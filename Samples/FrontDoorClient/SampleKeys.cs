@@ -1,4 +1,5 @@
 using RedisHaLab.Chaos;
+using RedisHaLab.Topology;
 
 namespace RedisHaLab.Samples.FrontDoorClient;
 

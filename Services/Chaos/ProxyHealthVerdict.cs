@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
+using RedisHaLab.Topology;
 
 namespace RedisHaLab.Chaos;
 

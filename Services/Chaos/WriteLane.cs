@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using StackExchange.Redis;
+using RedisHaLab.Topology;
 
 namespace RedisHaLab.Chaos;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RedisHaLab.Chaos;
+using RedisHaLab.Topology;
 using StackExchange.Redis;
 
 namespace RedisHaLab.UnitTests.Chaos;

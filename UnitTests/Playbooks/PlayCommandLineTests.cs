@@ -1,5 +1,6 @@
 using RedisHaLab.Chaos;
 using RedisHaLab.Chaos.Playbooks;
+using RedisHaLab.Topology;
 using RedisHaLab.UnitTests.Chaos;
 
 namespace RedisHaLab.UnitTests.Playbooks;

@@ -1,16 +1,15 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Topology;
 
 /// <summary>
 /// Which shard twemproxy sends a key to, computed as nutcracker does for <c>hash: fnv1a_64</c> and
 /// <c>distribution: ketama</c> with equal weights: 160 points per server on a ring of 32-bit values (each MD5 of
 /// <c>"&lt;server name&gt;-&lt;i&gt;"</c> gives four), a key going to the first point at or after its hash. A server's
 /// name is its shard's when the inventory names servers, else <c>host:port</c> as it was at start. A prediction, which
-/// <see cref="WriteLoad"/> checks against the running proxy before relying on it.
+/// the lab's write load checks against the running proxy before relying on it.
 /// </summary>
 public sealed class KetamaRing
 {

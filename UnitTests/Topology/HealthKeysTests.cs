@@ -1,8 +1,6 @@
-using RedisHaLab.Chaos;
 using RedisHaLab.Topology;
-using RedisHaLab.UnitTests.Topology;
 
-namespace RedisHaLab.UnitTests.Chaos;
+namespace RedisHaLab.UnitTests.Topology;
 
 /// <summary>The keys the proxy's health check writes: one on each shard, by the lab's own ketama ring.</summary>
 public class HealthKeysTests

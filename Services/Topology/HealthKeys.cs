@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Topology;
 
 /// <summary>A key a proxy health check writes and reads back, and the shard the proxy sends it to (null when unknown).</summary>
 public sealed record HealthKey(string Key, string? Shard)
