@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Immutable;
 using System.Net;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RedisHaLab.Swarm;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.AppHost.Lab;
@@ -18,6 +19,17 @@ internal static class LabBuilderExtensions
     /// two here), these go first; the weight counts among containers only, not against host processes.
     /// </summary>
     public const string FailoverPathCpuShares = "4096";
+
+    /// <summary>
+    /// Restarts a container whose main process dies on its own (a crash, an OOM kill): Docker's <c>on-failure</c>, the
+    /// condition the Swarm stack uses too (<see cref="RestartPolicies.Condition"/>), restarted after 0.1 s, then twice as
+    /// long each time. A <c>docker stop</c> or <c>docker kill</c> (the lab's own faults) counts as stopped by hand and is
+    /// left stopped. Given to the Sentinels, the proxies, their reconfig services and the load balancer; not to Redis:
+    /// a master restarted at once comes back empty before its Sentinels see it down, and its replica copies the empty
+    /// data set (see <see cref="RestartPolicies"/>; Docker cannot wait the 12.5 s Swarm waits).
+    /// </summary>
+    internal static IResourceBuilder<T> WithRestartAfterCrash<T>(this IResourceBuilder<T> resource) where T : ContainerResource =>
+        resource.WithContainerRuntimeArgs("--restart", RestartPolicies.Condition);
 
     /// <summary>Adds every node and instance of <paramref name="inventory"/>, with health checks and start-up order.</summary>
     public static LabResources AddRedisHaLab(this IDistributedApplicationBuilder builder, Inventory inventory)
@@ -58,6 +70,7 @@ internal static class LabBuilderExtensions
                 .WithArgs($"{RedisConfigFile.SentinelContainerFolder}/sentinel.conf")
                 .WithBindMount(state.InstanceFolder(sentinel.Name), RedisConfigFile.SentinelContainerFolder)
                 .WithNodeEndpoint(SentinelResource.EndpointName, sentinel.Node, sentinel.Port)
+                .WithRestartAfterCrash()
                 .WithLabHealthCheck(builder, new SentinelHealthCheck(new IPEndPoint(sentinel.Node.Address, sentinel.Port), masterNames, secret));
             // Sentinels start after every Redis instance is up, so their first look finds the shards whole.
             foreach (var instance in redis.Values)
@@ -86,6 +99,7 @@ internal static class LabBuilderExtensions
                 // The supervisor resolves these ahead of time, so that a failover's apply looks no name up (see its header).
                 .WithEnvironment("NUTCRACKER_KNOWN_HOSTS", string.Join(' ', inventory.RedisInstances.Select(i => i.Name)))
                 .WithContainerRuntimeArgs("--cpu-shares", FailoverPathCpuShares)
+                .WithRestartAfterCrash()
                 .WithBindMount(state.ProxyConfigFolderOf(proxy), ProxyConfigFolder)
                 .WithNodeEndpoint(TwemproxyResource.NodeEndpointName, proxy.Node, proxy.Port)
                 // Writes and reads a key on every shard; Aspire re-runs it only every 30 s while it passes (see WithLabHealthCheck).

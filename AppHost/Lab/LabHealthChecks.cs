@@ -154,3 +154,39 @@ internal sealed class ProxyHealthCheck(IPEndPoint endpoint, IReadOnlyList<Health
     private static bool IsFailure(Exception e, CancellationToken budget) =>
         e is RedisException or TimeoutException || (e is OperationCanceledException && budget.IsCancellationRequested);
 }
+
+/// <summary>
+/// A reconfig service is healthy when its readiness answer, which it rewrites every second beside its proxy's reports,
+/// is fresh and says <c>up protected</c>: its proxy runs the verified master of every shard, a write through the proxy
+/// reaches a master on every shard, and a Sentinel majority answers for each. Anything else (down, up but unprotected,
+/// an answer older than <see cref="Freshness"/>: the service is dead or frozen) is Unhealthy with the reason.
+/// </summary>
+internal sealed class ReconfigReadinessHealthCheck(string answerFile) : IHealthCheck
+{
+    /// <summary>An answer older than this is silence: the service writes one every second.</summary>
+    public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(3);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var age = DateTime.UtcNow - File.GetLastWriteTimeUtc(answerFile);
+            if (!File.Exists(answerFile))
+            {
+                return HealthCheckResult.Unhealthy("has written no readiness answer yet");
+            }
+            var answer = (await File.ReadAllTextAsync(answerFile, cancellationToken)).Trim();
+            if (age > Freshness)
+            {
+                return HealthCheckResult.Unhealthy($"silent for {age.TotalSeconds:0} s (last answer: {answer})");
+            }
+            return answer.StartsWith("up protected", StringComparison.Ordinal)
+                ? HealthCheckResult.Healthy(answer)
+                : HealthCheckResult.Unhealthy(answer);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return HealthCheckResult.Unhealthy($"cannot read {answerFile}: {e.Message}");
+        }
+    }
+}

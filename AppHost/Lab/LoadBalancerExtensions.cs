@@ -24,6 +24,7 @@ internal static class LoadBalancerExtensions
             .WithEndpoint(HaproxyResource.StatsEndpointName, endpoint => endpoint.TargetHost = balancer.FrontDoorAddress.ToString())
             .WithUrlForEndpoint(HaproxyResource.StatsEndpointName, url => url.DisplayText = "HAProxy stats")
             .WithIconName("ArrowSplit")
+            .WithRestartAfterCrash()
             // A key on every shard through the front door, as for each proxy (and as rarely: see WithLabHealthCheck).
             .WithLabHealthCheck(builder, ProxyHealthCheck.For(inventory, balancer.Name, LabEndpoints.FrontDoor(inventory), secret));
         // Started once a proxy runs: before that its checks would only find them all down.

@@ -9,8 +9,20 @@ internal static class ReconfigServiceExtensions
     public const string InventoryFolder = "/etc/redis-ha-lab";
 
     /// <summary>Adds one reconfig service per proxy, each beside its own proxy; the first is the only one in the post's lab.</summary>
-    public static IReadOnlyList<IResourceBuilder<ContainerResource>> AddReconfigServices(this IDistributedApplicationBuilder builder, LabResources lab) =>
-        lab.Inventory.Proxies.Select((proxy, index) => builder.AddReconfigService(lab, proxy, lab.Proxies[index])).ToList();
+    public static IReadOnlyList<IResourceBuilder<ContainerResource>> AddReconfigServices(this IDistributedApplicationBuilder builder, LabResources lab)
+    {
+        var services = lab.Inventory.Proxies.Select((proxy, index) => builder.AddReconfigService(lab, proxy, lab.Proxies[index])).ToList();
+        if (lab.FrontDoor is IResourceBuilder<HaproxyResource> balancer)
+        {
+            // The balancer starts once every proxy is vouched for: started earlier, its first checks find the proxies
+            // not ready yet, and the front door answers, then refuses, then answers again.
+            foreach (var service in services)
+            {
+                balancer.WaitFor(service);
+            }
+        }
+        return services;
+    }
 
     /// <summary>
     /// Adds the service as a container on its proxy's node (it dies with that node, as the post's script did with its
@@ -26,6 +38,7 @@ internal static class ReconfigServiceExtensions
         var service = builder
             .AddLabContainer(new ContainerResource(proxy.ReconfigName), LabImages.Reconfig, LabOptions.RepositoryRoot(builder), lab.Nodes[proxy.Node.Name])
             .WithContainerRuntimeArgs("--cpu-shares", LabBuilderExtensions.FailoverPathCpuShares)
+            .WithRestartAfterCrash()
             .WithBindMount(lab.State.ProxyConfigFolderOf(proxy), LabBuilderExtensions.ProxyConfigFolder)
             .WithBindMount(lab.Inventory.SourceFile, $"{InventoryFolder}/{inventoryFile}", isReadOnly: true)
             .WithEnvironment("Lab__Inventory", $"{InventoryFolder}/{inventoryFile}")
@@ -33,11 +46,19 @@ internal static class ReconfigServiceExtensions
             .WithEnvironment("Lab__ProxyConfigFile", $"{LabBuilderExtensions.ProxyConfigFolder}/{proxy.ConfigFileName}")
             // Logs, spans and metrics to the dashboard, through DCP's tunnel from the lab network to the host
             // (eng/setup.sh makes the tunnel's base image where no registry can be reached).
-            .WithOtlpExporter()
-            // It subscribes to every Sentinel and hands the proxy its config: both must be up first. The proxy only
-            // started, not healthy: Aspire waits again at every start, and the proxy is unhealthy exactly when a
-            // failover went unapplied, which is when this service is needed.
-            .WaitForStart(proxyResource);
+            .WithOtlpExporter();
+        if (proxy.Reconfig == ProxyReconfigMode.Lab)
+        {
+            // Ready means protected: the service answers "up protected" only when its proxy runs the verified master of
+            // every shard, a write through it reaches a master on every shard, and a Sentinel majority answers for
+            // each. Read from the answer it writes every second beside the proxy's reports (a port published for this
+            // alone left Docker 20.10's port allocator holding it after a failed start, until the engine's store was cleared).
+            service.WithLabHealthCheck(builder,
+                new ReconfigReadinessHealthCheck(Path.Combine(lab.State.ProxyConfigFolderOf(proxy), proxy.ReadinessFileName)));
+        }
+        // It subscribes to every Sentinel and hands the proxy its config, so it waits for the Sentinels only: it starts
+        // alongside its proxy, not after it (a master lost between the two starts would otherwise go unrepaired), and
+        // waits for the proxy's first running report itself.
         if (lab.Secret.Parameter is { } password)
         {
             // From the parameter itself, so the dashboard shows it masked and the manifest names it without its value.

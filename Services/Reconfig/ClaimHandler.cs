@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using RedisHaLab.Topology;
 
 namespace RedisHaLab.Reconfig;
 
 /// <summary>The one path from a claim to the proxy: verify, apply what is trusted, remember its epoch; refuse the rest aloud.</summary>
 internal sealed class ClaimHandler(ClaimVerifier verifier, ProxyReconfigurator reconfigurator, ISentinels sentinels,
-    ReconfigTelemetry telemetry, ILogger<ClaimHandler> logger)
+    VerifiedState verifiedState, ReconfigTelemetry telemetry, ILogger<ClaimHandler> logger)
 {
     /// <summary>
     /// Acts on a Sentinel's <c>+switch-master</c>. Repeats go through too: they find nothing to do, unless the first
@@ -14,22 +15,22 @@ internal sealed class ClaimHandler(ClaimVerifier verifier, ProxyReconfigurator r
     public async Task<ApplyOutcome?> HandleAnnouncementAsync(SwitchMasterEvent announcement, string sentinel, CancellationToken cancellationToken)
     {
         var asked = Stopwatch.GetTimestamp();
-        // The two round trips (the Sentinel for the epoch, the named instance for its role) go out together.
-        var role = verifier.AskRoleEarly(announcement.MasterName, announcement.NewMaster, cancellationToken);
+        // The round trips (the Sentinel for the epoch, the shard's instances for their facts) go out together.
+        var facts = verifier.AskEarly(announcement.MasterName, announcement.NewMaster, cancellationToken);
         var current = await sentinels.AskOneAsync(sentinel, announcement.MasterName);
-        return await HandleAsync(FromAnnouncement(announcement, sentinel, current), cancellationToken, Stopwatch.GetElapsedTime(asked), role);
+        return await HandleAsync(FromAnnouncement(announcement, sentinel, current), cancellationToken, Stopwatch.GetElapsedTime(asked), facts);
     }
 
     /// <summary>Acts on <paramref name="claim"/> if, and only if, <see cref="ClaimVerifier"/> trusts it.</summary>
     /// <param name="claim">What is claimed.</param>
     /// <param name="cancellationToken">Stops the wait for the proxy.</param>
     /// <param name="epochLookup">Time already spent learning the claim's epoch, for the log of what the checks cost.</param>
-    /// <param name="roleAskedEarly">The claimed instance's ROLE, when it was asked alongside the epoch.</param>
+    /// <param name="factsAskedEarly">The shard's replication facts, when they were asked alongside the epoch.</param>
     public async Task<ApplyOutcome?> HandleAsync(MasterClaim claim, CancellationToken cancellationToken, TimeSpan epochLookup = default,
-        Task<string?>? roleAskedEarly = null)
+        Task<IReadOnlyDictionary<RedisInstance, ReplicationFacts?>>? factsAskedEarly = null)
     {
         var checking = Stopwatch.GetTimestamp();
-        var verdict = await verifier.VerifyAsync(claim, cancellationToken, roleAskedEarly);
+        var verdict = await verifier.VerifyAsync(claim, cancellationToken, factsAskedEarly);
         var checks = Stopwatch.GetElapsedTime(checking);
         switch (verdict)
         {
@@ -39,13 +40,20 @@ internal sealed class ClaimHandler(ClaimVerifier verifier, ProxyReconfigurator r
                     claim.MasterName, claim.Address, claim.ToTarget().TriggerName, claim.Source, refused.Check, refused.Reason);
                 return null;
             case ClaimVerdict.Trusted trusted:
-                logger.Log(claim.Trigger == ReconfigTrigger.Event ? LogLevel.Information : LogLevel.Debug,
-                    "Trusted: {MasterName} -> {Address} at epoch {Epoch} ({Source}); epoch and ROLE asked in {LookupMs:F2} ms, checks done {ChecksMs:F2} ms later",
-                    claim.MasterName, claim.Address, trusted.ConfigEpoch, claim.Source, epochLookup.TotalMilliseconds, checks.TotalMilliseconds);
-                var outcome = await reconfigurator.ApplyAsync(trusted.Shard, claim.ToTarget(), cancellationToken);
-                if (outcome is ApplyOutcome.Applied or ApplyOutcome.Unchanged)
+                if (trusted.Reset)
                 {
-                    verifier.Remember(trusted.Shard, trusted.ConfigEpoch);
+                    // Sentinels rebuilt from their config, or a hand re-point: the epochs start again lower. The facts decide.
+                    logger.LogWarning("Reset followed: {MasterName} -> {Address} at config epoch {Epoch}, lower than epoch {Applied} applied before ({Source}); trusted because {Why}",
+                        claim.MasterName, claim.Address, trusted.ConfigEpoch, verifier.AppliedEpoch(trusted.Shard), claim.Source, trusted.Why);
+                }
+                logger.Log(claim.Trigger == ReconfigTrigger.Event ? LogLevel.Information : LogLevel.Debug,
+                    "Trusted: {MasterName} -> {Address} at epoch {Epoch} ({Source}): {Why}; epoch and facts asked in {LookupMs:F2} ms, checks done {ChecksMs:F2} ms later",
+                    claim.MasterName, claim.Address, trusted.ConfigEpoch, claim.Source, trusted.Why, epochLookup.TotalMilliseconds, checks.TotalMilliseconds);
+                var outcome = await reconfigurator.ApplyAsync(trusted.Shard, claim.ToTarget(), cancellationToken);
+                if (outcome is ApplyOutcome.Applied or ApplyOutcome.Unchanged && verifier.Remember(trusted))
+                {
+                    // Beside the proxy's running report, so a restarted service starts from what was verified.
+                    await verifiedState.SaveAsync(verifier.Applied, cancellationToken);
                 }
                 return outcome;
             default:

@@ -34,8 +34,11 @@ internal enum ClaimCheck
     /// <summary>The claim is older than what the proxy was last set to.</summary>
     Stale,
 
-    /// <summary>The named instance does not answer <c>ROLE</c> with <c>master</c>.</summary>
+    /// <summary>The named instance does not say it is master.</summary>
     NotMaster,
+
+    /// <summary>Another instance of the shard says it is master, and the named one did not take over from it.</summary>
+    Contradicted,
 }
 
 /// <summary>The verdict on a claim: a closed set of cases.</summary>
@@ -45,8 +48,14 @@ internal abstract record ClaimVerdict
     {
     }
 
-    /// <summary>Every check passed: <see cref="Instance"/> of <see cref="Shard"/> says it is master.</summary>
-    public sealed record Trusted(Shard Shard, RedisInstance Instance, long? ConfigEpoch) : ClaimVerdict;
+    /// <summary>Every check passed: <see cref="Instance"/> of <see cref="Shard"/> says it is master, and the shard agrees.</summary>
+    /// <param name="Shard">The shard.</param>
+    /// <param name="Instance">Its master.</param>
+    /// <param name="ConfigEpoch">The claim's config epoch, when known.</param>
+    /// <param name="ReplId">The master's replication ID as it was verified.</param>
+    /// <param name="Why">The facts that carried the verdict, for the log.</param>
+    /// <param name="Reset">True when the facts confirmed a claim at an epoch lower than the one applied (Sentinels rebuilt, a hand re-point).</param>
+    public sealed record Trusted(Shard Shard, RedisInstance Instance, long? ConfigEpoch, string? ReplId, string Why, bool Reset) : ClaimVerdict;
 
     /// <summary>A check failed; nothing may change. <see cref="Reason"/> is for the log.</summary>
     public sealed record Refused(Shard? Shard, ClaimCheck Check, string Reason) : ClaimVerdict;

@@ -75,8 +75,8 @@ builder.Services
     .AddSingleton(inventory)
     .AddSingleton(wanted)
     .AddSingleton(proxy)
-    .AddSingleton<IProxySide>(new ProxyConfigFolder(wanted,
-        Path.Combine(folder, proxy.RunningConfigFileName), Path.Combine(folder, proxy.RejectedConfigFileName)));
+    .AddSingleton<IProxySide>(new ProxyConfigFolder(wanted, Path.Combine(folder, proxy.RunningConfigFileName),
+        Path.Combine(folder, proxy.RejectedConfigFileName), Path.Combine(folder, proxy.VerifiedFileName), Path.Combine(folder, proxy.ReadinessFileName)));
 if (inventory.Proxy.Reconfig == ProxyReconfigMode.PostScript)
 {
     // The inventory asks for the post's own mechanism (inventories/post-fidelity.yml), for comparison.
@@ -92,16 +92,18 @@ else
         .AddSingleton<RedisRoleProbe>()
         .AddSingleton<IRoleProbe>(services => services.GetRequiredService<RedisRoleProbe>())
         .AddSingleton<ClaimVerifier>()
+        .AddSingleton<VerifiedState>()
         .AddSingleton<ReconfigQueue>()
         .AddSingleton<ProxyReconfigurator>()
         .AddSingleton<ClaimHandler>()
         .AddSingleton<Reconciler>()
-        .AddHostedService<ReconfigWorker>();
-    if (inventory.LoadBalancer is not null)
-    {
-        // Behind a load balancer, this service also vouches for its proxy: up only while it runs the verified masters.
-        builder.Services.AddHostedService<ReadinessAgent>();
-    }
+        .AddHostedService<ReconfigWorker>()
+        // What runs must serve: a write through the proxy on every shard, every second.
+        .AddSingleton<ServingProbe>()
+        .AddHostedService(services => services.GetRequiredService<ServingProbe>())
+        // This service vouches for its proxy on the readiness port: to the load balancer (up while it runs the
+        // verified masters and serves) and to the AppHost's health check (protected: serves every shard, majority).
+        .AddHostedService<ReadinessAgent>();
 }
 builder.AddOpenTelemetryWhenConfigured();
 

@@ -2,13 +2,20 @@ using RedisHaLab.Topology;
 
 namespace RedisHaLab.Reconfig;
 
-/// <summary>Whether the load balancer may send clients to this service's proxy, and why.</summary>
-/// <param name="IsUp">True only when the proxy runs, for every shard, the master this service verified last.</param>
+/// <summary>Whether the load balancer may send clients to this service's proxy, whether the proxy is protected, and why.</summary>
+/// <param name="IsUp">True only when the proxy runs, for every shard, the master this service verified last, and serves.</param>
 /// <param name="Reason">One line for logs and the load balancer's check (e.g. which shard is stale and where it points).</param>
-internal sealed record Readiness(bool IsUp, string Reason)
+/// <param name="IsProtected">
+/// True when, on top of that, a write through the proxy reaches a master on every shard and a Sentinel majority answers
+/// for every shard, so a failover would be followed: what "ready" means for the lab.
+/// </param>
+internal sealed record Readiness(bool IsUp, string Reason, bool IsProtected = false)
 {
-    /// <summary>The answer on the readiness port: <c>up</c> or <c>down</c>, then the reason (HAProxy's check reads the first word).</summary>
-    public string Answer => $"{(IsUp ? "up" : "down")} {Reason}\n";
+    /// <summary>
+    /// The answer on the readiness port: <c>up protected</c>, <c>up unprotected</c> or <c>down</c>, then the reason.
+    /// HAProxy's check reads the first word only: a proxy that serves stays in rotation while its control plane is away.
+    /// </summary>
+    public string Answer => $"{(IsUp ? IsProtected ? "up protected" : "up unprotected" : "down")} {Reason}\n";
 }
 
 /// <summary>
@@ -54,5 +61,49 @@ internal static class ProxyReadiness
             }
         }
         return new(true, $"runs the verified master of all {inventory.Shards.Count} shards");
+    }
+
+    /// <summary>How old the last probe through the proxy may be and still count (probes run every second).</summary>
+    public static readonly TimeSpan ServingFreshness = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// <paramref name="current"/> (from <see cref="Decide"/>) with what the proxy did when written through
+    /// (<paramref name="serving"/>, the last probe of each shard) and the shards the last reconcile found no Sentinel
+    /// majority for (<paramref name="withoutMajority"/>, null before the first pass). A proxy that serves no shard is
+    /// down (a dead nutcracker whose running record is still on disk); one that serves some is up but not protected.
+    /// </summary>
+    public static Readiness WithServing(Readiness current, IReadOnlyList<ServingResult>? serving, IReadOnlySet<string>? withoutMajority, DateTime nowUtc)
+    {
+        if (!current.IsUp)
+        {
+            return current;
+        }
+        if (serving is null || serving.Count == 0)
+        {
+            return new(false, $"{current.Reason}, but no write has been tried through it yet");
+        }
+        var fresh = serving.Where(r => nowUtc - r.AtUtc <= ServingFreshness).ToList();
+        if (fresh.Count == 0)
+        {
+            return new(false, $"{current.Reason}, but the last write through it is older than {ServingFreshness.TotalSeconds:0} s");
+        }
+        var failed = fresh.Where(r => !r.Served).ToList();
+        if (failed.Count == fresh.Count)
+        {
+            return new(false, $"{current.Reason}, but it serves no shard: {string.Join("; ", failed.Select(f => $"{f.Label}: {f.Problem}"))}");
+        }
+        if (failed.Count > 0)
+        {
+            return new(true, $"{current.Reason}; not served: {string.Join("; ", failed.Select(f => $"{f.Label}: {f.Problem}"))}");
+        }
+        if (withoutMajority is null)
+        {
+            return new(true, $"{current.Reason} and serves them; the Sentinels have not been asked yet");
+        }
+        if (withoutMajority.Count > 0)
+        {
+            return new(true, $"{current.Reason} and serves them; no Sentinel majority for {string.Join(", ", withoutMajority.Order())}, so a failover there would not be followed");
+        }
+        return new(true, $"{current.Reason} and serves them; a Sentinel majority answers for every shard", IsProtected: true);
     }
 }

@@ -44,6 +44,42 @@ internal sealed class ProxyReconfigurator(
     /// <summary>By shard name, the master this service last verified for it (what the proxy should run), for <see cref="ProxyReadiness"/>.</summary>
     public IReadOnlyDictionary<string, MasterAddress> VerifiedMasters => _verified;
 
+    /// <summary>The instance of <paramref name="shard"/> the running proxy sends it to; null when there is no report or it names none.</summary>
+    public async Task<RedisInstance?> RunningMasterAsync(Shard shard, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await proxy.ReadRunningAsync(cancellationToken) is not { } text)
+            {
+                return null;
+            }
+            var running = NutcrackerConfig.Parse(text);
+            return shard.Replicas.Prepend(shard.Master).FirstOrDefault(i =>
+                ProxyConfigTransform.Retarget(running, inventory, shard.SentinelMasterName, new MasterAddress(i.Name, i.Port)) is ProxyConfigChange.Unchanged);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="master"/>, which the proxy already runs for <paramref name="shard"/> and the data plane
+    /// confirmed, as verified without a Sentinel majority: the proxy is not changed, only vouched for.
+    /// </summary>
+    /// <returns>True when this is news (it was not the verified master already).</returns>
+    public bool Vouch(Shard shard, RedisInstance master)
+    {
+        var address = new MasterAddress(master.Name, master.Port);
+        if (_verified.TryGetValue(shard.Name, out var known) && known.Equals(address))
+        {
+            return false;
+        }
+        _intended[shard.Name] = new ReconfigTarget(shard.SentinelMasterName, address, null, ReconfigTrigger.Reconcile, "the data plane, without a Sentinel majority");
+        _verified = _intended.ToDictionary(i => i.Key, i => i.Value.NewMaster);
+        return true;
+    }
+
     /// <summary>Makes the proxy serve the shard of <paramref name="target"/> from <see cref="ReconfigTarget.NewMaster"/>.</summary>
     /// <remarks>The target must have passed <see cref="ClaimVerifier"/>: this class does not check it again.</remarks>
     public async Task<ApplyOutcome> ApplyAsync(Shard shard, ReconfigTarget target, CancellationToken cancellationToken)
@@ -61,6 +97,13 @@ internal sealed class ProxyReconfigurator(
         try
         {
             runningText = await proxy.ReadRunningAsync(cancellationToken);
+            // This service starts alongside its proxy: give a proxy that is starting the time a confirmation gets.
+            var starting = Stopwatch.GetTimestamp();
+            while (runningText is null && Stopwatch.GetElapsedTime(starting).TotalMilliseconds < options.ProxyConfirmTimeoutMilliseconds)
+            {
+                await proxy.WaitForReportAsync(ConfirmPoll, cancellationToken);
+                runningText = await proxy.ReadRunningAsync(cancellationToken);
+            }
             if (runningText is null)
             {
                 logger.LogWarning("The proxy has not reported a running config yet ({File}); shard {Shard} not reconfigured, the next pass tries again",

@@ -22,6 +22,18 @@ internal interface IProxySide
     /// <summary>Replaces the wanted config in one step (temp file + rename), which is what tells the proxy to apply it.</summary>
     Task WriteWantedAsync(string text, CancellationToken cancellationToken);
 
+    /// <summary>What this service last kept of what it verified (<see cref="VerifiedState"/>), or null when nothing.</summary>
+    Task<string?> ReadVerifiedAsync(CancellationToken cancellationToken);
+
+    /// <summary>Keeps <paramref name="text"/> as what was verified, in one step (temp file + rename).</summary>
+    Task WriteVerifiedAsync(string text, CancellationToken cancellationToken);
+
+    /// <summary>Where this service writes its readiness answer, for logs.</summary>
+    string ReadinessPath { get; }
+
+    /// <summary>Replaces the readiness answer in one step (temp file + rename).</summary>
+    Task WriteReadinessAsync(string answer, CancellationToken cancellationToken);
+
     /// <summary>Completes when the proxy may have written a report, or after <paramref name="atMost"/>, whichever comes first.</summary>
     Task WaitForReportAsync(TimeSpan atMost, CancellationToken cancellationToken);
 }
@@ -32,18 +44,26 @@ internal sealed class ProxyConfigFolder : IProxySide, IDisposable
     private readonly ProxyConfigFile wanted;
     private readonly string runningPath;
     private readonly string rejectedPath;
+    private readonly string verifiedPath;
+    private readonly string readinessPath;
 
     // Woken by the supervisor's renames (inotify underneath), so waiting for a report costs no polling: the
     // supervisor shares this machine's two cores and needs them exactly while a failover is applied.
     private readonly FileSystemWatcher _reports;
     private volatile TaskCompletionSource _reported = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The folder of <paramref name="wantedFile"/>, with the proxy's reports at <paramref name="runningPath"/> and <paramref name="rejectedPath"/>.</summary>
-    public ProxyConfigFolder(ProxyConfigFile wantedFile, string runningPath, string rejectedPath)
+    /// <summary>
+    /// The folder of <paramref name="wantedFile"/>, with the proxy's reports at <paramref name="runningPath"/> and
+    /// <paramref name="rejectedPath"/>, and this service's record of what it verified at <paramref name="verifiedPath"/>
+    /// and its readiness answer at <paramref name="readinessPath"/>.
+    /// </summary>
+    public ProxyConfigFolder(ProxyConfigFile wantedFile, string runningPath, string rejectedPath, string verifiedPath, string readinessPath)
     {
+        this.readinessPath = readinessPath;
         wanted = wantedFile;
         this.runningPath = runningPath;
         this.rejectedPath = rejectedPath;
+        this.verifiedPath = verifiedPath;
         _reports = new FileSystemWatcher(Path.GetDirectoryName(wantedFile.Path)!)
         {
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite,
@@ -65,6 +85,25 @@ internal sealed class ProxyConfigFolder : IProxySide, IDisposable
 
     /// <inheritdoc />
     public Task<string?> ReadRejectedAsync(CancellationToken cancellationToken) => ReadIfPresentAsync(rejectedPath, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<string?> ReadVerifiedAsync(CancellationToken cancellationToken) => ReadIfPresentAsync(verifiedPath, cancellationToken);
+
+    /// <inheritdoc />
+    public Task WriteVerifiedAsync(string text, CancellationToken cancellationToken) => ReplaceAsync(verifiedPath, text, cancellationToken);
+
+    /// <inheritdoc />
+    public string ReadinessPath => readinessPath;
+
+    /// <inheritdoc />
+    public Task WriteReadinessAsync(string answer, CancellationToken cancellationToken) => ReplaceAsync(readinessPath, answer, cancellationToken);
+
+    private static async Task ReplaceAsync(string path, string text, CancellationToken cancellationToken)
+    {
+        var temp = path + ".tmp";
+        await File.WriteAllTextAsync(temp, text, cancellationToken);
+        File.Move(temp, path, overwrite: true);
+    }
 
     /// <inheritdoc />
     public async Task WriteWantedAsync(string text, CancellationToken cancellationToken)

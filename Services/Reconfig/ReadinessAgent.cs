@@ -8,23 +8,26 @@ using RedisHaLab.Topology;
 namespace RedisHaLab.Reconfig;
 
 /// <summary>
-/// The readiness port the load balancer's check asks through the proxy's container (a relay there forwards it here):
-/// each connection gets one line, <c>up ...</c> or <c>down ...</c>, by <see cref="ProxyReadiness"/>, and is closed.
-/// Runs only in inventories with a load balancer. A service that is down, frozen or cut off answers nothing, and the
-/// check fails: a proxy whose reconfig service cannot vouch for it gets no new clients.
+/// The readiness answer, one line, <c>up protected ...</c>, <c>up unprotected ...</c> or <c>down ...</c>, by
+/// <see cref="ProxyReadiness"/>. On the readiness port each connection gets it and is closed: the load balancer's check
+/// asks there through the proxy's container (a relay there forwards it here) and reads the first word. Every second it
+/// is also written beside the proxy's reports, where the AppHost's health check reads it from the host and wants
+/// <c>up protected</c>. A service that is down, frozen or cut off answers nothing and writes nothing, and both checks
+/// fail: a proxy whose reconfig service cannot vouch for it gets no new clients, and the lab is not ready.
 /// </summary>
-internal sealed class ReadinessAgent(Inventory inventory, ProxyReconfigurator reconfigurator, IProxySide proxy, ILogger<ReadinessAgent> logger)
-    : BackgroundService
+internal sealed class ReadinessAgent(Inventory inventory, ProxyReconfigurator reconfigurator, IProxySide proxy, ServingProbe serving,
+    Reconciler reconciler, ILogger<ReadinessAgent> logger) : BackgroundService
 {
     private Readiness? _last;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var port = inventory.LoadBalancer!.ReadinessPort;
+        var port = inventory.ReadinessPort;
         using var listener = new TcpListener(IPAddress.Any, port);
         listener.Start();
-        logger.LogInformation("Answering the load balancer's readiness check on port {Port}", port);
+        logger.LogInformation("Answering readiness checks on port {Port} and in {File}", port, proxy.ReadinessPath);
+        var reports = ReportAsync(stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -32,6 +35,38 @@ internal sealed class ReadinessAgent(Inventory inventory, ProxyReconfigurator re
                 var client = await listener.AcceptTcpClientAsync(stoppingToken);
                 _ = AnswerAsync(client, stoppingToken);
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        await reports;
+    }
+
+    /// <summary>Writes the answer beside the proxy's reports every second, for the AppHost's health check.</summary>
+    private async Task ReportAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var failing = false;
+        try
+        {
+            do
+            {
+                try
+                {
+                    await proxy.WriteReadinessAsync((await DecideAsync(stoppingToken)).Answer, stoppingToken);
+                    failing = false;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    if (!failing)
+                    {
+                        logger.LogWarning("Cannot write the readiness answer to {File}: {Reason}; trying every second", proxy.ReadinessPath, e.Message);
+                    }
+                    failing = true;
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -68,12 +103,12 @@ internal sealed class ReadinessAgent(Inventory inventory, ProxyReconfigurator re
         {
             running = null;
         }
-        var readiness = ProxyReadiness.Decide(inventory, reconfigurator.VerifiedMasters, running);
+        var readiness = ProxyReadiness.WithServing(ProxyReadiness.Decide(inventory, reconfigurator.VerifiedMasters, running),
+            serving.Last, reconciler.WithoutMajority, DateTime.UtcNow);
         var last = Interlocked.Exchange(ref _last, readiness);
-        if (last?.IsUp != readiness.IsUp)
+        if (last?.IsUp != readiness.IsUp || last.IsProtected != readiness.IsProtected)
         {
-            logger.Log(readiness.IsUp ? LogLevel.Information : LogLevel.Warning,
-                "Readiness for the load balancer: {Answer} ({Reason})", readiness.IsUp ? "up" : "down", readiness.Reason);
+            logger.Log(readiness.IsProtected ? LogLevel.Information : LogLevel.Warning, "Readiness: {Answer}", readiness.Answer.TrimEnd());
         }
         return readiness;
     }

@@ -8,10 +8,26 @@ namespace RedisHaLab.Reconfig;
 /// can be missed (the service was down, a Sentinel connection was being re-made); asking again cannot. A majority's
 /// answer is a claim like any other: it changes the proxy only once <see cref="ClaimVerifier"/> trusts it.
 /// </summary>
-internal sealed class Reconciler(Inventory inventory, ISentinels sentinels, ClaimHandler claims, ILogger<Reconciler> logger)
+/// <remarks>
+/// Without a majority nothing may <em>change</em> the proxy, but the proxy keeps serving: the data plane outlives its
+/// control plane. For such a shard the pass vouches for the master the proxy runs when the instances themselves
+/// confirm it (it says ROLE master and no other instance of the shard says so without its having taken over from
+/// it), so a restarted service, or a proxy-HA lab that lost two Sentinels, keeps its proxies in rotation.
+/// </remarks>
+internal sealed class Reconciler(Inventory inventory, ISentinels sentinels, ClaimHandler claims, ClaimVerifier verifier,
+    ProxyReconfigurator reconfigurator, ILogger<Reconciler> logger)
 {
     // Shards whose last pass found no majority: the warning is logged when that starts and when it ends, not every pass.
     private readonly HashSet<string> _undecided = [];
+
+    // Shards whose running master the data plane did not confirm in the last pass without a majority: logged once.
+    private readonly HashSet<string> _unvouched = [];
+
+    // Read by the readiness agent from its own threads: a fresh immutable copy after each pass.
+    private volatile IReadOnlySet<string>? _withoutMajority;
+
+    /// <summary>Shards the last pass found no Sentinel majority for (null before the first pass): no failover of theirs would be followed.</summary>
+    public IReadOnlySet<string>? WithoutMajority => _withoutMajority;
 
     /// <summary>One pass over every shard; <paramref name="reason"/> says what asked for it.</summary>
     public async Task RunOnceAsync(string reason, CancellationToken cancellationToken)
@@ -28,6 +44,7 @@ internal sealed class Reconciler(Inventory inventory, ISentinels sentinels, Clai
                 logger.Log(_undecided.Add(shard.Name) ? LogLevel.Warning : LogLevel.Debug,
                     "No majority for shard {Shard} ({MasterName}): {Votes} of {Needed} needed agree; proxy left alone. Answers: {Answers}",
                     shard.Name, shard.SentinelMasterName, decision.Votes, decision.Needed, decision.Summary);
+                await VouchAsync(shard, cancellationToken);
                 continue;
             }
             if (_undecided.Remove(shard.Name))
@@ -37,6 +54,34 @@ internal sealed class Reconciler(Inventory inventory, ISentinels sentinels, Clai
             }
             await claims.HandleAsync(new MasterClaim(shard.SentinelMasterName, decision.Master, decision.ConfigEpoch, null,
                 ReconfigTrigger.Reconcile, $"{decision.Votes} of {sentinels.Count} Sentinels ({reason})"), cancellationToken);
+        }
+        _withoutMajority = _undecided.ToHashSet();
+    }
+
+    /// <summary>Vouches for the master the proxy runs for <paramref name="shard"/> when the data plane confirms it; changes nothing.</summary>
+    private async Task VouchAsync(Shard shard, CancellationToken cancellationToken)
+    {
+        var running = await reconfigurator.RunningMasterAsync(shard, cancellationToken);
+        if (running is null)
+        {
+            return;
+        }
+        var facts = await verifier.AskShardAsync(shard, cancellationToken);
+        var own = facts.GetValueOrDefault(running);
+        var evidence = ShardEvidence.Judge(shard, running, facts, verifier.Applied.GetValueOrDefault(shard.Name)?.ReplId);
+        if (own is { IsMaster: true } && evidence.Kind != EvidenceKind.Contradicted)
+        {
+            if (reconfigurator.Vouch(shard, running) | _unvouched.Remove(shard.Name))
+            {
+                logger.LogInformation("Vouched without a Sentinel majority: the proxy keeps shard {Shard} on {Master}, which says ROLE master ({Why})",
+                    shard.Name, running.Name, evidence.Reason);
+            }
+            return;
+        }
+        if (_unvouched.Add(shard.Name))
+        {
+            logger.LogWarning("Cannot vouch for shard {Shard}: the proxy runs it on {Master}, which {Fact}; without a Sentinel majority nothing is changed",
+                shard.Name, running.Name, own is null ? "does not answer" : own.IsMaster ? evidence.Reason : $"says ROLE {own.Role}");
         }
     }
 }

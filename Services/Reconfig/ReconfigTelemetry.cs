@@ -17,6 +17,7 @@ internal sealed class ReconfigTelemetry
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _applyDuration;
     private readonly Counter<long> _refused;
+    private readonly Counter<long> _notServed;
 
     /// <summary>Creates the instruments on a meter owned by <paramref name="meterFactory"/>.</summary>
     public ReconfigTelemetry(IMeterFactory meterFactory)
@@ -31,8 +32,13 @@ internal sealed class ReconfigTelemetry
         _applyDuration = meter.CreateHistogram<double>("reconfig.apply_duration", "ms",
             "From deciding to rewrite the proxy config to the proxy reporting that it runs it.");
         _refused = meter.CreateCounter<long>("reconfig.refused", "{claim}",
-            "Claims about a shard's master that failed a check (not in the shard, stale or unordered epoch, not answering ROLE master) and were not applied.");
+            "Claims about a shard's master that failed a check (not in the shard, not ROLE master, contradicted by another master, stale or unordered epoch) and were not applied.");
+        _notServed = meter.CreateCounter<long>("reconfig.proxy_not_served", "{probe}",
+            "Probes through the proxy (a write on a key of the shard) that failed: what runs did not serve the shard.");
     }
+
+    /// <summary>Counts a probe through the proxy that <paramref name="shard"/> did not answer.</summary>
+    public void NotServed(string shard) => _notServed.Add(1, new KeyValuePair<string, object?>("shard", shard));
 
     /// <summary>Counts a failover the first time any Sentinel announces it.</summary>
     public void FailoverSeen(string masterName) =>

@@ -18,6 +18,8 @@ internal sealed class ReconfigWorker(
     IRoleProbe roles,
     IProxySide proxy,
     ProxyConfigFile wantedFile,
+    ClaimVerifier verifier,
+    VerifiedState verifiedState,
     ReconfigTelemetry telemetry,
     ILogger<ReconfigWorker> logger) : BackgroundService
 {
@@ -32,8 +34,16 @@ internal sealed class ReconfigWorker(
         logger.LogInformation(
             "Watching {SentinelCount} Sentinels for {ShardCount} shards of {Inventory}; wanted proxy config {File}; reconcile every {IntervalSeconds} s",
             sentinels.Count, inventory.Shards.Count, inventory.SourceFile, proxy.WantedPath, options.ReconcileIntervalSeconds);
-        // Connections to every instance are made now, so the ROLE check of the first failover costs a round trip only.
+        // Connections to every instance are made now, so the checks of the first failover cost a round trip only.
         roles.Prepare(inventory);
+        // What an earlier run verified: the history a claim must continue, even with no Sentinel majority to ask.
+        var remembered = await verifiedState.LoadAsync(stoppingToken);
+        verifier.Restore(remembered);
+        if (remembered.Count > 0)
+        {
+            logger.LogInformation("Starting from what an earlier run verified: {Verified}",
+                string.Join(", ", remembered.Select(r => $"{r.Key} on {r.Value.Instance} at epoch {r.Value.ConfigEpoch}")));
+        }
         await WarmUpAsync(stoppingToken);
 
         var links = sentinels.RunAsync(OnSwitchMaster, OnConnected, stoppingToken);

@@ -5,11 +5,14 @@ using StackExchange.Redis;
 
 namespace RedisHaLab.Reconfig;
 
-/// <summary>Asks a Redis instance of the inventory its own role: the one witness that cannot lag behind itself.</summary>
+/// <summary>
+/// Asks a Redis instance of the inventory its own role and replication history (<c>INFO replication</c>): the
+/// witnesses that cannot lag behind themselves.
+/// </summary>
 internal interface IRoleProbe
 {
-    /// <summary><c>master</c>, <c>slave</c>, ... as <c>ROLE</c> answers; null when the instance did not answer.</summary>
-    Task<string?> RoleAsync(RedisInstance instance, CancellationToken cancellationToken);
+    /// <summary>What <paramref name="instance"/> of <paramref name="shard"/> says of its replication; null when it did not answer.</summary>
+    Task<ReplicationFacts?> FactsAsync(Shard shard, RedisInstance instance, CancellationToken cancellationToken);
 
     /// <summary>Gets ready to ask every instance of <paramref name="inventory"/>, without waiting for any.</summary>
     void Prepare(Inventory inventory);
@@ -34,17 +37,44 @@ internal sealed class RedisRoleProbe(ReconfigOptions options) : IRoleProbe, IAsy
     }
 
     /// <inheritdoc />
-    public async Task<string?> RoleAsync(RedisInstance instance, CancellationToken cancellationToken)
+    public async Task<ReplicationFacts?> FactsAsync(Shard shard, RedisInstance instance, CancellationToken cancellationToken)
     {
+        string info;
         try
         {
             var connection = await Connection(instance).WaitAsync(cancellationToken);
-            var role = await connection.GetServer(connection.GetEndPoints()[0]).RoleAsync().WaitAsync(cancellationToken);
-            return role.Value;
+            info = await connection.GetServer(connection.GetEndPoints()[0]).InfoRawAsync("replication").WaitAsync(cancellationToken) ?? "";
         }
         catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
         {
             return null;
+        }
+        // A replica names its master as it was told to (REPLICAOF host port): by container name when Sentinel or the
+        // lab did it, possibly by address when an operator did. Addresses are looked up only in that second case.
+        var byName = ReplicationFacts.Parse(info, (host, port) => FindByName(shard, host, port));
+        if (byName is { Role: "slave", Follows: null } && IPAddress.TryParse(ExtractMasterHost(info), out var address))
+        {
+            var instances = await Task.WhenAll(shard.Replicas.Prepend(shard.Master).Select(async i => (Instance: i, Addresses: await AddressesOf(i.Name))));
+            return ReplicationFacts.Parse(info, (_, port) => instances.FirstOrDefault(i => i.Instance.Port == port && i.Addresses.Contains(address)).Instance);
+        }
+        return byName;
+    }
+
+    private static RedisInstance? FindByName(Shard shard, string host, int port) =>
+        shard.Replicas.Prepend(shard.Master).FirstOrDefault(i => i.Port == port && string.Equals(i.Name, host, StringComparison.OrdinalIgnoreCase));
+
+    private static string? ExtractMasterHost(string info) =>
+        info.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.StartsWith("master_host:", StringComparison.Ordinal))?["master_host:".Length..];
+
+    private static async Task<IPAddress[]> AddressesOf(string host)
+    {
+        try
+        {
+            return await Dns.GetHostAddressesAsync(host).WaitAsync(TimeSpan.FromMilliseconds(500));
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return [];
         }
     }
 
@@ -60,6 +90,8 @@ internal sealed class RedisRoleProbe(ReconfigOptions options) : IRoleProbe, IAsy
             SyncTimeout = 1000,
             AsyncTimeout = 1000,
             ClientName = "redis-ha-lab-reconfig",
+            // INFO, which the client counts among admin commands.
+            AllowAdmin = true,
             // Null when the lab has no authentication.
             Password = options.RedisPassword,
         }))).Value;

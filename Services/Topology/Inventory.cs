@@ -21,6 +21,15 @@ public sealed record Inventory(
     /// </summary>
     public ProxyInstance Proxy => Proxies[0];
 
+    /// <summary>Where a reconfig service answers readiness checks inside the lab network when the inventory sets no load balancer port.</summary>
+    public const int DefaultReadinessPort = 14556;
+
+    /// <summary>
+    /// The port each reconfig service answers readiness on inside the lab network (the load balancer's
+    /// <c>readiness_port</c>, else <see cref="DefaultReadinessPort"/>); it is published nowhere.
+    /// </summary>
+    public int ReadinessPort => LoadBalancer?.ReadinessPort ?? DefaultReadinessPort;
+
     /// <summary>Every Redis instance, masters first, in inventory order.</summary>
     public IEnumerable<RedisInstance> RedisInstances =>
         Shards.Select(s => s.Master).Concat(Shards.SelectMany(s => s.Replicas));
@@ -157,6 +166,18 @@ public sealed record ProxyInstance(
 
     /// <summary>The last wanted config the supervisor refused (<c>redis_14555.rejected.yml</c>), kept so it is not retried until it changes.</summary>
     public string RejectedConfigFileName => $"{Pool}.rejected.yml";
+
+    /// <summary>
+    /// What this proxy's reconfig service verified (<c>redis_14555.verified.json</c>): by shard, the master it set, the
+    /// epoch and the replication ID, kept beside the running report so a restarted service starts from it.
+    /// </summary>
+    public string VerifiedFileName => $"{Pool}.verified.json";
+
+    /// <summary>
+    /// The reconfig service's readiness answer (<c>redis_14555.readiness</c>), rewritten every second beside the
+    /// reports: the AppHost's health check reads it from the host and takes a stale one as silence.
+    /// </summary>
+    public string ReadinessFileName => $"{Pool}.readiness";
 
     /// <summary>Container and resource name of the reconfig service that runs beside this proxy (e.g. <c>node23-reconfig</c>).</summary>
     public string ReconfigName => $"{Node.Name}-reconfig";

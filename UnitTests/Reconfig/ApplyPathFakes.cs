@@ -61,6 +61,28 @@ internal sealed class FakeProxy : IProxySide
 
     public Task<string?> ReadRejectedAsync(CancellationToken cancellationToken) => Task.FromResult(Rejected);
 
+    /// <summary>What the service kept of what it verified (the <c>.verified.json</c> beside the reports).</summary>
+    public string? Verified { get; set; }
+
+    public Task<string?> ReadVerifiedAsync(CancellationToken cancellationToken) => Task.FromResult(Verified);
+
+    /// <summary>The last readiness answer the service wrote.</summary>
+    public string? ReadinessAnswer { get; private set; }
+
+    public string ReadinessPath => "/usr/local/twemproxy/conf/redis_14555.readiness";
+
+    public Task WriteReadinessAsync(string answer, CancellationToken cancellationToken)
+    {
+        ReadinessAnswer = answer;
+        return Task.CompletedTask;
+    }
+
+    public Task WriteVerifiedAsync(string text, CancellationToken cancellationToken)
+    {
+        Verified = text;
+        return Task.CompletedTask;
+    }
+
     public Task WaitForReportAsync(TimeSpan atMost, CancellationToken cancellationToken) => Task.Delay(1, cancellationToken);
 
     public Task WriteWantedAsync(string text, CancellationToken cancellationToken)
@@ -96,25 +118,57 @@ internal sealed class FakeProxy : IProxySide
     }
 }
 
-/// <summary>Each instance answers ROLE as set here; one not set does not answer.</summary>
+/// <summary>
+/// Each instance answers as set here (role, the instance it replicates and its link, its replication IDs); one not set
+/// does not answer. By default an instance's replication ID is its own (<c>id-&lt;name&gt;</c>) and it has no earlier history.
+/// </summary>
 internal sealed class FakeRoles : IRoleProbe
 {
-    private readonly Dictionary<string, string> _roles = [];
+    private readonly Dictionary<string, (string Role, string? Follows, bool LinkUp, string ReplId, string ReplId2)> _facts = [];
 
     public List<string> Asked { get; } = [];
 
     public FakeRoles Says(string instance, string role)
     {
-        _roles[instance] = role;
+        _facts[instance] = (role, null, false, IdOf(instance), ReplicationFacts.NoHistory);
         return this;
     }
 
-    public Task<string?> RoleAsync(RedisInstance instance, CancellationToken cancellationToken)
+    /// <summary><paramref name="replica"/> is a replica of <paramref name="master"/>, its link up or down.</summary>
+    public FakeRoles Replicates(string replica, string master, bool linkUp = true)
+    {
+        _facts[replica] = ("slave", master, linkUp, IdOf(master), ReplicationFacts.NoHistory);
+        return this;
+    }
+
+    /// <summary><paramref name="instance"/> says master and was promoted from following <paramref name="formerMaster"/>.</summary>
+    public FakeRoles PromotedFrom(string instance, string formerMaster)
+    {
+        _facts[instance] = ("master", null, false, IdOf(instance), IdOf(formerMaster));
+        return this;
+    }
+
+    /// <summary><paramref name="instance"/> no longer answers.</summary>
+    public FakeRoles Silent(string instance)
+    {
+        _facts.Remove(instance);
+        return this;
+    }
+
+    /// <summary>The replication ID the fake gives <paramref name="instance"/> as a master.</summary>
+    public static string IdOf(string instance) => $"id-{instance}";
+
+    public Task<ReplicationFacts?> FactsAsync(Shard shard, RedisInstance instance, CancellationToken cancellationToken)
     {
         lock (Asked)
         {
             Asked.Add(instance.Name);
-            return Task.FromResult(_roles.GetValueOrDefault(instance.Name));
+            if (!_facts.TryGetValue(instance.Name, out var f))
+            {
+                return Task.FromResult<ReplicationFacts?>(null);
+            }
+            var follows = shard.Replicas.Prepend(shard.Master).FirstOrDefault(i => i.Name == f.Follows);
+            return Task.FromResult<ReplicationFacts?>(new ReplicationFacts(f.Role, follows, f.LinkUp, f.ReplId, f.ReplId2));
         }
     }
 
@@ -165,8 +219,9 @@ internal sealed class ApplyPath : IDisposable
         Verifier = new ClaimVerifier(inventory, roles);
         var options = new ReconfigOptions { ProxyConfirmTimeoutMilliseconds = confirmTimeoutMilliseconds };
         Reconfigurator = new ProxyReconfigurator(inventory, options, proxy, telemetry, NullLogger<ProxyReconfigurator>.Instance);
-        Claims = new ClaimHandler(Verifier, Reconfigurator, Sentinels, telemetry, NullLogger<ClaimHandler>.Instance);
-        Reconciler = new Reconciler(inventory, Sentinels, Claims, NullLogger<Reconciler>.Instance);
+        State = new VerifiedState(proxy, NullLogger<VerifiedState>.Instance);
+        Claims = new ClaimHandler(Verifier, Reconfigurator, Sentinels, State, telemetry, NullLogger<ClaimHandler>.Instance);
+        Reconciler = new Reconciler(inventory, Sentinels, Claims, Verifier, Reconfigurator, NullLogger<Reconciler>.Instance);
     }
 
     public Inventory Inventory { get; }
@@ -178,6 +233,8 @@ internal sealed class ApplyPath : IDisposable
     public FakeSentinels Sentinels { get; }
 
     public ClaimVerifier Verifier { get; }
+
+    public VerifiedState State { get; }
 
     public ClaimHandler Claims { get; }
 

@@ -97,6 +97,75 @@ public class ProxyReadinessTests
         Assert.That(Now().IsUp, Is.True, Now().Reason);
     }
 
+    // Catches: readiness requiring a majority to keep serving (two Sentinels down, both reconfig services restarted:
+    // every proxy out of the load balancer though each runs the right masters).
+    [Test]
+    public async Task Without_a_sentinel_majority_a_restarted_service_vouches_for_what_its_proxy_runs_when_the_instances_confirm_it()
+    {
+        var inventory = Inventory;
+        var proxy = new FakeProxy(inventory);
+        var roles = new FakeRoles().Says("node22-redis-4500", "master").Replicates("node24-redis-4500", "node22-redis-4500")
+            .Says("node22-redis-4501", "master").Replicates("node24-redis-4501", "node22-redis-4501");
+        // One Sentinel of three left: no majority for anything.
+        var sentinels = new FakeSentinels(3).Says("node24-sentinel", "redis_14555_g1_4500", "node22-redis-4500:4500", 0)
+            .Says("node24-sentinel", "redis_14555_g2_4501", "node22-redis-4501:4501", 0);
+        using var path = new ApplyPath(inventory, proxy, roles, sentinels);
+
+        await path.Reconciler.RunOnceAsync("start-up", CancellationToken.None);
+
+        var readiness = ProxyReadiness.Decide(inventory, path.Reconfigurator.VerifiedMasters, proxy.Running);
+        Assert.That(readiness.IsUp, Is.True, readiness.Reason);
+        Assert.That(proxy.Writes, Is.Zero, "vouching changes nothing");
+        Assert.That(path.Reconciler.WithoutMajority, Is.EquivalentTo(new[] { "g1", "g2" }));
+        var served = Served(DateTime.UtcNow, "g1", "g2");
+        Assert.That(ProxyReadiness.WithServing(readiness, served, path.Reconciler.WithoutMajority, DateTime.UtcNow).IsProtected, Is.False,
+            "serving, but a failover would not be followed");
+    }
+
+    // Catches: vouching on the running master's own word (a demoted master in its ROLE-master window kept in rotation).
+    [Test]
+    public async Task Without_a_majority_nothing_is_vouched_for_when_another_instance_says_master()
+    {
+        var inventory = Inventory;
+        var proxy = new FakeProxy(inventory);
+        var roles = new FakeRoles().Says("node22-redis-4500", "master").Says("node24-redis-4500", "master")
+            .Says("node22-redis-4501", "master").Replicates("node24-redis-4501", "node22-redis-4501");
+        using var path = new ApplyPath(inventory, proxy, roles, new FakeSentinels(3));
+
+        await path.Reconciler.RunOnceAsync("start-up", CancellationToken.None);
+
+        Assert.That(path.Reconfigurator.VerifiedMasters.Keys, Is.EquivalentTo(new[] { "g2" }));
+    }
+
+    // Catches: a running record on disk taken as serving (a dead nutcracker kept in rotation).
+    [Test]
+    public void A_proxy_that_serves_no_shard_is_down_and_one_that_serves_some_is_up_but_not_protected()
+    {
+        var current = new Readiness(true, "runs the verified master of all 2 shards");
+        var now = DateTime.UtcNow;
+        IReadOnlySet<string> none = new HashSet<string>();
+
+        Assert.That(ProxyReadiness.WithServing(current, [new("g1", false, "refused", now), new("g2", false, "refused", now)], none, now).IsUp, Is.False);
+        var some = ProxyReadiness.WithServing(current, [new("g1", false, "refused", now), new("g2", true, null, now)], none, now);
+        Assert.That((some.IsUp, some.IsProtected), Is.EqualTo((true, false)));
+        Assert.That(some.Answer, Does.StartWith("up unprotected").And.Contain("g1: refused"));
+        Assert.That(ProxyReadiness.WithServing(current, Served(now, "g1", "g2"), none, now).Answer, Does.StartWith("up protected"));
+    }
+
+    // Catches: an old probe result counted as current (a proxy that died after its last probe stays "serving").
+    [Test]
+    public void A_probe_older_than_three_seconds_does_not_count()
+    {
+        var current = new Readiness(true, "runs the verified master of all 2 shards");
+        var now = DateTime.UtcNow;
+
+        Assert.That(ProxyReadiness.WithServing(current, Served(now.AddSeconds(-4), "g1", "g2"), new HashSet<string>(), now).IsUp, Is.False);
+        Assert.That(ProxyReadiness.WithServing(current, null, new HashSet<string>(), now).IsUp, Is.False, "before the first probe");
+        Assert.That(ProxyReadiness.WithServing(current, Served(now, "g1", "g2"), null, now).IsProtected, Is.False, "before the first reconcile");
+    }
+
+    private static List<ServingResult> Served(DateTime at, params string[] shards) => [.. shards.Select(s => new ServingResult(s, true, null, at))];
+
     private static Dictionary<string, MasterAddress> Verified(MasterAddress g1, MasterAddress g2) => new() { ["g1"] = g1, ["g2"] = g2 };
 
     private static string Running(Inventory inventory) => NutcrackerConfig.FromInventory(inventory, password: null).Render();

@@ -36,7 +36,7 @@ public class ReconfigWorkerTests
         _folder = Directory.CreateTempSubdirectory("reconfig-worker-").FullName;
         var options = new ReconfigOptions { ReconcileIntervalSeconds = 3600 };
         _worker = new ReconfigWorker(options, PostLab, _feed, new ReconfigQueue(), _path.Reconciler, _path.Claims, _roles, _proxy,
-            new ProxyConfigFile(Path.Combine(_folder, "redis_14555.yml")), _path.Telemetry, NullLogger<ReconfigWorker>.Instance);
+            new ProxyConfigFile(Path.Combine(_folder, "redis_14555.yml")), _path.Verifier, _path.State, _path.Telemetry, NullLogger<ReconfigWorker>.Instance);
     }
 
     [TearDown]
