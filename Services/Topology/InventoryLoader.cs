@@ -393,7 +393,7 @@ public static partial class InventoryLoader
                 {
                     Problem(at, RedisDirectives.IsWellFormed(lower)
                         ? $"redis_settings directive {Shown(directive)} is not a redis.conf directive name as the lab writes them; write {Shown(lower)}, in lower case"
-                        : $"redis_settings directive {Shown(directive)} is not a redis.conf directive name; use lower-case letters, digits and '-', e.g. maxmemory-policy");
+                        : $"redis_settings directive {Shown(directive)} is not a redis.conf directive name; use lower-case letters, digits, '-' and '_', e.g. maxmemory-policy");
                     continue;
                 }
                 var grammar = RedisDirectives.GrammarOf(directive);

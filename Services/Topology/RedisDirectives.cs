@@ -425,7 +425,7 @@ public static partial class RedisDirectives
             case RedisValueKind.Integer:
                 return ParseInteger(word) is { } number
                     ? number >= grammar.Min && number <= grammar.Max ? null : $"is out of range; write an integer from {grammar.Min} to {grammar.Max}"
-                    : $"is not an integer as Redis reads one; write digits only, without leading zeros, e.g. {grammar.Min}";
+                    : "is not an integer as Redis reads one; write digits only ('-' first for a negative one), without leading zeros";
             case RedisValueKind.Memory:
             case RedisValueKind.MemoryOrPercent:
                 if (grammar.Kind == RedisValueKind.MemoryOrPercent && word.EndsWith('%'))
@@ -475,14 +475,15 @@ public static partial class RedisDirectives
                 return "would let a replica take writes that its next resynchronisation erases silently, while the lab counts every " +
                        "acknowledged write as kept; remove it (replicas are read-only by default)";
             case "replica-priority" when ParseInteger(word) == 0:
-                return "0 tells Sentinel never to promote a replica, and redis_settings apply to every instance, so no shard could " +
-                       "fail over; remove it, or write a positive priority (100 is Redis's default)";
+                return "would tell Sentinel never to promote a replica, and redis_settings apply to every instance, so no shard " +
+                       "could fail over; remove it, or write a positive priority (100 is Redis's default)";
             case "enable-debug-command" or "enable-module-command" or "enable-protected-configs" when word != "no":
                 return "would let a client crash, stall or reconfigure an instance behind the lab's back (DEBUG, MODULE LOAD, " +
                        "CONFIG SET dir), which the lab would then report as a failure of its own; remove it (the default is no)";
             case "shutdown-on-sigterm" or "shutdown-on-sigint" when word != "default":
                 return "would change what an instance does when the lab stops or restarts it (a signal): nosave loses the data a " +
-                       "restart should keep, now and force skip waiting for replicas to catch up; remove it (the default is default)";
+                       "restart should keep, now and force skip waiting for replicas to catch up; remove it (Redis's own 'default' waits for " +
+                       "replicas and saves as 'save' says)";
             case "client-output-buffer-limit":
                 var words = Words(value) ?? [];
                 for (var i = 0; i + 3 < words.Count; i += 4)

@@ -63,7 +63,7 @@ public class BadInventoryTests
         var yaml = InventoryFiles.PostWith("  timeout: 0\n", "  \"timeout 0\\nport\": 6379\n");
 
         Refused(yaml, "\"timeout 0", "redis_settings directive 'timeout 0\\nport' is not a redis.conf directive name",
-            "lower-case letters, digits and '-'");
+            "lower-case letters, digits, '-' and '_'");
     }
 
     [TestCase("PORT")]
