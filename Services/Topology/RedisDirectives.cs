@@ -411,17 +411,23 @@ public static partial class RedisDirectives
                 {
                     return null;
                 }
-                // YAML's own true and false (what 'appendonly: false' is) mean yes and no; Redis itself reads only yes and no.
-                if (word is "true" or "True" or "TRUE" or "false" or "False" or "FALSE")
+                if (YamlBoolean(word) is { } yesNo)
                 {
-                    rendered = word.Equals("true", StringComparison.OrdinalIgnoreCase) ? "yes" : "no";
+                    rendered = yesNo;
                     return null;
                 }
                 return "is not yes or no; write \"yes\" or \"no\"";
             case RedisValueKind.Choice:
-                return grammar.Choices!.Contains(word, StringComparer.OrdinalIgnoreCase)
-                    ? null
-                    : $"is not one of {string.Join(", ", grammar.Choices!)}; write one of them";
+                if (grammar.Choices!.Contains(word, StringComparer.OrdinalIgnoreCase))
+                {
+                    return null;
+                }
+                if (YamlBoolean(word) is { } choice && grammar.Choices!.Contains(choice))
+                {
+                    rendered = choice;
+                    return null;
+                }
+                return $"is not one of {string.Join(", ", grammar.Choices!)}; write one of them";
             case RedisValueKind.Integer:
                 return ParseInteger(word) is { } number
                     ? number >= grammar.Min && number <= grammar.Max ? null : $"is out of range; write an integer from {grammar.Min} to {grammar.Max}"
@@ -589,6 +595,17 @@ public static partial class RedisDirectives
             words.Add(word.ToString());
         }
     }
+
+    /// <summary>
+    /// YAML's own true and false (what <c>appendonly: false</c> is) as the yes or no they mean; null for other words.
+    /// Redis itself reads only yes and no, and YAML 1.1's other booleans (on, off, y, n) are refused rather than guessed.
+    /// </summary>
+    private static string? YamlBoolean(string word) => word switch
+    {
+        "true" or "True" or "TRUE" => "yes",
+        "false" or "False" or "FALSE" => "no",
+        _ => null,
+    };
 
     /// <summary>An integer as Redis's <c>string2ll</c> reads one: '-' at most, then digits without a leading zero; null otherwise.</summary>
     public static long? ParseInteger(string word) =>

@@ -241,6 +241,8 @@ public class RedisGrammarTests
     [TestCase("maxclients: 64", "maxclients 64")]
     [TestCase("shutdown-on-sigterm: default", "shutdown-on-sigterm default")]
     [TestCase("enable-debug-command: \"no\"", "enable-debug-command no")]
+    [TestCase("enable-debug-command: false", "enable-debug-command no")]
+    [TestCase("sanitize-dump-payload: true", "sanitize-dump-payload yes")]
     [TestCase("server_cpulist: 0-1", "server_cpulist 0-1")]
     [TestCase("syslog-ident: '\"redis lab\"'", "syslog-ident \"redis lab\"")]
     [TestCase("rename-command: '\"KEYS\" \"\"'", "rename-command \"KEYS\" \"\"")]
