@@ -117,7 +117,8 @@ public sealed class YamlOutline
     /// <summary>
     /// Refuses every line holding an invisible format character (Unicode category Cf): a bidirectional control such as
     /// U+202E shows a value in another order than the one read (a comment can seem to end a line that goes on), and a
-    /// zero-width one makes two names that look equal differ. A byte order mark at the very start is the one allowed.
+    /// zero-width one makes two names that look equal differ. (A byte order mark at the start of a file never gets here:
+    /// File.ReadAllText takes it away.)
     /// </summary>
     private void FindFormatCharacters(string yaml)
     {
@@ -131,7 +132,7 @@ public sealed class YamlOutline
                 line++;
                 reported = 0;
             }
-            else if (char.GetUnicodeCategory(c) == UnicodeCategory.Format && !(index == 0 && c == '\uFEFF') && reported != line)
+            else if (char.GetUnicodeCategory(c) == UnicodeCategory.Format && reported != line)
             {
                 reported = line;
                 _problems.Add((line, $"this line holds U+{(int)c:X4}, an invisible format or bidirectional control character (Unicode category Cf), " +
