@@ -59,7 +59,8 @@ public static class PlainNumbers
             _ when text.Contains(':') => "is a base-60 number in YAML 1.1 (2:30 is 150); write the whole number it means in digits 0-9",
             _ when text.Contains('_') => "has '_' between its digits; write the digits alone",
             _ when text[0] is '+' or '-' => "has a sign; write the digits alone (a positive whole number)",
-            _ when text.Contains('.') || lower.Contains('e') => "has a fraction or an exponent; a whole number belongs here, in digits 0-9",
+            _ when double.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out _) =>
+                "has a fraction or an exponent; a whole number belongs here, in digits 0-9",
             _ => "is not a whole number; write it in digits 0-9",
         };
     }
