@@ -50,6 +50,16 @@ public class PlaybookBoundsTests
     }
 
     [Test]
+    public void More_steps_than_a_playbook_holds_are_refused_before_any_is_read()
+    {
+        var yaml = With("  - heal: master of g1\n", "  - heal: master of g1\n" + string.Concat(Enumerable.Repeat("  - kill: master of g1\n", 100_000)));
+
+        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(yaml, "bad.yml"))!;
+
+        Assert.That(error.Problems.Single().Message, Does.StartWith($"100007 steps is more than a playbook holds: at most {ScenarioLoader.MaxSteps}"));
+    }
+
+    [Test]
     public void Every_step_and_every_fault_takes_some_time()
     {
         var steps = ScenarioLoader.Parse(ScenarioFiles.EveryStep, "every.yml").Steps
