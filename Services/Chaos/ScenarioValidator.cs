@@ -5,7 +5,8 @@ namespace RedisHaLab.Chaos;
 /// <summary>
 /// Checks a loaded scenario against the lab it will run on and against itself: every shard and node it names exists,
 /// each step that needs one Redis instance names one, the load is started once and stopped before the end, every
-/// forged announcement is undone soon enough, the playbook asserts something (a file without a check passes whatever
+/// forged announcement is undone soon enough and the whole fits 10 minutes (each step at its worst, <see cref="StepBudget"/>),
+/// no instance is isolated twice, a load runs only where it can place its keys, the playbook asserts something (a file without a check passes whatever
 /// happens), and every fault is undone by its end unless <c>left_in_place:</c> says so. Every problem at once.
 /// </summary>
 public static class ScenarioValidator

@@ -6,7 +6,8 @@ namespace RedisHaLab.Chaos.Playbooks;
 
 /// <summary>
 /// Runs a playbook (a scenario file's steps) in order against a running lab, telling a progress sink as each step starts
-/// and ends. Every wait and check is bounded by its step's timeout; a step that fails stops the playbook, and the result
+/// and ends. Every wait and check is bounded by its step's timeout, and the whole by <see cref="StepBudget.PlaybookWithin"/>;
+/// a step that fails stops the playbook, and the result
 /// names the file, line and reason. The command line, the dashboard and the tests all run playbooks through this.
 /// </summary>
 public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
