@@ -19,7 +19,6 @@ internal static class PlaybookCommands
 
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
     private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan PlaybookWithin = TimeSpan.FromMinutes(10);
 
     public static void AddPlaybookCommands(this IDistributedApplicationBuilder builder, LabResources lab)
     {
@@ -74,7 +73,7 @@ internal static class PlaybookCommands
             var started = DateTime.UtcNow;
             await new LabReset(chaos).ResetAsync(ResetWithin, context.CancellationToken);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-            timeout.CancelAfter(PlaybookWithin);
+            timeout.CancelAfter(StepBudget.PlaybookWithin);
             var logger = context.Logger;
             var result = await new PlaybookRunner(chaos, new TextPlaybookProgress(line => logger.LogInformation("{Line}", line)))
                 .RunAsync(playbooks[0], timeout.Token);

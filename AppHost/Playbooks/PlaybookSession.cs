@@ -17,7 +17,6 @@ internal static class PlaybookSession
     /// <summary>Cold start builds the twemproxy image from source: minutes, bounded.</summary>
     private static readonly TimeSpan HealthyWithin = TimeSpan.FromMinutes(8);
     private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan PlaybookWithin = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan StoppedWithin = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(DistributedApplication app, Inventory inventory, IReadOnlyList<Scenario> playbooks, string repositoryRoot)
@@ -53,7 +52,7 @@ internal static class PlaybookSession
                         var undone = await new LabReset(chaos).ResetAsync(ResetWithin, CancellationToken.None);
                         AnsiConsole.MarkupLine($"[grey]reset: {Markup.Escape(undone.Count == 0 ? "nothing to undo" : string.Join(", ", undone))}[/]");
                     }
-                    using var timeout = new CancellationTokenSource(PlaybookWithin);
+                    using var timeout = new CancellationTokenSource(StepBudget.PlaybookWithin);
                     results.Add(await new PlaybookRunner(chaos, new ConsolePlaybookProgress(status)).RunAsync(playbooks[i], timeout.Token));
                 }
             });

@@ -37,6 +37,7 @@ public static partial class DurationText
         : duration.TotalSeconds % 60 != 0 || duration == TimeSpan.Zero ? $"{duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s"
         : $"{duration.TotalMinutes.ToString(CultureInfo.InvariantCulture)}m";
 
-    [GeneratedRegex(@"^(?<number>\d+(\.\d+)?)\s*(?<unit>ms|s|m)$")]
+    // ASCII digits only: \d would also match other scripts' digits (Arabic-Indic, Devanagari), which double.Parse then refuses.
+    [GeneratedRegex(@"^(?<number>[0-9]+(\.[0-9]+)?)[ ]*(?<unit>ms|s|m)\z")]
     private static partial Regex Pattern();
 }

@@ -6,7 +6,7 @@ namespace RedisHaLab.Chaos;
 public sealed class KeySet(string prefix)
 {
     // Pipelined in batches: enough to be quick, few enough that one slow batch does not hit the client's timeout.
-    private const int Batch = 500;
+    internal const int Batch = 500;
 
     private readonly List<string> _keys = [];
 

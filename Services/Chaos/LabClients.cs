@@ -11,7 +11,10 @@ namespace RedisHaLab.Chaos;
 public static class LabClients
 {
     // Short: a paused or cut-off instance must read as "not answering" within a poll, not hold the caller up.
-    private const int QuickMilliseconds = 1500;
+    internal const int QuickMilliseconds = 1500;
+
+    // The playbook's own front-door connection: a write answered within this or counted as failed.
+    internal const int ProxyMilliseconds = 2000;
 
     // A watch probes many times a second: a paused or cut-off instance may cost it half a second per probe, no more.
     private const int WatchMilliseconds = 500;
@@ -80,7 +83,7 @@ public static class LabClients
         var options = FrontDoorOptions(frontDoor, password);
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.ConnectTimeout = options.SyncTimeout = options.AsyncTimeout = 2000;
+        options.ConnectTimeout = options.SyncTimeout = options.AsyncTimeout = ProxyMilliseconds;
         options.ReconnectRetryPolicy = new LinearRetry(100);
         return ConnectionMultiplexer.ConnectAsync(options);
     }

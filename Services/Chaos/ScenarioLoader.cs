@@ -21,6 +21,9 @@ public static partial class ScenarioLoader
         "assert_every_connection_served", "wait_for_rotation",
     ];
 
+    /// <summary>The most steps a playbook may have: the shipped ones have at most 30, and 200 in 10 minutes is 3 s a step.</summary>
+    public const int MaxSteps = 200;
+
     private static readonly string[] TopLevelKeys = ["description", "inventory", "steps", "left_in_place"];
 
     /// <summary>Loads <paramref name="path"/>; <paramref name="displayName"/> (default: the path) names it in errors.</summary>
@@ -104,6 +107,13 @@ public static partial class ScenarioLoader
             if (stepsNode is not YamlSequenceNode { Children.Count: > 0 } sequence)
             {
                 Problem(stepsNode, "'steps' must be a list with at least one step, each on a '- ' line");
+                return null;
+            }
+            if (sequence.Children.Count > MaxSteps)
+            {
+                // Counted before any step is read: the checks after compare steps with the faults standing before them.
+                Problem(stepsNode, $"{sequence.Children.Count} steps is more than a playbook holds: at most {MaxSteps}, since a playbook runs at most " +
+                                   $"{StepBudget.PlaybookWithin.TotalMinutes:0} minutes and its report lists every step; split it into several playbooks");
                 return null;
             }
             var steps = sequence.Children.Select(Step).ToList();

@@ -5,7 +5,8 @@ namespace RedisHaLab.Chaos;
 /// <summary>
 /// Checks a loaded scenario against the lab it will run on and against itself: every shard and node it names exists,
 /// each step that needs one Redis instance names one, the load is started once and stopped before the end, every
-/// forged announcement is undone soon enough, the playbook asserts something (a file without a check passes whatever
+/// forged announcement is undone soon enough and the whole fits 10 minutes (each step at its worst, <see cref="StepBudget"/>),
+/// no instance is isolated twice, a load runs only where it can place its keys, the playbook asserts something (a file without a check passes whatever
 /// happens), and every fault is undone by its end unless <c>left_in_place:</c> says so. Every problem at once.
 /// </summary>
 public static class ScenarioValidator
@@ -33,8 +34,8 @@ public static class ScenarioValidator
         private readonly List<ScenarioProblem> _problems = [];
         private readonly string _inventoryName = Path.GetFileName(inventory.SourceFile);
 
-        // Each shard's forged announcement not yet undone: its step, the most the steps since may have taken, and the
-        // first step since whose time the file does not bound. Judged when the restore comes.
+        // Each shard's forged announcement not yet undone: its step and the most the steps since may have taken. Judged
+        // when the restore comes.
         private readonly Dictionary<string, Forgery> _forgeries = [];
 
         public IReadOnlyList<ScenarioProblem> Run(Scenario scenario)
@@ -44,15 +45,25 @@ public static class ScenarioValidator
             var loadStopped = false;
             // Faults in place, in the order they were staged: each undo takes the one its target names, else the oldest of its kind.
             var standing = new List<FaultStep>();
+            var worst = TimeSpan.Zero;
+            // A load stopped but not counted yet: the runner counts it at the end, once the shards have converged.
+            var uncounted = false;
             foreach (var step in scenario.Steps)
             {
-                CountTowardsForgeries(step);
+                CountTowardsForgeries(step, standing);
+                worst += StepBudget.WorstCase(step, inventory, standing);
                 switch (step)
                 {
                     case WriteKeysStep:
                         keysWritten = true;
                         break;
                     case StartLoadStep start:
+                        if (KetamaRing.For(inventory) is null)
+                        {
+                            Problem(step, $"the load places each key on its shard by twemproxy's fnv1a_64 hash and ketama distribution, and {_inventoryName}'s proxy " +
+                                          $"uses {inventory.Proxy.Hash} and {inventory.Proxy.Distribution}, so the load cannot tell which shard a write went to; " +
+                                          "use an inventory with 'hash: fnv1a_64' and 'distribution: ketama', or remove the load");
+                        }
                         if (load is not null)
                         {
                             Problem(step, $"the load is already running (started on line {load.Line}); add '- stop_load' before starting another");
@@ -66,9 +77,15 @@ public static class ScenarioValidator
                         }
                         load = null;
                         loadStopped = true;
+                        uncounted = true;
                         break;
                     case FaultStep fault:
                         CheckFault(fault);
+                        if (fault.Kind == FaultKind.Isolate && standing.FirstOrDefault(f => f.Kind == FaultKind.Isolate && f.Target == fault.Target) is { } first)
+                        {
+                            Problem(step, $"'{fault.Text}' isolates what line {first.Line} isolated, which still stands (an instance is isolated once); " +
+                                          $"heal it first ('- heal: {fault.Target}') or remove this step");
+                        }
                         Track(standing, fault);
                         break;
                     case HealAllStep:
@@ -80,8 +97,12 @@ public static class ScenarioValidator
                     case SwitchoverStep switchover:
                         CheckShard(step, switchover.Shard);
                         break;
-                    case AssertNoAcknowledgedWriteLostStep when !loadStopped:
-                        Problem(step, "no load has stopped yet, so there is nothing to count; put it after a '- stop_load'");
+                    case AssertNoAcknowledgedWriteLostStep:
+                        if (!loadStopped)
+                        {
+                            Problem(step, "no load has stopped yet, so there is nothing to count; put it after a '- stop_load'");
+                        }
+                        uncounted = false;
                         break;
                     case AssertAcknowledgedWritesLostStep lost:
                         CheckShard(step, lost.Shard);
@@ -89,6 +110,7 @@ public static class ScenarioValidator
                         {
                             Problem(step, "no load has stopped yet, so there is nothing to count; put it after a '- stop_load'");
                         }
+                        uncounted = false;
                         break;
                     case WaitForFailoverStep wait:
                         CheckShard(step, wait.Shard);
@@ -147,6 +169,22 @@ public static class ScenarioValidator
                                            "or '- assert_proxy_points_at_master: { shard: g1 }'");
             }
             CheckLeftInPlace(scenario, standing);
+            // What the runner does at the end: a load still running is stopped, and every load uncounted is counted once
+            // the shards have converged.
+            if (load is not null)
+            {
+                worst += StepBudget.WorstCase(new StopLoadStep(load.Line), inventory);
+            }
+            if (load is not null || uncounted)
+            {
+                worst += LabConvergence.Within;
+            }
+            if (worst > StepBudget.PlaybookWithin)
+            {
+                Problem(scenario.Steps[0], $"the steps may take {worst.TotalMinutes:0.#} minutes in the worst case (waits, timeouts and each step's own bound added up, " +
+                                           $"with the final count of the load), more than a playbook's {StepBudget.PlaybookWithin.TotalMinutes:0}; " +
+                                           "shorten the timeouts and waits, or split it into two playbooks");
+            }
             foreach (var (shard, forgery) in _forgeries)
             {
                 Problem(forgery.Step, $"the forged announcement of {shard} is never undone; add '- restore_master: {shard}' within a few seconds after it: " +
@@ -206,7 +244,7 @@ public static class ScenarioValidator
         }
 
         /// <summary>Adds what <paramref name="step"/> may take to every forgery it runs under.</summary>
-        private void CountTowardsForgeries(ScenarioStep step)
+        private void CountTowardsForgeries(ScenarioStep step, List<FaultStep> standing)
         {
             foreach (var forgery in _forgeries.Values)
             {
@@ -214,56 +252,21 @@ public static class ScenarioValidator
                 {
                     continue;
                 }
-                if (WorstCase(step) is { } worst)
-                {
-                    forgery.Worst += worst;
-                }
-                else
-                {
-                    forgery.Unbounded ??= step;
-                }
+                forgery.Worst += StepBudget.WorstCase(step, inventory, standing);
             }
         }
 
         private void CheckUndoneInTime(Forgery forgery, RestoreMasterStep restore)
         {
             var shard = forgery.Step.Shard;
-            if (forgery.Unbounded is { } unbounded)
-            {
-                Problem(unbounded, $"'{unbounded.Text}' may take longer than the file says, and the forged announcement of line {forgery.Step.Line} " +
-                                   "is still believed; move it before forge_master or after restore_master");
-            }
-            else if (forgery.Worst > ForgeryWindow)
+            if (forgery.Worst > ForgeryWindow)
             {
                 Problem(forgery.Step, $"the steps after this forge_master may take {forgery.Worst.TotalSeconds:0.#} s before '- restore_master: {shard}' " +
-                                      $"on line {restore.Line} (waits and timeouts added up); keep them within {ForgeryWindow.TotalSeconds:0} s, " +
+                                      $"on line {restore.Line} (waits, timeouts and each step's own bound added up); keep them within {ForgeryWindow.TotalSeconds:0} s, " +
                                       "e.g. with 'timeout: 2s' on the assertions: about 8 s after a forged announcement a Sentinel that believes it " +
                                       $"makes {shard}'s real master a replica of the forged address, and {shard}'s data is lost");
             }
         }
-
-        /// <summary>The longest <paramref name="step"/> may take, as the file bounds it; null when the file does not bound it.</summary>
-        private static TimeSpan? WorstCase(ScenarioStep step) => step switch
-        {
-            WaitStep wait => wait.Duration,
-            WaitForFailoverStep wait => wait.Timeout,
-            WaitForRoleStep wait => wait.Timeout,
-            AssertKeysReadableStep assert => assert.Timeout,
-            AssertWritesSucceedStep assert => assert.Timeout,
-            AssertProxyPointsAtMasterStep assert => assert.Timeout,
-            WaitForRotationStep wait => wait.Timeout,
-            // Fresh connections one after another, each bounded by the quick client's timeouts.
-            AssertEveryConnectionServedStep => null,
-            ManualFailoverStep => ManualFailoverStep.RetryWithin,
-            SwitchoverStep => Switchover.Within,
-            RestoreMasterStep => SentinelForgery.RestoreWithin,
-            FaultStep { Kind: FaultKind.Stop } => LabContainers.StopGrace,
-            // Their time depends on the lab (replicas catching up, writes draining, containers starting), not on the file.
-            WriteKeysStep or StopLoadStep or HealAllStep => null,
-            // They wait for the shards to converge first.
-            AssertNoAcknowledgedWriteLostStep or AssertAcknowledgedWritesLostStep => LabConvergence.Within,
-            _ => TimeSpan.Zero,
-        };
 
         private void CheckFault(FaultStep fault)
         {
@@ -339,8 +342,6 @@ public static class ScenarioValidator
             public ForgeMasterStep Step { get; } = step;
 
             public TimeSpan Worst { get; set; }
-
-            public ScenarioStep? Unbounded { get; set; }
         }
     }
 }

@@ -155,9 +155,9 @@ internal abstract class ScenarioValues
         {
             return null;
         }
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < least || number > most)
+        if (!PlainNumbers.TryParse(text, least, most, out var number, out var why))
         {
-            Problem(node, $"{what} {YamlOutline.Shown(text)} must be a whole number from {least} to {most}");
+            Problem(node, $"{what} {YamlOutline.Shown(InventoryLimits.Clipped(text))} {why}, e.g. '{example}'");
             return null;
         }
         return number;

@@ -46,14 +46,16 @@ internal sealed partial class WriteLane : IAsyncDisposable
 
     public void Start() => _run = Task.Run(RunAsync);
 
+    /// <summary>How long a stop waits for the answers still due: every write times out within the client's 2 s; a margin, never forever.</summary>
+    internal static readonly TimeSpan DrainWithin = TimeSpan.FromSeconds(10);
+
     /// <summary>Stops sending and waits (bounded) for the answers due; what became of the writes is counted later, at convergence.</summary>
     public async Task<LaneRecord> StopAsync(TimeSpan duration)
     {
         await _stop.CancelAsync();
         await _run;
-        // Every write times out within the client's 2 s; allow a margin, never forever.
         var drained = Stopwatch.StartNew();
-        while (_outcomes.Count < Interlocked.Read(ref _sent) && drained.Elapsed < TimeSpan.FromSeconds(10))
+        while (_outcomes.Count < Interlocked.Read(ref _sent) && drained.Elapsed < DrainWithin)
         {
             await Task.Delay(50);
         }

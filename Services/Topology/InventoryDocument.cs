@@ -3,6 +3,7 @@ namespace RedisHaLab.Topology;
 // The inventory file as written, before validation. Every field is nullable so that a missing one
 // becomes a clear "add this field" error instead of a silent default. Where each key and value is
 // written is not kept here: YamlOutline reads that from the same text, for errors to name the line.
+// Numbers are kept as written and read by PlainNumbers: YamlDotNet would read 014555 as octal, 2:30 as base 60.
 
 internal sealed class InventoryDocument
 {
@@ -20,12 +21,12 @@ internal sealed class LoadBalancerSection
 {
     public string? Kind { get; set; }
     public string? FrontDoor { get; set; }
-    public int? Listen { get; set; }
-    public int? StatsPort { get; set; }
-    public int? ReadinessPort { get; set; }
-    public int? CheckInterval { get; set; }
-    public int? Fall { get; set; }
-    public int? Rise { get; set; }
+    public string? Listen { get; set; }
+    public string? StatsPort { get; set; }
+    public string? ReadinessPort { get; set; }
+    public string? CheckInterval { get; set; }
+    public string? Fall { get; set; }
+    public string? Rise { get; set; }
 }
 
 internal sealed class NodeSection
@@ -43,11 +44,11 @@ internal sealed class ShardSection
 internal sealed class SentinelsSection
 {
     public List<string?>? Nodes { get; set; }
-    public int? Port { get; set; }
-    public int? Quorum { get; set; }
-    public int? DownAfterMilliseconds { get; set; }
-    public int? FailoverTimeout { get; set; }
-    public int? ParallelSyncs { get; set; }
+    public string? Port { get; set; }
+    public string? Quorum { get; set; }
+    public string? DownAfterMilliseconds { get; set; }
+    public string? FailoverTimeout { get; set; }
+    public string? ParallelSyncs { get; set; }
 }
 
 internal sealed class TwemproxySection
@@ -55,14 +56,14 @@ internal sealed class TwemproxySection
     public string? Node { get; set; }
     public List<string?>? Nodes { get; set; }
     public string? Pool { get; set; }
-    public int? Listen { get; set; }
+    public string? Listen { get; set; }
     public string? FrontDoor { get; set; }
     public string? Hash { get; set; }
     public string? Distribution { get; set; }
     public bool? AutoEjectHosts { get; set; }
     public bool? Redis { get; set; }
-    public int? ServerRetryTimeout { get; set; }
-    public int? ServerFailureLimit { get; set; }
+    public string? ServerRetryTimeout { get; set; }
+    public string? ServerFailureLimit { get; set; }
     public string? ServerNames { get; set; }
     public string? Reconfig { get; set; }
 }

@@ -81,6 +81,12 @@ public static partial class InventoryLoader
         {
             throw new InventoryException(file, [new(1, "the file is empty; start from inventories/post-2016.yml")]);
         }
+        // Counts before anything else: a check that compares each node with the others must not meet 200,000 of them.
+        var tooMany = InventoryLimits.CountProblems(document, outline);
+        if (tooMany.Count > 0)
+        {
+            throw new InventoryException(file, tooMany.OrderBy(p => p.Line).ToList());
+        }
         var validation = new Validation(file, outline);
         var inventory = validation.Build(document);
         if (validation.Problems.Count > 0 || inventory is null)
@@ -129,9 +135,6 @@ public static partial class InventoryLoader
     [GeneratedRegex(@"^[a-z][a-z0-9]*(-[a-z0-9]+)*\z")]
     private static partial Regex NodeNamePattern();
 
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]*\z")]
-    private static partial Regex ShardNamePattern();
-
     [GeneratedRegex(@"^[A-Za-z0-9_.-]+\z")]
     private static partial Regex SentinelNamePattern();
 
@@ -158,7 +161,7 @@ public static partial class InventoryLoader
             var settings = BuildRedisSettings(doc.RedisSettings, shards);
             var sentinels = BuildSentinels(doc, shards.Count);
             var proxies = BuildProxies(doc, hasLoadBalancer: doc.LoadBalancer is not null);
-            var loadBalancer = doc.LoadBalancer is null ? null : BuildLoadBalancer(doc.LoadBalancer, doc.Twemproxy?.Listen);
+            var loadBalancer = doc.LoadBalancer is null ? null : BuildLoadBalancer(doc.LoadBalancer, proxies is { Count: > 0 } ? proxies[0].Port : null);
             if (loadBalancer is not null && proxies is { Count: > 0 } && proxies[0].Reconfig != ProxyReconfigMode.Lab)
             {
                 Problem(["load_balancer"], "a load balancer needs 'twemproxy.reconfig: lab': the lab's reconfig service answers its readiness check " +
@@ -206,15 +209,15 @@ public static partial class InventoryLoader
                     Problem(at, $"node {Shown(name)} has no settings; give it '{{ address: 127.0.0.N }}'");
                     continue;
                 }
-                if (!NodeNamePattern().IsMatch(name))
+                if (name.Length > MaxNodeName)
+                {
+                    Problem(at, $"node name {Shown(InventoryLimits.Clipped(name))} is {name.Length} characters long; shorten it to at most {MaxNodeName}: the lab names containers " +
+                                $"after it ('<node>-redis-<port>' adds up to 12), and containers find each other by name, which a DNS label holds to {MaxContainerName}");
+                }
+                else if (!NodeNamePattern().IsMatch(name))
                 {
                     Problem(at, $"node name {Shown(name)} must be lower-case letters and digits, in words joined by single dashes, starting with a letter " +
                                 "(it names containers and Aspire resources); write e.g. node25");
-                }
-                else if (name.Length > MaxNodeName)
-                {
-                    Problem(at, $"node name {Shown(name)} is {name.Length} characters long; shorten it to at most {MaxNodeName}: the lab names containers " +
-                                $"after it ('<node>-redis-<port>' adds up to 12), and containers find each other by name, which a DNS label holds to {MaxContainerName}");
                 }
                 if (node.Address is null)
                 {
@@ -230,6 +233,11 @@ public static partial class InventoryLoader
                 if (address.ToString() != node.Address)
                 {
                     Problem(addressAt, $"node {Shown(name)} address {Shown(node.Address)} must be four numbers joined by dots; write e.g. {address}");
+                    continue;
+                }
+                if (WhyNotAHost(address) is { } notAHost)
+                {
+                    Problem(addressAt, $"node {Shown(name)} address {address} {notAHost}");
                     continue;
                 }
                 var twin = result.FirstOrDefault(n => n.Address.Equals(address));
@@ -261,15 +269,20 @@ public static partial class InventoryLoader
                     Problem(at, $"shard {Shown(name)} has no settings; give it sentinel_name, master and replicas");
                     continue;
                 }
-                if (!ShardNamePattern().IsMatch(name))
+                if (InventoryLimits.WhyNotAResourceName(name) is { } notAName)
                 {
-                    Problem(at, $"shard name {Shown(name)} must be lower-case letters, digits, '_' or '-', starting with a letter or digit " +
-                                "(it names a twemproxy server); write e.g. g3");
+                    Problem(at, $"shard name {Shown(InventoryLimits.Clipped(name))} {notAName}: each shard is an Aspire resource of its name, and names a twemproxy server; write e.g. g3");
                 }
                 string[] sentinelNameAt = [.. at, "sentinel_name"];
                 if (shard.SentinelName is null)
                 {
                     Problem(at, $"shard {Shown(name)} is missing 'sentinel_name'; add the name Sentinel monitors it under, e.g. redis_14555_{name}_4500");
+                }
+                else if (shard.SentinelName.Length > InventoryLimits.MaxSentinelName)
+                {
+                    Problem(sentinelNameAt, $"shard {Shown(name)} sentinel_name {Shown(InventoryLimits.Clipped(shard.SentinelName))} is {shard.SentinelName.Length} characters long; " +
+                                            $"shorten it to at most {InventoryLimits.MaxSentinelName}: Sentinels find each other by hellos that carry it, " +
+                                            "and Redis cuts a longer hello short, so they would never meet; write e.g. redis_14555_g1_4500");
                 }
                 else if (!SentinelNamePattern().IsMatch(shard.SentinelName))
                 {
@@ -329,9 +342,14 @@ public static partial class InventoryLoader
         private (LabNode? Node, int Port) NodeAndPort(string[] at, string reference, string what)
         {
             var parts = reference.Split(':');
-            if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            if (parts.Length != 2)
             {
-                Problem(at, $"{what} {Shown(reference)} must be written <node>:<port>; write e.g. node22:4500");
+                Problem(at, $"{what} {Shown(InventoryLimits.Clipped(reference))} must be written <node>:<port>; write e.g. node22:4500");
+                return (null, 0);
+            }
+            if (!PlainNumbers.TryParse(parts[1], InventoryLimits.LowestPort, InventoryLimits.HighestPort, out var port, out var why))
+            {
+                Problem(at, $"{what} {Shown(InventoryLimits.Clipped(reference))}: port {Shown(InventoryLimits.Clipped(parts[1]))} {why}, e.g. node22:4500");
                 return (null, 0);
             }
             var node = KnownNode(at, parts[0], what);
@@ -350,13 +368,46 @@ public static partial class InventoryLoader
 
         private bool ValidPort(string[] at, int port, string what)
         {
-            if (port is >= 1 and <= 65535)
+            if (InventoryLimits.WhyPortRefused(port) is not { } why)
             {
                 return true;
             }
-            Problem(at, $"{what} port {port} is out of range; use 1-65535");
+            Problem(at, $"{what} port {port} {why}");
             return false;
         }
+
+        /// <summary>A port setting: a plain whole number, in range, not one the AppHost or nutcracker has already.</summary>
+        private int? Port(string[] section, string? text, string key, string example, string what)
+        {
+            var port = Whole(section, text, key, example, InventoryLimits.LowestPort, InventoryLimits.HighestPort);
+            return port is not null && ValidPort([.. section, key], port.Value, what) ? port : null;
+        }
+
+        /// <summary>A required whole number from <paramref name="least"/> to <paramref name="most"/>, read from its text by <see cref="PlainNumbers"/>.</summary>
+        private int? Whole(string[] section, string? text, string key, string example, int least, int most)
+        {
+            if (Required(section, text, key, example) is not { } written)
+            {
+                return null;
+            }
+            if (PlainNumbers.TryParse(written, least, most, out var value, out var why))
+            {
+                return value;
+            }
+            Problem([.. section, key], $"{key} {Shown(InventoryLimits.Clipped(written))} {why}, e.g. '{key}: {example}'");
+            return null;
+        }
+
+        /// <summary>
+        /// Why <paramref name="address"/> (a loopback address) names no single host: the first and last of 127.0.0.0/8
+        /// are its network and broadcast addresses, which a container cannot be published on alone.
+        /// </summary>
+        private static string? WhyNotAHost(IPAddress address) => address.GetAddressBytes() switch
+        {
+            [_, 0, 0, 0] => "is the network address of 127.0.0.0/8, not a host's; use one between 127.0.0.1 and 127.255.255.254",
+            [_, 255, 255, 255] => "is the broadcast address of 127.0.0.0/8, not a host's; use one between 127.0.0.1 and 127.255.255.254",
+            _ => null,
+        };
 
         private void ClaimPort(string[] at, IPAddress address, int port, string owner)
         {
@@ -536,17 +587,17 @@ public static partial class InventoryLoader
                 Problem(at, "missing 'sentinels:'; give nodes, port, quorum, down_after_milliseconds, failover_timeout and parallel_syncs");
                 return null;
             }
-            var port = Required(at, s.Port, "port", "26379");
-            var quorum = Required(at, s.Quorum, "quorum", "2");
-            var downAfter = Required(at, s.DownAfterMilliseconds, "down_after_milliseconds", "2500");
-            var failoverTimeout = Required(at, s.FailoverTimeout, "failover_timeout", "10000");
-            var parallelSyncs = Required(at, s.ParallelSyncs, "parallel_syncs", "1");
+            var port = Port(at, s.Port, "port", "26379", "sentinels");
+            var quorum = Whole(at, s.Quorum, "quorum", "2", 1, InventoryLimits.MaxSentinels);
+            var downAfter = Whole(at, s.DownAfterMilliseconds, "down_after_milliseconds", "2500", 1, InventoryLimits.MaxMilliseconds);
+            var failoverTimeout = Whole(at, s.FailoverTimeout, "failover_timeout", "10000", 1, InventoryLimits.MaxMilliseconds);
+            var parallelSyncs = Whole(at, s.ParallelSyncs, "parallel_syncs", "1", 1, InventoryLimits.MaxReplicasPerShard);
             if (s.Nodes is not { Count: > 0 })
             {
                 Problem(at, "sentinels has no 'nodes'; list where Sentinels run, e.g. 'nodes: [node22, node23, node24]'");
                 return null;
             }
-            var portIsValid = port is not null && ValidPort([.. at, "port"], port.Value, "sentinels");
+            var portIsValid = port is not null;
             var instances = new List<SentinelInstance>();
             for (var index = 0; index < s.Nodes.Count; index++)
             {
@@ -578,9 +629,6 @@ public static partial class InventoryLoader
             {
                 Problem([.. at, "quorum"], $"quorum {quorum} is not between 1 and the {s.Nodes.Count} Sentinels listed; lower the quorum or add Sentinels");
             }
-            Positive(at, downAfter, "down_after_milliseconds", "2500");
-            Positive(at, failoverTimeout, "failover_timeout", "10000");
-            Positive(at, parallelSyncs, "parallel_syncs", "1");
             return port is null || quorum is null || downAfter is null || failoverTimeout is null || parallelSyncs is null
                 ? null
                 : new SentinelGroup(instances, quorum.Value, downAfter.Value, failoverTimeout.Value, parallelSyncs.Value);
@@ -597,16 +645,21 @@ public static partial class InventoryLoader
             }
             var proxyNodes = ProxyNodes(t);
             var pool = Required(at, t.Pool, "pool", "redis_14555");
-            var listen = Required(at, t.Listen, "listen", "14555");
+            var listen = Port(at, t.Listen, "listen", "14555", "twemproxy listen");
             var hash = Required(at, t.Hash, "hash", "fnv1a_64");
             var distribution = Required(at, t.Distribution, "distribution", "ketama");
             var autoEject = Required(at, t.AutoEjectHosts, "auto_eject_hosts", "false");
             var redis = Required(at, t.Redis, "redis", "true");
-            var retry = Required(at, t.ServerRetryTimeout, "server_retry_timeout", "2000");
-            var failureLimit = Required(at, t.ServerFailureLimit, "server_failure_limit", "1");
+            var retry = Whole(at, t.ServerRetryTimeout, "server_retry_timeout", "2000", 1, InventoryLimits.MaxMilliseconds);
+            var failureLimit = Whole(at, t.ServerFailureLimit, "server_failure_limit", "1", 1, int.MaxValue);
             var naming = Required(at, t.ServerNames, "server_names", "shard");
 
-            if (pool is not null && !PoolNamePattern().IsMatch(pool))
+            if (pool is not null && pool.Length > InventoryLimits.MaxPoolName)
+            {
+                Problem([.. at, "pool"], $"twemproxy pool {Shown(InventoryLimits.Clipped(pool))} is {pool.Length} characters long; shorten it to at most {InventoryLimits.MaxPoolName}: " +
+                                         "it names the proxy's config files (the longest '.<pool>.yml.reconfig.tmp'), and a file name holds 255 bytes; write e.g. redis_14555");
+            }
+            else if (pool is not null && !PoolNamePattern().IsMatch(pool))
             {
                 Problem([.. at, "pool"], $"twemproxy pool {Shown(pool)} may only hold letters, digits and '_' (it names the config file); write e.g. redis_14555");
             }
@@ -647,8 +700,6 @@ public static partial class InventoryLoader
             {
                 Problem([.. at, "redis"], "twemproxy redis: false would proxy memcached; this lab runs Redis, so set 'redis: true'");
             }
-            Positive(at, retry, "server_retry_timeout", "2000");
-            Positive(at, failureLimit, "server_failure_limit", "1");
             ProxyServerNaming? serverNaming = naming switch
             {
                 null => null,
@@ -661,7 +712,7 @@ public static partial class InventoryLoader
                 Problem([.. at, "server_names"], $"twemproxy server_names {Shown(naming)} is unknown; use 'shard' (host:port:1 g1, keys stay put on failover) or 'address' (the post's unnamed servers)");
             }
             var reconfig = BuildReconfigMode(t, proxyNodes, doc.Sentinels);
-            if (listen is not null && ValidPort([.. at, "listen"], listen.Value, "twemproxy listen"))
+            if (listen is not null)
             {
                 foreach (var (node, nodeAt) in proxyNodes ?? [])
                 {
@@ -750,6 +801,11 @@ public static partial class InventoryLoader
                 Problem(at, $"{what} {Shown(text)} is an unusual way to write {address}; write {address}");
                 return null;
             }
+            if (WhyNotAHost(address) is { } notAHost)
+            {
+                Problem(at, $"{what} {address} {notAHost}");
+                return null;
+            }
             return address;
         }
 
@@ -762,20 +818,20 @@ public static partial class InventoryLoader
             string[] at = ["load_balancer"];
             var kind = Required(at, section.Kind, "kind", "haproxy");
             var frontDoor = Required(at, section.FrontDoor, "front_door", "127.0.0.1");
-            var listen = Required(at, section.Listen, "listen", "14555");
-            var stats = Required(at, section.StatsPort, "stats_port", "18404");
-            var readiness = Required(at, section.ReadinessPort, "readiness_port", "14556");
-            var interval = Required(at, section.CheckInterval, "check_interval", "200");
-            var fall = Required(at, section.Fall, "fall", "2");
-            var rise = Required(at, section.Rise, "rise", "2");
+            var listen = Port(at, section.Listen, "listen", "14555", "load_balancer listen");
+            var stats = Port(at, section.StatsPort, "stats_port", "18404", "load_balancer stats_port");
+            var readiness = Port(at, section.ReadinessPort, "readiness_port", "14556", "load_balancer readiness_port");
+            var interval = Whole(at, section.CheckInterval, "check_interval", "200", 1, InventoryLimits.MaxMilliseconds);
+            var fall = Whole(at, section.Fall, "fall", "2", 1, int.MaxValue);
+            var rise = Whole(at, section.Rise, "rise", "2", 1, int.MaxValue);
             if (kind is not null and not "haproxy")
             {
                 Problem([.. at, "kind"], $"load_balancer kind {Shown(kind)} is unknown; use 'haproxy' (Debian's HAProxy, TCP mode)");
             }
             var address = frontDoor is null ? null : LoopbackAddress([.. at, "front_door"], frontDoor, "load_balancer front_door");
-            var listenIsValid = listen is not null && ValidPort([.. at, "listen"], listen.Value, "load_balancer listen");
-            var statsIsValid = stats is not null && ValidPort([.. at, "stats_port"], stats.Value, "load_balancer stats_port");
-            var readinessIsValid = readiness is not null && ValidPort([.. at, "readiness_port"], readiness.Value, "load_balancer readiness_port");
+            var listenIsValid = listen is not null;
+            var statsIsValid = stats is not null;
+            var readinessIsValid = readiness is not null;
             if (address is not null && listenIsValid)
             {
                 ClaimPort([.. at, "listen"], address, listen!.Value, "the load balancer's front door");
@@ -789,9 +845,6 @@ public static partial class InventoryLoader
                 Problem([.. at, "readiness_port"], $"load_balancer readiness_port {readiness} is the proxies' own port (twemproxy listen); " +
                                                     "each proxy's container answers readiness on a port of its own, e.g. 14556");
             }
-            Positive(at, interval, "check_interval", "200");
-            Positive(at, fall, "fall", "2");
-            Positive(at, rise, "rise", "2");
             if (kind is not "haproxy" || address is null || !listenIsValid || !statsIsValid || !readinessIsValid ||
                 interval is not > 0 || fall is not > 0 || rise is not > 0)
             {
@@ -873,14 +926,6 @@ public static partial class InventoryLoader
                 Problem(section, $"{section[^1]} is missing '{key}'; add e.g. '{key}: {example}'");
             }
             return value;
-        }
-
-        private void Positive(string[] section, int? value, string key, string example)
-        {
-            if (value is <= 0)
-            {
-                Problem([.. section, key], $"{key} must be a positive number, not {value}; write e.g. '{key}: {example}'");
-            }
         }
 
         /// <summary>A list item's step in a path.</summary>

@@ -42,6 +42,11 @@ public sealed class YamlOutline
     public static YamlOutline Read(string yaml, string kind)
     {
         var outline = new YamlOutline();
+        outline.FindFormatCharacters(yaml);
+        if (outline._problems.Count > 0)
+        {
+            return outline;
+        }
         var scanner = new Scanner(new StringReader(yaml));
         try
         {
@@ -108,6 +113,33 @@ public sealed class YamlOutline
     /// <summary>True for a plain scalar YAML reads as null: nothing, <c>~</c> or <c>null</c>.</summary>
     public static bool IsNull(string? value, ScalarStyle style) =>
         value is null || (style is ScalarStyle.Plain or ScalarStyle.Any && value is "" or "~" or "null" or "Null" or "NULL");
+
+    /// <summary>
+    /// Refuses every line holding an invisible format character (Unicode category Cf): a bidirectional control such as
+    /// U+202E shows a value in another order than the one read (a comment can seem to end a line that goes on), and a
+    /// zero-width one makes two names that look equal differ. (A byte order mark at the start of a file never gets here:
+    /// File.ReadAllText takes it away.)
+    /// </summary>
+    private void FindFormatCharacters(string yaml)
+    {
+        var line = 1;
+        var reported = 0;
+        for (var index = 0; index < yaml.Length; index++)
+        {
+            var c = yaml[index];
+            if (c == '\n')
+            {
+                line++;
+                reported = 0;
+            }
+            else if (char.GetUnicodeCategory(c) == UnicodeCategory.Format && reported != line)
+            {
+                reported = line;
+                _problems.Add((line, $"this line holds U+{(int)c:X4}, an invisible format or bidirectional control character (Unicode category Cf), " +
+                                     "which can make the text look other than it reads; delete it (retype the line if you cannot see it)"));
+            }
+        }
+    }
 
     private void ReadEvents(IParser parser, string kind)
     {

@@ -206,7 +206,7 @@ public class BadInventoryTests
     {
         var yaml = InventoryFiles.PostWith($"  {original}:\n", $"  {replacement}:\n");
 
-        Refused(yaml, $"{replacement}:", message, "lower-case letters, digits, '_' or '-'");
+        Refused(yaml, $"{replacement}:", message, "Aspire's rule for a resource name");
     }
 
     [TestCase("\"redis_14555_g1_4500\\n\"")]
@@ -284,7 +284,7 @@ public class BadInventoryTests
     {
         var yaml = InventoryFiles.PostWith("master: node22:4500", "master: \"node22:+4500\"");
 
-        Refused(yaml, "master: \"node22", "shard 'g1' master 'node22:+4500' must be written <node>:<port>", "e.g. node22:4500");
+        Refused(yaml, "master: \"node22", "shard 'g1' master 'node22:+4500': port '+4500' has a sign", "e.g. node22:4500");
     }
 
     [Test]
@@ -300,7 +300,7 @@ public class BadInventoryTests
     {
         var yaml = InventoryFiles.PostWith("  parallel_syncs: 1", "  parallel_syncs: 0");
 
-        Refused(yaml, "parallel_syncs: 0", "parallel_syncs must be a positive number, not 0", "e.g. 'parallel_syncs: 1'");
+        Refused(yaml, "parallel_syncs: 0", "parallel_syncs '0' is out of range; use 1-4", "e.g. 'parallel_syncs: 1'");
     }
 
     // Each row: one refusal no other test reaches; the row catches its check being dropped (the lab would start with
@@ -314,7 +314,7 @@ public class BadInventoryTests
     [TestCase("sentinel_name: redis_14555_g2_4501", "sentinel_name: redis_14555_g1_4500", "sentinel_name: redis_14555_g1_4500\n    master: node22:4501",
         "shard 'g2' reuses sentinel_name 'redis_14555_g1_4500'", "each shard needs its own")]
     [TestCase("master: node22:4500", "master: node22:70000", "master: node22:70000",
-        "shard 'g1' master port 70000 is out of range", "use 1-65535")]
+        "shard 'g1' master 'node22:70000': port '70000' is out of range", "use 1024-65535")]
     [TestCase("nodes: [node22, node23, node24]", "nodes: [node22, node23, node22]", "nodes: [node22, node23, node22]",
         "sentinels lists node 'node22' twice", "one Sentinel per node")]
     [TestCase("hash: fnv1a_64", "hash: fnv2_64", "hash: fnv2_64",

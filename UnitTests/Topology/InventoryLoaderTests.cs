@@ -138,7 +138,7 @@ public class InventoryLoaderTests
         var error = Fails(yaml);
 
         Assert.That(error.Problems.Single().Line, Is.EqualTo(InventoryFiles.LineOf(yaml, "quorum: two")));
-        Assert.That(error.Message, Does.Contain("cannot read this value"));
+        Assert.That(error.Message, Does.Contain("quorum 'two' is not a whole number"));
     }
 
     [Test]

@@ -99,9 +99,9 @@ public class ProxyTierInventoryTests
     [TestCase("  kind: haproxy\n", "  kind: nginx\n", "kind: nginx", "load_balancer kind 'nginx' is unknown", "use 'haproxy'")]
     [TestCase("  stats_port: 18404", "  stats_port: 14555", "stats_port: 14555", "the load balancer's stats page wants 127.0.0.1:14555, already taken", "another port")]
     [TestCase("  readiness_port: 14556", "  readiness_port: 14555", "readiness_port: 14555", "load_balancer readiness_port 14555 is the proxies' own port", "e.g. 14556")]
-    [TestCase("  check_interval: 200", "  check_interval: 0", "check_interval: 0", "check_interval must be a positive number", "200")]
+    [TestCase("  check_interval: 200", "  check_interval: 0", "check_interval: 0", "check_interval '0' is out of range; use 1-600000", "200")]
     [TestCase("  front_door: 127.0.0.1\n  listen: 14555\n  stats", "  front_door: 10.0.0.1\n  listen: 14555\n  stats", "front_door: 10.0.0.1", "load_balancer front_door '10.0.0.1' must be a loopback address", "127.0.0.1")]
-    [TestCase("  rise: 2", "  rise: -1", "rise: -1", "rise must be a positive number", "rise: 2")]
+    [TestCase("  rise: 2", "  rise: -1", "rise: -1", "rise '-1' has a sign", "rise: 2")]
     public void A_bad_load_balancer_setting_is_refused_at_its_line(string original, string replacement, string at, string message, string fix)
     {
         Assert.That(ProxyHaText, Does.Contain(original), "test setup");

@@ -6,13 +6,15 @@ namespace RedisHaLab.Chaos.Playbooks;
 
 /// <summary>
 /// Runs a playbook (a scenario file's steps) in order against a running lab, telling a progress sink as each step starts
-/// and ends. Every wait and check is bounded by its step's timeout; a step that fails stops the playbook, and the result
+/// and ends. Every wait and check is bounded by its step's timeout, and the whole by <see cref="StepBudget.PlaybookWithin"/>;
+/// a step that fails stops the playbook, and the result
 /// names the file, line and reason. The command line, the dashboard and the tests all run playbooks through this.
 /// </summary>
 public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan CatchUpWithin = TimeSpan.FromSeconds(15);
+    /// <summary>How long <c>write_keys</c> waits for each shard's replicas to have the keys.</summary>
+    internal static readonly TimeSpan CatchUpWithin = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// Runs <paramref name="scenario"/> (the lab should be in its inventory's starting state) and returns what it
@@ -20,6 +22,11 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
     /// </summary>
     public async Task<PlaybookResult> RunAsync(Scenario scenario, CancellationToken cancellationToken)
     {
+        // The playbook's bound, enforced here whoever calls: every step gets the token, and a step whose work does not
+        // heed it (a Docker call, a client's round trip) is left behind at the bound rather than waited for.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(StepBudget.PlaybookWithin);
+        cancellationToken = bound.Token;
         progress.PlaybookStarted(scenario);
         var clock = Stopwatch.StartNew();
         var steps = new List<StepResult>();
@@ -41,12 +48,14 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                 StepResult result;
                 try
                 {
-                    var note = await ExecuteAsync(run, step, cancellationToken);
+                    var note = await ExecuteAsync(run, step, cancellationToken).WaitAsync(cancellationToken);
                     result = new StepResult(step.Line, step.Text, stepClock.Elapsed, StepOutcome.Passed, note);
                 }
                 catch (Exception e) when (e is ChaosException or RedisException or TimeoutException or Docker.DotNet.DockerApiException or OperationCanceledException)
                 {
-                    var reason = e is OperationCanceledException ? "the playbook ran out of time" : e.Message;
+                    var reason = e is OperationCanceledException
+                        ? $"the playbook ran out of time (a playbook runs at most {StepBudget.PlaybookWithin.TotalMinutes:0} minutes)"
+                        : e.Message;
                     result = new StepResult(step.Line, step.Text, stepClock.Elapsed, StepOutcome.Failed, reason);
                     failure = $"{scenario.SourceFile}:{step.Line}: '{step.Text}' failed: {reason}";
                 }
@@ -214,7 +223,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                 // Replication is asynchronous: the keys count as written once every replica has them.
                 foreach (var shard in lab.Inventory.Shards)
                 {
-                    await Until(() => RedisProbe.ReplicasBehindAsync(shard, run.Masters[shard], lab.Password), CatchUpWithin, $"replicas of {shard.Name} caught up");
+                    await Until(() => RedisProbe.ReplicasBehindAsync(shard, run.Masters[shard], lab.Password), CatchUpWithin, $"replicas of {shard.Name} caught up", cancellationToken);
                 }
                 return $"{run.Keys.Count} keys in all, replicas caught up";
             case StartLoadStep start:
@@ -283,7 +292,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                         // In progress, or no replica fit yet (an old master still rejoining): both pass.
                         return e.Message;
                     }
-                }, ManualFailoverStep.RetryWithin, $"Sentinel accepting SENTINEL FAILOVER {shard.SentinelMasterName}");
+                }, ManualFailoverStep.RetryWithin, $"Sentinel accepting SENTINEL FAILOVER {shard.SentinelMasterName}", cancellationToken);
                 return $"accepted by {acceptedBy}";
             }
             case WaitStep wait:
@@ -310,7 +319,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                     }
                     promoted = master.Instance;
                     return await RedisProbe.RoleAsync(promoted, lab.Password) == "master" ? null : $"{promoted.Name} no longer answers ROLE master";
-                }, wait.Timeout, $"a new master of {shard.Name}");
+                }, wait.Timeout, $"a new master of {shard.Name}", cancellationToken);
                 try
                 {
                     await waiting;
@@ -336,7 +345,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                     }
                     var master = await lab.Masters.OfAsync(shard);
                     return master.Instance is not null && info.IsReplicaOf(master.Instance) ? null : $"{instance.Name} is {info}; the current master is {master}";
-                }, wait.Timeout, $"{instance.Name} to be a {wait.Role.ToString().ToLowerInvariant()}");
+                }, wait.Timeout, $"{instance.Name} to be a {wait.Role.ToString().ToLowerInvariant()}", cancellationToken);
                 return $"{instance.Name} is a {wait.Role.ToString().ToLowerInvariant()}";
             }
             case ForgeMasterStep forge:
@@ -360,7 +369,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                     {
                         var readback = await run.Keys.ReadBackAsync(run.Proxy);
                         return readback.Unreadable == 0 ? null : readback.ToString();
-                    }, assert.Timeout, "every key readable through the proxy");
+                    }, assert.Timeout, "every key readable through the proxy", cancellationToken);
                 }
                 catch (ChaosException e)
                 {
@@ -375,7 +384,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                 }
                 return $"all {run.Keys.Count} keys readable";
             case AssertWritesSucceedStep assert:
-                await Until(() => FreshWritesProblemAsync(run.Proxy), assert.Timeout, "fresh writes acknowledged and read back through the proxy");
+                await Until(() => FreshWritesProblemAsync(run.Proxy), assert.Timeout, "fresh writes acknowledged and read back through the proxy", cancellationToken);
                 return "";
             case AssertProxyPointsAtMasterStep assert:
             {
@@ -395,7 +404,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                     }
                     master = masters[shard];
                     return await RoutingProbe.ProblemAsync(run.Proxy, shard, masters, assert.Timeout - clock.Elapsed, lab.Password);
-                }, assert.Timeout, $"probe keys of {shard.Name} written through the front door landing on its current master");
+                }, assert.Timeout, $"probe keys of {shard.Name} written through the front door landing on its current master", cancellationToken);
                 return $"{shard.Name} -> {master!.Name}, by probe keys read back there";
             }
             case AssertProxyNeverWentBackStep assert:
@@ -420,7 +429,7 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                     var state = states.FirstOrDefault(s => s.Proxy == proxy);
                     // In: fully up. Out: no new connections at all (a proxy one failed check away from down still gets them).
                     return state is not null && (wait.InRotation ? state.IsUp : !state.InRotation) ? null : $"the load balancer has {string.Join(", ", states)}";
-                }, wait.Timeout, $"{proxy} {(wait.InRotation ? "in" : "out of")} rotation");
+                }, wait.Timeout, $"{proxy} {(wait.InRotation ? "in" : "out of")} rotation", cancellationToken);
                 return string.Join(", ", states);
             }
             default:
@@ -454,17 +463,17 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
     }
 
     /// <summary>Polls <paramref name="check"/> until it returns null, for at most <paramref name="within"/>; throws with its last answer.</summary>
-    private static async Task Until(Func<Task<string?>> check, TimeSpan within, string what)
+    private static async Task Until(Func<Task<string?>> check, TimeSpan within, string what, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         string? problem;
-        while ((problem = await check()) is not null)
+        while ((problem = await check().WaitAsync(cancellationToken)) is not null)
         {
             if (clock.Elapsed >= within)
             {
                 throw new ChaosException($"waited {within.TotalSeconds:0} s for {what}: {problem}");
             }
-            await Task.Delay(Poll);
+            await Task.Delay(Poll, cancellationToken);
         }
     }
 
