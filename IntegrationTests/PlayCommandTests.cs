@@ -64,7 +64,7 @@ public class PlayCommandTests
             Assert.That(exit, Is.EqualTo(1), $"exit code; the run printed:\n{Tail(stdout)}\n{Tail(stderr)}");
             Assert.That(stderr, Does.Contain($"playbook cannot-hold failed: {cannotHold}:6: 'assert_keys_readable: {{ timeout: 1s }}' failed"));
 
-            var run = Directory.EnumerateDirectories(Path.Combine(Repository.Root, ".lab", "playbooks"))
+            var run = Directory.EnumerateDirectories(Path.Combine(Repository.Root, LabStateLayout.LabsFolder, LabStateLayout.PlaybooksFolder))
                 .Where(d => Directory.GetCreationTimeUtc(d) >= before).Order(StringComparer.Ordinal).LastOrDefault();
             Assert.That(run, Is.Not.Null, "a report folder under .lab/playbooks/");
             Assert.That(File.Exists(Path.Combine(run!, "report.md")), Is.True, "report.md");
