@@ -173,7 +173,10 @@ public sealed class SwarmStack
     private YamlMappingNode ReconfigService(ProxyInstance proxy)
     {
         var inventoryFile = Path.GetFileName(_inventory.SourceFile);
-        var inventoryPath = AddFile(inventoryFile, $"files/{inventoryFile}", File.ReadAllText(_inventory.SourceFile), secret: false);
+        // Read again as the loader read it: the file could have been swapped for a pipe or a device since.
+        var inventoryText = InputFile.ReadText(_inventory.SourceFile, "the inventory the stack was built from", out var problem)
+                            ?? throw new SwarmPublishException($"{_inventory.SourceFile}:1: {problem}");
+        var inventoryPath = AddFile(inventoryFile, $"files/{inventoryFile}", inventoryText, secret: false);
         var command = new List<string> { "--wait-for", proxy.Name };
         foreach (var sentinel in _inventory.Sentinels.Instances)
         {
