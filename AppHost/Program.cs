@@ -8,6 +8,14 @@ using RedisHaLab.Topology;
 
 DockerCliAdapter.UseIfInstalled();
 
+// Every argument an option the AppHost knows, each given once: checked before anything is read, started or written.
+if (LabCommandLine.Problems(args) is { Count: > 0 } commandLineProblems)
+{
+    var publishing = args.Any(a => a == "--publish" || a.StartsWith("--publish=", StringComparison.Ordinal));
+    Console.Error.WriteLine($"{(publishing ? SwarmPublishing.Refusal : "The lab was not started.")} {string.Join(Environment.NewLine, commandLineProblems)}");
+    return PlayExitCodes.BadInput;
+}
+
 // --play FILE (repeatable) runs playbooks against the lab and exits; taken out before Aspire reads the rest.
 var (playFiles, hostArgs) = PlayCommandLine.Split(args, out var playProblem);
 if (playProblem is not null)
@@ -60,6 +68,15 @@ if (LabOptions.SampleApp(builder, out var sampleAppProblem) is not { } withSampl
 {
     Console.Error.WriteLine($"{refusal} {sampleAppProblem}");
     return 2;
+}
+
+// A start empties the lab's folder: only one the lab made. Said now, before anything starts (and checked again just
+// before the delete). A publish, of a stack or a manifest, starts nothing and leaves the folder alone.
+if (!SwarmPublishing.Requested(builder) && !builder.ExecutionContext.IsPublishMode &&
+    LabOptions.StateFolder(builder, inventory).ClearProblem() is { } stateProblem)
+{
+    Console.Error.WriteLine($"{refusal} {stateProblem}");
+    return PlayExitCodes.BadInput;
 }
 
 if (SwarmPublishing.Requested(builder))

@@ -64,7 +64,7 @@ public class PlayCommandTests
             Assert.That(exit, Is.EqualTo(1), $"exit code; the run printed:\n{Tail(stdout)}\n{Tail(stderr)}");
             Assert.That(stderr, Does.Contain($"playbook cannot-hold failed: {cannotHold}:6: 'assert_keys_readable: {{ timeout: 1s }}' failed"));
 
-            var run = Directory.EnumerateDirectories(Path.Combine(Repository.Root, ".lab", "playbooks"))
+            var run = Directory.EnumerateDirectories(Path.Combine(Repository.Root, LabStateLayout.LabsFolder, LabStateLayout.PlaybooksFolder))
                 .Where(d => Directory.GetCreationTimeUtc(d) >= before).Order(StringComparer.Ordinal).LastOrDefault();
             Assert.That(run, Is.Not.Null, "a report folder under .lab/playbooks/");
             Assert.That(File.Exists(Path.Combine(run!, "report.md")), Is.True, "report.md");
@@ -135,6 +135,18 @@ public class PlayCommandTests
 
         Assert.That(exit, Is.EqualTo(2), "exit code");
         Assert.That(stderr, Does.Contain("The lab was not started. --sample-app 'maybe' is neither true nor false; pass --sample-app false"));
+    }
+
+    // The command line itself, and files that are no inventory or playbook to read (issue 21): refused, not a hang.
+    [TestCase("--inventroy", "inventories/three-shards.yml", "The lab was not started. unknown option '--inventroy'; did you mean --inventory?")]
+    [TestCase("--play", "/dev/zero", "/dev/zero:1: empty, or not a regular file (a device, a pipe, a /proc file)")]
+    [TestCase("--inventory", "/proc/self/mem", "The lab was not started. /proc/self/mem:1: the inventory's file name 'mem' does not end in .yml")]
+    public async Task A_command_line_the_AppHost_cannot_use_exits_2_and_starts_nothing(string option, string value, string message)
+    {
+        var (exit, _, stderr) = await PlayAsync([option, value], TimeSpan.FromMinutes(2));
+
+        Assert.That(exit, Is.EqualTo(2), "exit code");
+        Assert.That(stderr, Does.Contain(message).And.Not.Contain("   at "));
     }
 
     private static string Tail(string text, int lines = 40) =>

@@ -187,7 +187,7 @@ public abstract class ScenarioFixture(string inventory, string summaryFile) : La
     private async Task WriteSummaryAsync()
     {
         var table = PlaybookReport.Table(_results);
-        var folder = Path.Combine(Repository.Root, ".lab", "test-results");
+        var folder = Path.Combine(Repository.Root, Topology.LabStateLayout.LabsFolder, Topology.LabStateLayout.TestResultsFolder);
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, summaryFile), table);
         TestContext.Out.WriteLine(table);

@@ -33,7 +33,7 @@ public class SwarmScenarioTests
     [OneTimeSetUp]
     public async Task PublishAndDeploy()
     {
-        _stackFolder = Path.Combine(Repository.Root, ".lab", "swarm", "post-2016");
+        _stackFolder = Path.Combine(Repository.Root, LabStateLayout.LabsFolder, LabStateLayout.SwarmFolder, "post-2016");
         await RunAsync("dotnet", ["run", "--project", "AppHost", "-c", "Release", "--no-build", "--",
             "--inventory", Path.Combine(Repository.Root, "inventories", Chaos.Scenario.DefaultInventory), "--publish", "swarm", "--output", _stackFolder], TimeSpan.FromMinutes(2));
         var clock = Stopwatch.StartNew();
@@ -82,7 +82,7 @@ public class SwarmScenarioTests
             return;
         }
         var table = PlaybookReport.Table(_results);
-        var folder = Path.Combine(Repository.Root, ".lab", "test-results");
+        var folder = Path.Combine(Repository.Root, LabStateLayout.LabsFolder, LabStateLayout.TestResultsFolder);
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, "scenarios-swarm.md"), table);
         TestContext.Out.WriteLine(table);

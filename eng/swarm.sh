@@ -6,6 +6,7 @@
 #   eng/swarm.sh deploy DIR    # images (when missing), a one-node swarm (when none), node labels, deploy, wait
 #   eng/swarm.sh remove DIR    # the stack, its volumes, and whatever deploy made (the swarm, its gwbridge, labels)
 #   eng/swarm.sh leftovers     # removes every stack a deploy recorded and no remove undid (a killed test run's)
+#   eng/swarm.sh check DIR     # reads DIR/swarm.env as deploy does (data, each value checked) and prints it
 #
 # deploy builds missing images from the same recipes as the Aspire lab (containers/*), creates a one-node swarm at
 # 127.0.0.1 only when the engine is in none (and records that it did, with the machine: see `records`), labels the node with one
@@ -15,13 +16,16 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-usage() { echo "usage: eng/swarm.sh images|deploy|remove DIR (DIR from: dotnet run --project AppHost -- --publish swarm --output DIR), or eng/swarm.sh leftovers" >&2; exit 2; }
+usage() { echo "usage: eng/swarm.sh images|deploy|remove|check DIR (DIR from: dotnet run --project AppHost -- --publish swarm --output DIR), or eng/swarm.sh leftovers" >&2; exit 2; }
 say() { echo "[swarm] $*"; }
 die() { echo "[swarm] $*" >&2; exit 1; }
 
 # What each deploy made is recorded with the machine, not in DIR: a run killed before its remove (a CI job cut off,
 # a clone deleted) leaves its stack in the engine, and the next clone must still find and undo it (`leftovers`).
 records="${REDIS_HA_LAB_HOME:-$HOME/.redis-ha-lab}/swarm"
+
+# No word of a value is ever a pattern: the lists from swarm.env are split on spaces, never globbed.
+set -f
 
 [ $# -ge 1 ] || usage
 action=$1
@@ -30,11 +34,48 @@ if [ "$action" = leftovers ]; then
 else
   [ $# -eq 2 ] || usage
 fi
+# Each key swarm.env may hold, with the form its value must take (a whole-value extended regex). The lists are words
+# separated by single spaces, each word of a form that holds no quote, '$', glob character or line break, so the
+# values can be used unquoted in a `for` without running or expanding anything. The stack name's form is the
+# publisher's (SwarmNames.StackProblem); a file edited by hand is held to the same forms.
+word_port='[0-9]{1,5}'
+declare -A env_forms=(
+  [STACK]='[a-z][a-z0-9_-]{0,39}'
+  [INVENTORY]='[a-z][a-z0-9-]{0,62}[.]ya?ml'
+  [NODE_LABELS]='lab[.][a-z][a-z0-9-]*( lab[.][a-z][a-z0-9-]*)*'
+  [IMAGES]='[A-Za-z0-9][A-Za-z0-9._:/-]*=[a-z]+( [A-Za-z0-9][A-Za-z0-9._:/-]*=[a-z]+)*'
+  [FRONT_DOOR_PORT]="$word_port"
+  [REPLICA_PORTS]="($word_port( $word_port)*)?"
+  [SENTINEL_PORTS]="$word_port( $word_port)*"
+  [MASTER_NAMES]='[A-Za-z0-9_.-]+( [A-Za-z0-9_.-]+)*'
+  [AUTHENTICATION]='none|password'
+)
+
+# Reads swarm.env as data: KEY=value lines (and '#' comments), every key known, given once, its value of its form.
+read_stack_env() {
+  local file=$1 line key value number=0
+  local -A given=()
+  while IFS= read -r line || [ -n "$line" ]; do
+    number=$((number + 1))
+    case "$line" in '' | '#'*) continue ;; esac
+    key=${line%%=*}
+    value=${line#*=}
+    [ "$key" != "$line" ] || { echo "[swarm] $file:$number: not a KEY=value line; publish the stack again" >&2; exit 2; }
+    [ -n "${env_forms[$key]+known}" ] || { echo "[swarm] $file:$number: unknown key '$key' (known: ${!env_forms[*]}); publish the stack again" >&2; exit 2; }
+    [ -z "${given[$key]+seen}" ] || { echo "[swarm] $file:$number: $key is given twice; publish the stack again" >&2; exit 2; }
+    [[ $value =~ ^(${env_forms[$key]})$ ]] || { echo "[swarm] $file:$number: $key has a value of another form than the publisher writes; publish the stack again" >&2; exit 2; }
+    given[$key]=1
+    printf -v "$key" '%s' "$value"
+  done < "$file"
+  for key in "${!env_forms[@]}"; do
+    [ -n "${given[$key]+seen}" ] || { echo "[swarm] $file: $key is missing; publish the stack again" >&2; exit 2; }
+  done
+}
+
 open_stack_folder() {
-  dir="$(cd "$1" 2>/dev/null && pwd)" || { echo "[swarm] $1: no such folder; publish one first (dotnet run --project AppHost -- --publish swarm --output $1)" >&2; exit 2; }
+  dir="$(cd "$1" 2>/dev/null && pwd)" || { echo "[swarm] $1: no such folder; publish one first (dotnet run --project AppHost -- --publish swarm --output DIR)" >&2; exit 2; }
   [ -f "$dir/swarm.env" ] && [ -f "$dir/stack.yml" ] || { echo "[swarm] $dir holds no published stack (stack.yml, swarm.env); publish one first" >&2; exit 2; }
-  # shellcheck disable=SC1091
-  source "$dir/swarm.env"
+  read_stack_env "$dir/swarm.env"
   record="$records/$STACK.deployed"   # what deploy made, so that remove undoes exactly that
   password=""
   if [ "$AUTHENTICATION" = password ]; then
@@ -196,10 +237,17 @@ remove() {
 
 # Undoes every deploy the machine still records: each is a stack some run deployed and never removed.
 leftovers() {
-  local found
-  for found in "$records"/*.deployed; do
+  local found recorded
+  set +f
+  recorded=("$records"/*.deployed)
+  set -f
+  for found in "${recorded[@]}"; do
     [ -f "$found" ] || continue
     STACK="$(basename "$found" .deployed)"
+    if ! [[ $STACK =~ ^(${env_forms[STACK]})$ ]]; then
+      say "skipping $found: '$STACK' is no stack name a publish gives"
+      continue
+    fi
     record="$found"
     dir="$(sed -n 's/^dir=//p' "$found" | tail -n 1)"
     say "stack $STACK is still deployed by an earlier run (from ${dir:-an unknown folder}): removing it"
@@ -209,6 +257,7 @@ leftovers() {
 
 case "$action" in
   images) open_stack_folder "$2"; images; say "images: $(for pair in $IMAGES; do printf '%s ' "${pair%%=*}"; done)" ;;
+  check) open_stack_folder "$2"; for key in "${!env_forms[@]}"; do printf '%s=%s\n' "$key" "${!key}"; done | sort ;;
   deploy) open_stack_folder "$2"; deploy ;;
   remove) open_stack_folder "$2"; remove ;;
   leftovers) leftovers ;;

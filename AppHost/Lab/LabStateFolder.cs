@@ -29,13 +29,18 @@ internal sealed class LabStateFolder(LabStateLayout layout, Inventory inventory)
     /// <summary>Container names of every instance of the inventory.</summary>
     public IReadOnlyList<string> ContainerNames => inventory.ContainerNames;
 
-    /// <summary>Deletes what an earlier run left and writes every instance's config.</summary>
+    /// <summary>Deletes what an earlier run left (only a folder the lab marked as its own) and writes every instance's config.</summary>
     /// <param name="password">The lab's password when its inventory turns authentication on, else null.</param>
+    /// <exception cref="LabNotStartedException">The folder is not the lab's to delete (checked at start already; here again, just before).</exception>
     public void Render(string? password)
     {
-        if (Directory.Exists(Root))
+        try
         {
-            Directory.Delete(Root, recursive: true);
+            layout.Clear();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new LabNotStartedException(e.Message, e);
         }
         foreach (var instance in inventory.RedisInstances)
         {

@@ -58,6 +58,11 @@ internal static class PlaybookCommands
         {
             return CommandResults.Failure("no playbook chosen");
         }
+        // Only one of the files offered: the answer comes from a client, and a path in it must not reach the loader.
+        if (!files.Any(f => Path.GetFileName(f) == chosen))
+        {
+            return CommandResults.Failure($"'{chosen}' is not one of the playbooks in {folder}");
+        }
         var playbooks = PlayCommandLine.LoadAll([Path.Combine("scenarios", chosen)], root, inventory, out var problems);
         if (problems.Count > 0)
         {

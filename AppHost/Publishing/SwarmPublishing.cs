@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using RedisHaLab.AppHost.Lab;
 using RedisHaLab.Swarm;
 using RedisHaLab.Topology;
@@ -11,7 +10,7 @@ namespace RedisHaLab.AppHost.Publishing;
 /// inventory, same images (<see cref="LabImages"/>, built from <c>containers/</c>; <c>--image-prefix</c> puts them under
 /// a registry of the user's), same rendered configs.
 /// </summary>
-internal static partial class SwarmPublishing
+internal static class SwarmPublishing
 {
     /// <summary>How a refused publish begins its message (nothing is written then).</summary>
     public const string Refusal = "Nothing was published.";
@@ -26,9 +25,9 @@ internal static partial class SwarmPublishing
         {
             var folder = SwarmPublisher.CheckArguments(builder.Configuration["publish"], builder.Configuration["output"], inventory);
             var stackName = builder.Configuration["stack"] ?? SwarmNames.DefaultStack;
-            if (!StackName().IsMatch(stackName))
+            if (SwarmNames.StackProblem(stackName) is { } stackProblem)
             {
-                throw new SwarmPublishException($"--stack '{stackName}' is not a stack name Swarm takes; use lower-case letters, digits, '-' and '_', starting with a letter");
+                throw new SwarmPublishException(stackProblem);
             }
             var root = LabOptions.RepositoryRoot(builder);
             var images = new StackImages(Image(LabImages.Redis), Image(LabImages.Twemproxy), Image(LabImages.Reconfig))
@@ -66,7 +65,4 @@ internal static partial class SwarmPublishing
             ? (given, false)
             : (RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 32), true);
     }
-
-    [GeneratedRegex("^[a-z][a-z0-9_-]{0,39}$")]
-    private static partial Regex StackName();
 }

@@ -126,7 +126,7 @@ public sealed record BenchmarkOptions
         return options with
         {
             Profiles = ParseProfiles(profiles ?? (options.RoundType == "proxy-loss" ? "proxy-ha" : "lab,post"), repositoryRoot),
-            OutputFolder = Path.GetFullPath(output ?? Path.Combine(repositoryRoot, ".lab", "benchmark", now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture))),
+            OutputFolder = Path.GetFullPath(output ?? Path.Combine(repositoryRoot, Topology.LabStateLayout.LabsFolder, Topology.LabStateLayout.BenchmarkFolder, now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture))),
             CommandLine = "dotnet run --project Benchmarks/FailoverBenchmark --" + string.Concat(args.Select(a => " " + a)),
         };
     }

@@ -31,11 +31,11 @@ public static partial class ScenarioLoader
     public static Scenario Load(string path, string? displayName = null)
     {
         var name = displayName ?? path;
-        if (!File.Exists(path))
+        if (InputFile.ReadText(path, "a playbook (they live in scenarios/*.yml)", out var problem) is not { } text)
         {
-            throw new ScenarioException(name, [new(1, "file not found; scenarios live in scenarios/*.yml")]);
+            throw new ScenarioException(name, [new(1, problem!)]);
         }
-        return Parse(File.ReadAllText(path), name);
+        return Parse(text, name);
     }
 
     /// <summary>Parses scenario text; <paramref name="file"/> only names it in errors and reports.</summary>

@@ -30,15 +30,19 @@ public static class SwarmPublisher
         {
             throw new SwarmPublishException($"--publish {Target} needs an output folder: add --output <folder> (e.g. --output .lab/swarm)");
         }
-        var folder = Path.GetFullPath(output);
+        // "DIR/" is DIR: the staging folder is a sibling of the folder, never inside it.
+        var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output));
+        if (Path.GetDirectoryName(folder) is null)
+        {
+            throw new SwarmPublishException($"--output {output} is the file system's root; give a folder of its own (e.g. --output .lab/swarm/post-2016)");
+        }
         if (File.Exists(folder))
         {
             throw new SwarmPublishException($"--output {output} is a file; give a folder (it is created when missing)");
         }
-        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any() &&
-            !File.Exists(Path.Combine(folder, SwarmStack.StackFileName)))
+        if (OwnershipProblem(folder, output) is { } problem)
         {
-            throw new SwarmPublishException($"--output {output} is a folder with other things in it; give an empty or new folder, or one an earlier publish wrote");
+            throw new SwarmPublishException(problem);
         }
         if (inventory.Proxies.Count > 1 || inventory.LoadBalancer is not null)
         {
@@ -53,34 +57,122 @@ public static class SwarmPublisher
         return folder;
     }
 
-    /// <summary>Writes <paramref name="stack"/> into <paramref name="folder"/> (checked by <see cref="CheckArguments"/>), replacing an earlier publish.</summary>
-    public static void Write(SwarmStack stack, string folder)
+    /// <summary>
+    /// Writes <paramref name="stack"/> into <paramref name="folder"/> (checked by <see cref="CheckArguments"/>), replacing an
+    /// earlier publish only once the new one is complete: it is written into a sibling folder first, which then takes
+    /// the output's place, and the earlier publish is deleted last. A failure leaves the earlier publish as it was.
+    /// </summary>
+    /// <exception cref="SwarmPublishException">The folder changed owner since the check, or the files could not be written.</exception>
+    public static void Write(SwarmStack stack, string folder) => Write(stack.Files, folder);
+
+    /// <summary>Writes <paramref name="files"/> as <see cref="Write(SwarmStack, string)"/> writes a stack's.</summary>
+    /// <exception cref="SwarmPublishException">The folder changed owner since the check, or the files could not be written.</exception>
+    public static void Write(IReadOnlyList<StackFile> files, string folder)
     {
-        var staging = $"{folder}.publishing-{Environment.ProcessId}";
-        if (Directory.Exists(staging))
+        folder = Path.TrimEndingDirectorySeparator(folder);
+        var parent = Path.GetDirectoryName(folder) ?? throw new ArgumentException($"{folder} has no parent folder", nameof(folder));
+        var name = Path.GetFileName(folder);
+        var unique = Guid.NewGuid().ToString("N");
+        var staging = Path.Combine(parent, $".{name}.publishing-{unique}");
+        var replaced = Path.Combine(parent, $".{name}.replaced-{unique}");
+        try
         {
-            Directory.Delete(staging, recursive: true);
+            Directory.CreateDirectory(parent);
+            // Owner-only: with authentication on, the rendered files carry the password.
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(staging);
+            }
+            else
+            {
+                Directory.CreateDirectory(staging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            foreach (var file in files)
+            {
+                var path = Path.Combine(staging, file.RelativePath);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, file.Text);
+            }
+            // Checked again just before the swap: only a publish of ours is ever moved aside and deleted.
+            if (OwnershipProblem(folder, folder) is { } problem)
+            {
+                throw new SwarmPublishException(problem);
+            }
+            var hadEarlier = Directory.Exists(folder);
+            if (hadEarlier)
+            {
+                Directory.Move(folder, replaced);
+            }
+            try
+            {
+                Directory.Move(staging, folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (hadEarlier)
+                {
+                    Directory.Move(replaced, folder);
+                }
+                throw;
+            }
+            if (hadEarlier)
+            {
+                DeleteReplaced(replaced, folder);
+            }
         }
-        // Owner-only: with authentication on, the rendered files carry the password.
-        if (OperatingSystem.IsWindows())
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Directory.CreateDirectory(staging);
+            throw new SwarmPublishException($"could not write the stack into {folder} ({e.Message}); an earlier publish there is unchanged");
         }
-        else
+        finally
         {
-            Directory.CreateDirectory(staging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
         }
-        foreach (var file in stack.Files)
+    }
+
+    private static void DeleteReplaced(string replaced, string folder)
+    {
+        try
         {
-            var path = Path.Combine(staging, file.RelativePath);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, file.Text);
+            Directory.Delete(replaced, recursive: true);
         }
-        if (Directory.Exists(folder))
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Directory.Delete(folder, recursive: true);
+            throw new SwarmPublishException($"the stack is published in {folder}, but the earlier publish, moved aside to {replaced}, " +
+                                            $"could not be deleted ({e.Message}); delete that folder yourself");
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
-        Directory.Move(staging, folder);
+    }
+
+    /// <summary>
+    /// Why <paramref name="folder"/> may not be replaced by a publish, or null when it may: it is missing or empty, or an
+    /// earlier publish wrote it (its <see cref="SwarmStack.MarkerFileName"/>; before there was one, exactly the files a
+    /// publish writes, its swarm.env saying so).
+    /// </summary>
+    private static string? OwnershipProblem(string folder, string given)
+    {
+        var info = new DirectoryInfo(folder);
+        if (!info.Exists)
+        {
+            return null;
+        }
+        if (info.LinkTarget is { } target)
+        {
+            return $"--output {given} is a link to {target}; give the folder itself";
+        }
+        var entries = info.EnumerateFileSystemInfos().ToList();
+        if (entries.Count == 0 || entries.Any(e => e.Name == SwarmStack.MarkerFileName && e is FileInfo && e.LinkTarget is null))
+        {
+            return null;
+        }
+        var environment = Path.Combine(folder, SwarmStack.EnvironmentFileName);
+        var legacy = entries.All(e => e.LinkTarget is null && e.Name is SwarmStack.StackFileName or SwarmStack.EnvironmentFileName or "files") &&
+                     InputFile.ReadText(environment, "swarm.env", out _) is { } text && text.StartsWith(SwarmStack.EnvironmentHeader, StringComparison.Ordinal);
+        return legacy
+            ? null
+            : $"--output {given} is a folder with other things in it (no {SwarmStack.MarkerFileName}, the mark of a publish); " +
+              "give an empty or new folder, or one an earlier publish wrote";
     }
 }

@@ -33,8 +33,17 @@ public sealed class SwarmStack
     /// <summary>The stack file's name in the output folder.</summary>
     public const string StackFileName = "stack.yml";
 
-    /// <summary>The shell-readable facts <c>eng/swarm.sh</c> needs (stack name, node labels, images, ports), in the output folder.</summary>
+    /// <summary>
+    /// The facts <c>eng/swarm.sh</c> needs (stack name, node labels, images, ports), in the output folder: <c>KEY=value</c>
+    /// lines the script reads as data, each key and value checked against the form it may take; never run by a shell.
+    /// </summary>
     public const string EnvironmentFileName = "swarm.env";
+
+    /// <summary>How <see cref="EnvironmentFileName"/> begins (publishes made before <see cref="MarkerFileName"/> are known by it).</summary>
+    public const string EnvironmentHeader = "# Written by the AppHost's Swarm publisher";
+
+    /// <summary>The file that marks a folder as a publish, so that a later publish replaces that folder and no other.</summary>
+    public const string MarkerFileName = ".redis-ha-lab-stack";
 
     /// <summary>The start script's name as a config.</summary>
     public const string StartScriptName = "lab-start";
@@ -58,15 +67,20 @@ public sealed class SwarmStack
     /// <param name="stack">The stack's name (services are <c>&lt;stack&gt;_&lt;instance&gt;</c> to Swarm).</param>
     public SwarmStack(Inventory inventory, StackImages images, string startScript, string? password, string stack = SwarmNames.DefaultStack)
     {
+        if (SwarmNames.StackProblem(stack) is { } problem)
+        {
+            throw new SwarmPublishException(problem);
+        }
         _inventory = inventory;
         _images = images;
         _password = password;
         _stack = stack;
         AddFile(StartScriptName, $"files/{StartScriptName}", startScript, secret: false);
-        Files = [new StackFile(StackFileName, Render(BuildStack())), .. _files, new StackFile(EnvironmentFileName, RenderEnvironment())];
+        Files = [new StackFile(StackFileName, Render(BuildStack())), .. _files, new StackFile(EnvironmentFileName, RenderEnvironment()),
+            new StackFile(MarkerFileName, "A Docker Swarm stack of the Redis HA Lab, published by its AppHost; a later publish to this folder replaces it whole.\n")];
     }
 
-    /// <summary>Everything to write: the stack file first, then the files it refers to, then <see cref="EnvironmentFileName"/>.</summary>
+    /// <summary>Everything to write: the stack file first, then the files it refers to, then <see cref="EnvironmentFileName"/> and the marker.</summary>
     public IReadOnlyList<StackFile> Files { get; }
 
     /// <summary>The stack file's text.</summary>
@@ -159,7 +173,10 @@ public sealed class SwarmStack
     private YamlMappingNode ReconfigService(ProxyInstance proxy)
     {
         var inventoryFile = Path.GetFileName(_inventory.SourceFile);
-        var inventoryPath = AddFile(inventoryFile, $"files/{inventoryFile}", File.ReadAllText(_inventory.SourceFile), secret: false);
+        // Read again as the loader read it: the file could have been swapped for a pipe or a device since.
+        var inventoryText = InputFile.ReadText(_inventory.SourceFile, "the inventory the stack was built from", out var problem)
+                            ?? throw new SwarmPublishException($"{_inventory.SourceFile}:1: {problem}");
+        var inventoryPath = AddFile(inventoryFile, $"files/{inventoryFile}", inventoryText, secret: false);
         var command = new List<string> { "--wait-for", proxy.Name };
         foreach (var sentinel in _inventory.Sentinels.Instances)
         {
@@ -296,20 +313,22 @@ public sealed class SwarmStack
 
     private string RenderEnvironment()
     {
+        // Lists are words separated by one space; no value holds a quote, a '$' or a line break (eng/swarm.sh checks
+        // each against the form it may take, so a file edited by hand cannot slip a command through either).
         var lines = new List<string>
         {
-            "# Written by the AppHost's Swarm publisher (dotnet run --project AppHost -- --publish swarm); read by eng/swarm.sh.",
+            $"{EnvironmentHeader} (dotnet run --project AppHost -- --publish swarm); read by eng/swarm.sh as data: KEY=value lines, never run.",
             $"STACK={_stack}",
             $"INVENTORY={Path.GetFileName(_inventory.SourceFile)}",
-            $"NODE_LABELS=\"{string.Join(' ', _inventory.Nodes.Select(SwarmNames.NodeLabel))}\"",
+            $"NODE_LABELS={string.Join(' ', _inventory.Nodes.Select(SwarmNames.NodeLabel))}",
             // reference=folder under containers/, for images missing on the machine.
-            $"IMAGES=\"{string.Join(' ', _images.All.Select(i => $"{i.Reference}={i.ContainersSubfolder}"))}\"",
+            $"IMAGES={string.Join(' ', _images.All.Select(i => $"{i.Reference}={i.ContainersSubfolder}"))}",
             $"FRONT_DOOR_PORT={_inventory.Proxy.Port}",
-            $"REPLICA_PORTS=\"{string.Join(' ', _inventory.Shards.SelectMany(s => s.Replicas).Select(r => SwarmHostPorts.Of(_inventory, r.Name)))}\"",
+            $"REPLICA_PORTS={string.Join(' ', _inventory.Shards.SelectMany(s => s.Replicas).Select(r => SwarmHostPorts.Of(_inventory, r.Name)))}",
             // Sentinel host ports and the names they monitor: deploy waits until each Sentinel knows all the others for
             // every shard, or the first failover after a deploy can find no majority to elect a leader with.
-            $"SENTINEL_PORTS=\"{string.Join(' ', _inventory.Sentinels.Instances.Select(s => SwarmHostPorts.Of(_inventory, s.Name)))}\"",
-            $"MASTER_NAMES=\"{string.Join(' ', _inventory.Shards.Select(s => s.SentinelMasterName))}\"",
+            $"SENTINEL_PORTS={string.Join(' ', _inventory.Sentinels.Instances.Select(s => SwarmHostPorts.Of(_inventory, s.Name)))}",
+            $"MASTER_NAMES={string.Join(' ', _inventory.Shards.Select(s => s.SentinelMasterName))}",
             $"AUTHENTICATION={(_password is null ? "none" : "password")}",
         };
         return string.Join('\n', lines) + "\n";

@@ -41,15 +41,22 @@ public static partial class InventoryLoader
         .Build();
 
     /// <summary>Loads and validates <paramref name="path"/>.</summary>
-    /// <exception cref="InventoryException">The file is missing, is not valid YAML, or describes an impossible lab.</exception>
+    /// <exception cref="InventoryException">
+    /// The file is missing, not a regular file of at most <see cref="InputFile.MaxBytes"/>, named so that it cannot name
+    /// the lab's folder (<see cref="LabStateLayout.NameProblem"/>), not valid YAML, or describes an impossible lab.
+    /// </exception>
     public static Inventory Load(string path)
     {
-        if (!File.Exists(path))
+        // The name first: it decides which folder every start empties, so nothing is read for a name that cannot be one.
+        if (LabStateLayout.NameProblem(path) is { } nameProblem)
         {
-            throw new InventoryException(path, [new(1,
-                "file not found; pass an existing inventory (e.g. --inventory inventories/post-2016.yml)")]);
+            throw new InventoryException(path, [new(1, nameProblem)]);
         }
-        return Parse(File.ReadAllText(path), path);
+        if (InputFile.ReadText(path, "an inventory (e.g. --inventory inventories/post-2016.yml)", out var problem) is not { } text)
+        {
+            throw new InventoryException(path, [new(1, problem!)]);
+        }
+        return Parse(text, path);
     }
 
     /// <summary>Parses and validates inventory text; <paramref name="file"/> only names it in errors.</summary>

@@ -199,7 +199,7 @@ public class SwarmStackTests
         {
             File.WriteAllText(Path.Combine(folder, "notes.txt"), "mine");
             Assert.That(() => SwarmPublisher.CheckArguments("swarm", folder, inventory),
-                Throws.TypeOf<SwarmPublishException>().With.Message.Contains("other things in it"));
+                Throws.TypeOf<SwarmPublishException>().With.Message.Contains("other things in it (no .redis-ha-lab-stack, the mark of a publish)"));
             Assert.That(Directory.EnumerateFileSystemEntries(folder), Has.Exactly(1).Items, "nothing written");
         }
         finally
@@ -245,7 +245,7 @@ public class SwarmStackTests
         Assert.That(images, Is.EquivalentTo(new[]
             { "10.0.0.5:5000/lab/redis-ha-lab/redis:7.0", "10.0.0.5:5000/lab/redis-ha-lab/twemproxy:0.5.0", "10.0.0.5:5000/lab/redis-ha-lab/reconfig:lab" }));
         Assert.That(stack.Files.Single(f => f.RelativePath == "swarm.env").Text,
-            Does.Contain("IMAGES=\"10.0.0.5:5000/lab/redis-ha-lab/redis:7.0=redis 10.0.0.5:5000/lab/redis-ha-lab/twemproxy:0.5.0=twemproxy 10.0.0.5:5000/lab/redis-ha-lab/reconfig:lab=reconfig\""));
+            Does.Contain("\nIMAGES=10.0.0.5:5000/lab/redis-ha-lab/redis:7.0=redis 10.0.0.5:5000/lab/redis-ha-lab/twemproxy:0.5.0=twemproxy 10.0.0.5:5000/lab/redis-ha-lab/reconfig:lab=reconfig\n"));
         Assert.That(Images.UnderPrefix(null), Is.SameAs(Images));
     }
 
