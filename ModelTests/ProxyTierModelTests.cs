@@ -40,7 +40,8 @@ public sealed class ProxyTierModelTests() : AppHostModelFixture("post-2016-proxy
             Assert.That((await EnvironmentOf(service))["Lab__Proxy"], Is.EqualTo(proxy.Name));
             Assert.That(service.Annotations.OfType<ContainerMountAnnotation>().Select(m => m.Source),
                 Does.Contain(layout.ProxyConfigFolderOf(proxy)).And.None.EqualTo(layout.ProxyConfigFolderOf(inventory.Proxies.Single(p => p != proxy))), proxy.ReconfigName);
-            Assert.That(service.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name), Does.Contain(proxy.Name).And.No.Contain(inventory.Proxies.Single(p => p != proxy).Name));
+            Assert.That(service.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name), Has.None.Contains("twemproxy"),
+                "it starts alongside its proxy, and never waits for another");
         }
     }
 
@@ -56,7 +57,9 @@ public sealed class ProxyTierModelTests() : AppHostModelFixture("post-2016-proxy
         Assert.That(haproxy.Annotations.OfType<ResourceUrlsCallbackAnnotation>(), Is.Not.Empty, "its stats page is a named URL in the dashboard");
         Assert.That(haproxy.Annotations.OfType<HealthCheckAnnotation>(), Is.Not.Empty);
         Assert.That(haproxy.Annotations.OfType<WaitAnnotation>().Select(w => (w.Resource.Name, w.WaitType)),
-            Is.EquivalentTo(inventory.Proxies.Select(p => (p.Name, WaitType.WaitUntilStarted))));
+            Is.EquivalentTo(inventory.Proxies.Select(p => (p.Name, WaitType.WaitUntilStarted))
+                .Concat(inventory.Proxies.Select(p => (p.ReconfigName, WaitType.WaitUntilHealthy)))),
+            "started once every proxy runs and every reconfig service says it is protected: no answer-refuse-answer at start");
         Assert.That(((IResourceWithConnectionString)haproxy).ConnectionStringExpression.ValueExpression,
             Is.EqualTo("{haproxy.bindings.front-door.host}:{haproxy.bindings.front-door.port},proxy=Twemproxy,tiebreaker="));
         var sampleApp = builder.Resources.Single(r => r.Name == "sample-app");

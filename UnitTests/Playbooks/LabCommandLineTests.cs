@@ -11,9 +11,20 @@ public class LabCommandLineTests
     [TestCase("--inventory", "inventories/post-2016.yml", "--publish", "swarm", "--output", ".lab/swarm/post-2016", "--stack", "lab", "--image-prefix", "10.0.0.5:5000/lab")]
     [TestCase("--publisher", "manifest", "--output-path", "/repo")]
     [TestCase("--inventory=inventories/three-shards.yml", "--dcp-cli-path", "/x/dcp", "--environment", "Development")]
+    // The tests' and the benchmark's authenticated labs (LabFixture, LabSession).
+    [TestCase("--inventory", "inventories/post-2016-auth.yml", "--sample-app", "false", "--Parameters:redis-password=s3cret-Pass")]
     public void A_command_line_of_known_options_passes(params string[] args)
     {
         Assert.That(LabCommandLine.Problems(args), Is.Empty);
+    }
+
+    // Catches: a parameter prefix that swallows anything (--Parameters: alone, or a parameter given twice).
+    [Test]
+    public void A_parameter_needs_a_name_and_a_value_once()
+    {
+        Assert.That(LabCommandLine.Problems(["--Parameters:", "x"]), Has.Some.StartWith("unknown option '--Parameters:'"));
+        Assert.That(LabCommandLine.Problems(["--Parameters:redis-password"]), Is.EqualTo(new[] { "--Parameters:redis-password needs a value (--Parameters:redis-password=VALUE)" }));
+        Assert.That(LabCommandLine.Problems(["--Parameters:p=a", "--Parameters:p=b"]), Has.Count.EqualTo(1));
     }
 
     // Catches: the check skipped or made lenient (the default lab started on a typo).
@@ -24,7 +35,7 @@ public class LabCommandLineTests
 
         Assert.That(problems, Has.Count.EqualTo(2));
         Assert.That(problems[0], Is.EqualTo("unknown option '--inventroy'; did you mean --inventory?"));
-        Assert.That(problems[1], Does.StartWith("the options are: --inventory FILE, --play FILE (repeatable), --sample-app true|false, --publish swarm, --output DIR, --stack NAME, --image-prefix REGISTRY[/PATH]; and Aspire's own: --operation"));
+        Assert.That(problems[1], Does.StartWith("the options are: --inventory FILE, --play FILE (repeatable), --sample-app true|false, --publish swarm, --output DIR, --stack NAME, --image-prefix REGISTRY[/PATH]; Aspire's parameters as --Parameters:NAME=VALUE; and Aspire's own: --operation"));
     }
 
     [Test]

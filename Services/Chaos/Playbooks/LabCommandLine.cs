@@ -38,6 +38,9 @@ public static class LabCommandLine
         "--dcp-dashboard-path", "--environment", "--applicationName", "--contentRoot",
     ];
 
+    /// <summary>Aspire's configuration prefix for parameter values, e.g. <c>--Parameters:redis-password=...</c>.</summary>
+    public const string ParameterPrefix = "--Parameters:";
+
     /// <summary>
     /// Every problem with <paramref name="args"/>, each a sentence saying what to fix, with the list of options after
     /// them when one was unknown; empty when the command line is one the AppHost understands.
@@ -58,6 +61,24 @@ public static class LabCommandLine
             var equals = arg.IndexOf('=', StringComparison.Ordinal);
             var name = equals < 0 ? arg : arg[..equals];
             var own = Own.FirstOrDefault(o => o.Name == name);
+            if (own is null && name.StartsWith(ParameterPrefix, StringComparison.Ordinal) && name.Length > ParameterPrefix.Length)
+            {
+                // An Aspire parameter's value (--Parameters:redis-password=...): how the tests and the benchmark give
+                // the lab's password. The AppHost checks the parameters it knows itself (LabSecret).
+                if (equals < 0 && i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    i++;
+                }
+                else if (equals < 0)
+                {
+                    problems.Add($"{name} needs a value ({name}=VALUE)");
+                }
+                if (!seen.Add(name))
+                {
+                    problems.Add($"{name} is given more than once; give it once ({name}=VALUE)");
+                }
+                continue;
+            }
             if (own is null && !Aspire.Contains(name))
             {
                 unknown = true;
@@ -95,7 +116,7 @@ public static class LabCommandLine
         }
         if (unknown)
         {
-            problems.Add($"the options are: {string.Join(", ", Own)}; and Aspire's own: {string.Join(", ", Aspire)}");
+            problems.Add($"the options are: {string.Join(", ", Own)}; Aspire's parameters as {ParameterPrefix}NAME=VALUE; and Aspire's own: {string.Join(", ", Aspire)}");
         }
         return problems;
     }
