@@ -17,8 +17,8 @@ public static partial class ScenarioLoader
     [
         "write_keys", "start_load", "stop_load", .. FaultKinds.ByStepName.Keys, "manual_failover", "wait", "wait_for_failover",
         "wait_for_role", "heal_all", "forge_master", "restore_master", "assert_keys_readable", "assert_writes_succeed",
-        "assert_proxy_points_at_master", "assert_proxy_never_went_back", "switchover", "assert_no_acknowledged_write_lost", "assert_acknowledged_writes_lost",
-        "assert_every_connection_served", "wait_for_rotation",
+        "assert_proxy_points_at_master", "assert_proxy_never_went_back", "switchover", "assert_no_acknowledged_write_lost", "assert_no_write_failed",
+        "assert_acknowledged_writes_lost", "assert_every_connection_served", "wait_for_rotation",
     ];
 
     /// <summary>The most steps a playbook may have: the shipped ones have at most 30, and 200 in 10 minutes is 3 s a step.</summary>
@@ -219,6 +219,8 @@ public static partial class ScenarioLoader
                     return switched is null ? null : new SwitchoverStep(line, switched);
                 case "assert_no_acknowledged_write_lost":
                     return NoValue(value, name) ? new AssertNoAcknowledgedWriteLostStep(line) : null;
+                case "assert_no_write_failed":
+                    return NoValue(value, name) ? new AssertNoWriteFailedStep(line) : null;
                 case "assert_acknowledged_writes_lost":
                     var losing = value is null ? Missing(item, name, "assert_acknowledged_writes_lost: g1") : Text(value, name);
                     return losing is null ? null : new AssertAcknowledgedWritesLostStep(line, losing);

@@ -75,6 +75,16 @@ public sealed record AssertNoAcknowledgedWriteLostStep(int Line) : ScenarioStep(
 }
 
 /// <summary>
+/// <c>assert_no_write_failed</c>: the front door served throughout: the load stopped last had no write refused and none
+/// left without an answer, on any shard (a stricter claim than no loss: nothing was even interrupted).
+/// </summary>
+public sealed record AssertNoWriteFailedStep(int Line) : ScenarioStep(Line)
+{
+    /// <inheritdoc />
+    public override string Text => "assert_no_write_failed";
+}
+
+/// <summary>
 /// <c>assert_acknowledged_writes_lost: g1</c>: the loss a playbook stages, stated so that it must show: once the shards
 /// have converged, the load stopped last lost (or rolled back) acknowledged writes of this shard.
 /// </summary>

@@ -97,7 +97,7 @@ public static class ScenarioValidator
                     case SwitchoverStep switchover:
                         CheckShard(step, switchover.Shard);
                         break;
-                    case AssertNoAcknowledgedWriteLostStep:
+                    case AssertNoAcknowledgedWriteLostStep or AssertNoWriteFailedStep:
                         if (!loadStopped)
                         {
                             Problem(step, "no load has stopped yet, so there is nothing to count; put it after a '- stop_load'");
@@ -196,7 +196,7 @@ public static class ScenarioValidator
         /// <summary>True for a step that fails when what it checks does not hold: an assertion or a bounded wait for a state.</summary>
         private static bool IsCheck(ScenarioStep step) => step is AssertKeysReadableStep or AssertWritesSucceedStep
             or AssertProxyPointsAtMasterStep or AssertProxyNeverWentBackStep or AssertNoAcknowledgedWriteLostStep
-            or AssertAcknowledgedWritesLostStep or AssertEveryConnectionServedStep or WaitForFailoverStep or WaitForRoleStep
+            or AssertNoWriteFailedStep or AssertAcknowledgedWritesLostStep or AssertEveryConnectionServedStep or WaitForFailoverStep or WaitForRoleStep
             or WaitForRotationStep;
 
         /// <summary>Adds a standing fault, or takes away the one an undo step undoes (see <c>PlaybookRunner</c>, which does the same with containers).</summary>

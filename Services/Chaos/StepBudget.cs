@@ -55,7 +55,7 @@ public static class StepBudget
         // A look at the run's own record, after asking which instance the target names now.
         AssertProxyNeverWentBackStep => Quick * (1 + inventory.Shards.Count),
         // They wait for the shards to converge first.
-        AssertNoAcknowledgedWriteLostStep or AssertAcknowledgedWritesLostStep => LabConvergence.Within,
+        AssertNoAcknowledgedWriteLostStep or AssertNoWriteFailedStep or AssertAcknowledgedWritesLostStep => LabConvergence.Within,
         _ => throw new ArgumentOutOfRangeException(nameof(step), step, "a step without a worst case: add it here"),
     };
 

@@ -107,8 +107,12 @@ else
 }
 builder.AddOpenTelemetryWhenConfigured();
 
-await builder.Build().RunAsync();
-return 0;
+var host = builder.Build();
+await host.RunAsync();
+// A background service that failed stops the host (logged above): exit non-zero, so that the container's restart
+// policy (on-failure) starts the service again instead of leaving the proxy unguarded.
+var failed = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true });
+return failed ? 70 : 0;
 
 static int NotStarted(string why)
 {

@@ -45,8 +45,9 @@ internal sealed class RedisRoleProbe(ReconfigOptions options) : IRoleProbe, IAsy
             var connection = await Connection(instance).WaitAsync(cancellationToken);
             info = await connection.GetServer(connection.GetEndPoints()[0]).InfoRawAsync("replication").WaitAsync(cancellationToken) ?? "";
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
+            // Any failure to get an answer (refused, timed out, a request the client cancelled) is "did not answer".
             return null;
         }
         // A replica names its master as it was told to (REPLICAOF host port): by container name when Sentinel or the

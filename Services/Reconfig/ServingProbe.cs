@@ -85,8 +85,10 @@ internal sealed class ServingProbe(Inventory inventory, ProxyInstance proxy, Rec
             await connection.GetDatabase().StringSetAsync(key.Key, proxy.ReconfigName, HealthKeys.Lifetime).WaitAsync(Budget, stoppingToken);
             return new ServingResult(key.Label, true, null, DateTime.UtcNow);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
+            // Whatever the client throws (a refusal, a timeout, a write it cancelled when its connection dropped) is a
+            // shard not served, never a reason to stop probing: a probe that stopped would stop the service with it.
             return new ServingResult(key.Label, false, Brief(e), DateTime.UtcNow);
         }
     }

@@ -249,6 +249,14 @@ public sealed class PlaybookRunner(ChaosLab lab, IPlaybookProgress progress)
                     ? $"none of {last.Acknowledged} acknowledged writes lost or rolled back, read from each shard's settled master"
                     : throw new ChaosException($"{last.Lost} of {last.Acknowledged} acknowledged writes lost, {last.RolledBack} rolled back ({string.Join("; ", losing)})");
             }
+            case AssertNoWriteFailedStep:
+            {
+                var last = await LastCountedLoadAsync(run, cancellationToken);
+                var interrupted = last.Shards.Where(x => x.Failed + x.Indeterminate > 0).ToList();
+                return interrupted.Count == 0
+                    ? $"all {last.Acknowledged} writes acknowledged: none refused, none without an answer"
+                    : throw new ChaosException($"{last.Failed} writes refused and {last.Indeterminate} without an answer of {last.Acknowledged + last.Failed + last.Indeterminate} ({string.Join("; ", interrupted)})");
+            }
             case AssertAcknowledgedWritesLostStep expected:
             {
                 var last = await LastCountedLoadAsync(run, cancellationToken);

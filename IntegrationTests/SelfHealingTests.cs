@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using System.Net;
+using RedisHaLab.Chaos;
+using RedisHaLab.Topology;
+using StackExchange.Redis;
+
+namespace RedisHaLab.IntegrationTests;
+
+/// <summary>
+/// The lab's own parts are never its weakest link: a nutcracker killed inside its container, a config folder that
+/// cannot be written during a failover, an operator's hand re-point (epochs start again at 0), and a forged claim naming
+/// a demoted master that still says ROLE master. Each is judged on the data path: a key written through the front door
+/// is read back from the instance that must hold it. The tests share one lab and run in order.
+/// </summary>
+public class SelfHealingTests() : LabFixture("post-2016.yml")
+{
+    private static readonly FaultTarget OriginalMasterOfG1 =
+        FaultTarget.TryParse("original master of g1", out var target) ? target! : throw new InvalidOperationException("a target the lab knows");
+
+    private KetamaRing _ring = null!;
+
+    [OneTimeSetUp]
+    public void Ring() => _ring = KetamaRing.For(Inventory) ?? throw new InvalidOperationException("the post's lab hashes fnv1a_64/ketama");
+
+    [Test, Order(0)]
+    public async Task A_nutcracker_killed_inside_its_container_serves_again_within_a_second_and_the_container_never_stops()
+    {
+        var before = await DockerAsync("inspect", "-f", "{{.State.StartedAt}}", Inventory.Proxy.Name);
+        var key = Key("g1", "nutcracker-killed");
+        Assert.That(await SetThroughFrontDoorAsync(key), Is.True, "served before the kill");
+
+        await DockerAsync("exec", Inventory.Proxy.Name, "bash", "-c",
+            "for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = nutcracker ] && kill -9 ${p#/proc/}; done; true");
+        var killed = Stopwatch.StartNew();
+        // A raw SET on a fresh socket every 20 ms, each bounded to 200 ms: a client library's connect and retry timers
+        // would measure themselves, not the proxy.
+        while (killed.Elapsed < TimeSpan.FromSeconds(5) && !await SetThroughFrontDoorAsync(key))
+        {
+            await Task.Delay(20);
+        }
+        var servedAfter = killed.Elapsed;
+        TestContext.Out.WriteLine($"served again {servedAfter.TotalMilliseconds:0} ms after nutcracker was killed");
+
+        Assert.That(servedAfter, Is.LessThan(TimeSpan.FromSeconds(1)), "the supervisor starts it again on the config it ran");
+        Assert.That(await DockerAsync("inspect", "-f", "{{.State.StartedAt}}", Inventory.Proxy.Name), Is.EqualTo(before), "the container never stopped");
+        await AssertLandsOnMasterAsync("g1", key);
+    }
+
+    [Test, Order(1)]
+    public async Task A_failover_while_the_running_report_cannot_be_written_is_applied_and_reported_once_it_can()
+    {
+        var g2 = Inventory.Shards.Single(s => s.Name == "g2");
+        var before = await DockerAsync("inspect", "-f", "{{.State.StartedAt}}", Inventory.Proxy.Name);
+        var folder = Path.GetDirectoryName(ProxyConfigFile)!;
+        var running = Path.Combine(folder, Inventory.Proxy.RunningConfigFileName);
+        // A directory where the supervisor's report goes: every write of it fails until it is gone.
+        File.Delete(running);
+        Directory.CreateDirectory(running);
+        try
+        {
+            await DockerAsync("kill", g2.Master.Name);
+            // Sentinel's down-after (2.5 s) and the promotion: the supervisor applies what it is given meanwhile.
+            await Task.Delay(TimeSpan.FromSeconds(8));
+        }
+        finally
+        {
+            Directory.Delete(running);
+        }
+
+        try
+        {
+            var key = Key("g2", "report-unwritable");
+            await Eventually(async () =>
+            {
+                var landed = await LandedOnAsync("g2", key);
+                return landed == g2.Replicas[0] ? null : $"a g2 key written through the front door landed on {landed?.Name ?? "no instance"}";
+            }, TimeSpan.FromSeconds(30), "g2 served by its promoted replica through the front door");
+            Assert.That(await DockerAsync("inspect", "-f", "{{.State.StartedAt}}", Inventory.Proxy.Name), Is.EqualTo(before),
+                "the supervisor survived the failed writes");
+            Assert.That(File.Exists(running), Is.True, "the running report is written again");
+        }
+        finally
+        {
+            // Back as a replica of the promoted one: the next test re-points the shard by hand.
+            await DockerAsync("start", g2.Master.Name);
+        }
+    }
+
+    [Test, Order(2)]
+    public async Task An_operators_hand_re_point_at_epoch_zero_is_followed_within_one_reconcile()
+    {
+        var g2 = Inventory.Shards.Single(s => s.Name == "g2");
+        var original = g2.Master;
+        var promoted = g2.Replicas[0];
+        await Eventually(async () => (await RoleAsync(original)) == "slave" && await LinkUpAsync(original) ? null : $"{original.Name} not yet a linked replica",
+            TimeSpan.FromSeconds(60), "the restarted old master rejoins as a replica");
+
+        // As Redis's documentation describes it: REPLICAOF on both instances, then every Sentinel told to monitor anew
+        // (SENTINEL REMOVE + MONITOR), which starts the shard's config epoch again at 0, below the 1 the failover applied.
+        await RedisCliAsync(original, "REPLICAOF", "NO", "ONE");
+        await RedisCliAsync(promoted, "REPLICAOF", original.Name, original.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var sentinel in Inventory.Sentinels.Instances)
+        {
+            await SentinelCliAsync(sentinel, "SENTINEL", "REMOVE", g2.SentinelMasterName);
+            await SentinelCliAsync(sentinel, "SENTINEL", "MONITOR", g2.SentinelMasterName, original.Name,
+                original.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Inventory.Sentinels.Quorum.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await SentinelCliAsync(sentinel, "SENTINEL", "SET", g2.SentinelMasterName, "down-after-milliseconds",
+                Inventory.Sentinels.DownAfterMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var repointed = Stopwatch.StartNew();
+
+        var key = Key("g2", "hand-re-point");
+        await Eventually(async () =>
+        {
+            var landed = await LandedOnAsync("g2", key);
+            return landed == original ? null : $"a g2 key written through the front door landed on {landed?.Name ?? "no instance"}";
+        }, TimeSpan.FromSeconds(12), "g2 followed to the re-pointed master (one reconcile is 5 s)");
+        TestContext.Out.WriteLine($"hand re-point followed {repointed.Elapsed.TotalSeconds:0.0} s after the Sentinels were told");
+    }
+
+    [Test, Order(3)]
+    public async Task A_forged_claim_naming_a_demoted_master_still_saying_role_master_is_refused()
+    {
+        using var chaos = new ChaosLab(Inventory, Password);
+        var g1 = chaos.Shard("g1");
+        var original = g1.Master;
+        var replica = g1.Replicas[0];
+        // Cut the master off from its replica and the Sentinels (the proxy and the reconfig service still reach it):
+        // the Sentinels promote the replica, and the old master goes on saying ROLE master.
+        await chaos.Faults.ApplyAsync(FaultKind.Isolate, OriginalMasterOfG1, CancellationToken.None);
+        try
+        {
+            var key = Key("g1", "forged");
+            await Eventually(async () =>
+            {
+                var landed = await LandedOnAsync("g1", key);
+                return landed == replica ? null : $"a g1 key written through the front door landed on {landed?.Name ?? "no instance"}";
+            }, TimeSpan.FromSeconds(30), "g1 failed over to its replica");
+            Assume.That(await RoleAsync(original), Is.EqualTo("master"), "the isolated old master still says ROLE master (the window the forgery needs)");
+
+            // A hello at an epoch above every Sentinel's, naming the demoted master: a majority adopts and announces it.
+            TestContext.Out.WriteLine(await chaos.Faults.ForgeMasterAsync(g1, OriginalMasterOfG1));
+            var forged = Stopwatch.StartNew();
+            while (forged.Elapsed < TimeSpan.FromSeconds(3))
+            {
+                var landed = await LandedOnAsync("g1", Key("g1", $"forged-{forged.ElapsedMilliseconds}"));
+                Assert.That(landed, Is.EqualTo(replica), "the proxy followed the forged claim to the demoted master");
+                await Task.Delay(250);
+            }
+        }
+        finally
+        {
+            await chaos.Faults.ApplyAsync(FaultKind.Heal, OriginalMasterOfG1, CancellationToken.None);
+        }
+    }
+
+    /// <summary>One SET through the front door on a fresh socket, in RESP as redis-cli sends it; true on +OK within 200 ms.</summary>
+    private async Task<bool> SetThroughFrontDoorAsync(string key)
+    {
+        using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(FrontDoor, budget.Token);
+            var stream = client.GetStream();
+            var commands = Password is null ? Resp("SET", key, "served") : Resp("AUTH", Password) + Resp("SET", key, "served");
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(commands), budget.Token);
+            using var reader = new StreamReader(stream);
+            if (Password is not null)
+            {
+                await reader.ReadLineAsync(budget.Token);
+            }
+            return await reader.ReadLineAsync(budget.Token) == "+OK";
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static string Resp(params string[] parts) =>
+        $"*{parts.Length}\r\n" + string.Concat(parts.Select(p => $"${System.Text.Encoding.UTF8.GetByteCount(p)}\r\n{p}\r\n"));
+
+    private string Key(string shard, string name) =>
+        new ShardKeys(_ring, Inventory.Shards.ToList().FindIndex(s => s.Name == shard), $"redis-ha-lab:self-healing:{name}").Next();
+
+    /// <summary>Writes a fresh value under <paramref name="key"/> through the front door; the instance of the shard that holds it then, or null.</summary>
+    private async Task<RedisInstance?> LandedOnAsync(string shard, string key)
+    {
+        var value = Guid.NewGuid().ToString("N");
+        try
+        {
+            await using var proxy = await ConnectProxyAsync(FrontDoor);
+            if (!await proxy.GetDatabase().StringSetAsync(key, value))
+            {
+                return null;
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return null;
+        }
+        foreach (var instance in Inventory.Shards.Single(s => s.Name == shard).Replicas.Prepend(Inventory.Shards.Single(s => s.Name == shard).Master))
+        {
+            if (await RoleAsync(instance) != "master")
+            {
+                continue;
+            }
+            await using var redis = await ConnectRedisAsync(EndpointOf(instance));
+            if (await redis.GetDatabase().StringGetAsync(key) == value)
+            {
+                return instance;
+            }
+        }
+        return null;
+    }
+
+    private async Task AssertLandsOnMasterAsync(string shard, string key) =>
+        Assert.That(await LandedOnAsync(shard, key), Is.Not.Null, $"a {shard} key written through the front door is on a master of {shard}");
+
+    private async Task<string?> RoleAsync(RedisInstance instance)
+    {
+        try
+        {
+            return (await InfoAsync(EndpointOf(instance), "replication")).GetValueOrDefault("role");
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<bool> LinkUpAsync(RedisInstance instance) =>
+        (await InfoAsync(EndpointOf(instance), "replication")).GetValueOrDefault("master_link_status") == "up";
+
+    private async Task RedisCliAsync(RedisInstance instance, params string[] command)
+    {
+        await using var redis = await ConnectRedisAsync(EndpointOf(instance));
+        await redis.GetServer(EndpointOf(instance)).ExecuteAsync(command[0], command.Skip(1).Cast<object>().ToArray());
+    }
+
+    private async Task SentinelCliAsync(SentinelInstance sentinel, params string[] command)
+    {
+        await using var connection = await ConnectSentinelAsync(EndpointOf(sentinel));
+        await connection.GetServer(EndpointOf(sentinel)).ExecuteAsync(command[0], command.Skip(1).Cast<object>().ToArray());
+    }
+
+    private static async Task<string> DockerAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(process.ExitCode, Is.Zero, $"docker {string.Join(' ', arguments)}: {error}");
+        return output.Trim();
+    }
+}
