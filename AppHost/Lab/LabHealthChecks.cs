@@ -156,7 +156,7 @@ internal sealed class ProxyHealthCheck(IPEndPoint endpoint, IReadOnlyList<Health
 }
 
 /// <summary>
-/// A reconfig service is healthy when its readiness answer, which it rewrites every second beside its proxy's reports,
+/// A reconfig service is healthy when its readiness answer, which it rewrites four times a second beside its proxy's reports,
 /// is fresh and says <c>up protected</c>: its proxy runs the verified master of every shard, a write through the proxy
 /// reaches a master on every shard, and a Sentinel majority answers for each. Anything else (down, up but unprotected,
 /// an answer older than <see cref="Freshness"/>: the service is dead or frozen) is Unhealthy with the reason.

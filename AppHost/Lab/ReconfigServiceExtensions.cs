@@ -51,7 +51,7 @@ internal static class ReconfigServiceExtensions
         {
             // Ready means protected: the service answers "up protected" only when its proxy runs the verified master of
             // every shard, a write through it reaches a master on every shard, and a Sentinel majority answers for
-            // each. Read from the answer it writes every second beside the proxy's reports (a port published for this
+            // each. Read from the answer it writes four times a second beside the proxy's reports (a port published for this
             // alone left Docker 20.10's port allocator holding it after a failed start, until the engine's store was cleared).
             service.WithLabHealthCheck(builder,
                 new ReconfigReadinessHealthCheck(Path.Combine(lab.State.ProxyConfigFolderOf(proxy), proxy.ReadinessFileName)));

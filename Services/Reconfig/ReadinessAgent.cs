@@ -9,11 +9,11 @@ namespace RedisHaLab.Reconfig;
 
 /// <summary>
 /// The readiness answer, one line, <c>up protected ...</c>, <c>up unprotected ...</c> or <c>down ...</c>, by
-/// <see cref="ProxyReadiness"/>. On the readiness port each connection gets it and is closed: the load balancer's check
-/// asks there through the proxy's container (a relay there forwards it here) and reads the first word. Every second it
-/// is also written beside the proxy's reports, where the AppHost's health check reads it from the host and wants
-/// <c>up protected</c>. A service that is down, frozen or cut off answers nothing and writes nothing, and both checks
-/// fail: a proxy whose reconfig service cannot vouch for it gets no new clients, and the lab is not ready.
+/// <see cref="ProxyReadiness"/>. Four times a second it is written beside the proxy's reports: the relay in the proxy's
+/// container answers the load balancer's check with it (the first word), and the AppHost's health check reads it from
+/// the host and wants <c>up protected</c>. On the readiness port each connection gets it too, for a look by hand from
+/// the lab network. A service that is down, frozen or cut off writes nothing, and once its last answer is a few seconds
+/// old both checks fail: a proxy whose reconfig service cannot vouch for it gets no new clients, and the lab is not ready.
 /// </summary>
 internal sealed class ReadinessAgent(Inventory inventory, ProxyReconfigurator reconfigurator, IProxySide proxy, ServingProbe serving,
     Reconciler reconciler, ILogger<ReadinessAgent> logger) : BackgroundService
@@ -23,6 +23,17 @@ internal sealed class ReadinessAgent(Inventory inventory, ProxyReconfigurator re
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Nothing is answered before the start-up pass has vouched for what the proxy runs: a "down" in between would
+        // take a serving proxy out of rotation (the relay in its container bridges the silence with the last answer of
+        // the previous run). Bounded, so a pass that hangs cannot keep the service silent for ever.
+        try
+        {
+            await reconciler.StartupVouched.WaitAsync(StartupSilenceAtMost, stoppingToken);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("The start-up pass has not vouched within {Seconds} s; answering readiness anyway", StartupSilenceAtMost.TotalSeconds);
+        }
         var port = inventory.ReadinessPort;
         using var listener = new TcpListener(IPAddress.Any, port);
         listener.Start();
@@ -43,10 +54,16 @@ internal sealed class ReadinessAgent(Inventory inventory, ProxyReconfigurator re
         await reports;
     }
 
-    /// <summary>Writes the answer beside the proxy's reports every second, for the AppHost's health check.</summary>
+    /// <summary>The longest the service stays silent at start waiting for its start-up pass.</summary>
+    public static readonly TimeSpan StartupSilenceAtMost = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the answer is written beside the reports (what the proxy's relay and the AppHost read).</summary>
+    public static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Writes the answer beside the proxy's reports four times a second, for the proxy's relay and the AppHost's health check.</summary>
     private async Task ReportAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(ReportEvery);
         var failing = false;
         try
         {
@@ -61,7 +78,7 @@ internal sealed class ReadinessAgent(Inventory inventory, ProxyReconfigurator re
                 {
                     if (!failing)
                     {
-                        logger.LogWarning("Cannot write the readiness answer to {File}: {Reason}; trying every second", proxy.ReadinessPath, e.Message);
+                        logger.LogWarning("Cannot write the readiness answer to {File}: {Reason}; trying again", proxy.ReadinessPath, e.Message);
                     }
                     failing = true;
                 }

@@ -58,6 +58,33 @@ internal sealed class Reconciler(Inventory inventory, ISentinels sentinels, Clai
         _withoutMajority = _undecided.ToHashSet();
     }
 
+    /// <summary>
+    /// At start, before any Sentinel is asked: vouches for what the proxy runs wherever the data plane confirms it, so a
+    /// restarted service is back in rotation within its start-up, whatever the Sentinels' state.
+    /// </summary>
+    public async Task VouchAllAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var shard in inventory.Shards)
+            {
+                await VouchAsync(shard, cancellationToken);
+            }
+        }
+        finally
+        {
+            _startupVouched.TrySetResult();
+        }
+    }
+
+    private readonly TaskCompletionSource _startupVouched = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes once the start-up pass of <see cref="VouchAllAsync"/> is done: before that a readiness answer would
+    /// say "down" for a proxy that serves, and the load balancer would act on it.
+    /// </summary>
+    public Task StartupVouched => _startupVouched.Task;
+
     /// <summary>Vouches for the master the proxy runs for <paramref name="shard"/> when the data plane confirms it; changes nothing.</summary>
     private async Task VouchAsync(Shard shard, CancellationToken cancellationToken)
     {
@@ -73,14 +100,14 @@ internal sealed class Reconciler(Inventory inventory, ISentinels sentinels, Clai
         {
             if (reconfigurator.Vouch(shard, running) | _unvouched.Remove(shard.Name))
             {
-                logger.LogInformation("Vouched without a Sentinel majority: the proxy keeps shard {Shard} on {Master}, which says ROLE master ({Why})",
+                logger.LogInformation("Vouched on the data plane, without a Sentinel majority: the proxy keeps shard {Shard} on {Master}, which says ROLE master ({Why})",
                     shard.Name, running.Name, evidence.Reason);
             }
             return;
         }
         if (_unvouched.Add(shard.Name))
         {
-            logger.LogWarning("Cannot vouch for shard {Shard}: the proxy runs it on {Master}, which {Fact}; without a Sentinel majority nothing is changed",
+            logger.LogWarning("Cannot vouch for shard {Shard} on the data plane: the proxy runs it on {Master}, which {Fact}; without a Sentinel majority nothing is changed",
                 shard.Name, running.Name, own is null ? "does not answer" : own.IsMaster ? evidence.Reason : $"says ROLE {own.Role}");
         }
     }

@@ -44,6 +44,10 @@ internal sealed class ReconfigWorker(
             logger.LogInformation("Starting from what an earlier run verified: {Verified}",
                 string.Join(", ", remembered.Select(r => $"{r.Key} on {r.Value.Instance} at epoch {r.Value.ConfigEpoch}")));
         }
+        // The data plane outlives its control plane: what the proxy runs is vouched for on the instances' own word at
+        // once, so a restarted service answers "up" within its start-up instead of after the Sentinels (some may be
+        // down, and a connection to a dead one takes its timeout). Changing the proxy still needs a majority.
+        await reconciler.VouchAllAsync(stoppingToken);
         await WarmUpAsync(stoppingToken);
 
         var links = sentinels.RunAsync(OnSwitchMaster, OnConnected, stoppingToken);

@@ -174,7 +174,7 @@ public sealed record ProxyInstance(
     public string VerifiedFileName => $"{Pool}.verified.json";
 
     /// <summary>
-    /// The reconfig service's readiness answer (<c>redis_14555.readiness</c>), rewritten every second beside the
+    /// The reconfig service's readiness answer (<c>redis_14555.readiness</c>), rewritten four times a second beside the
     /// reports: the AppHost's health check reads it from the host and takes a stale one as silence.
     /// </summary>
     public string ReadinessFileName => $"{Pool}.readiness";
