@@ -164,6 +164,7 @@ public class ShardEvidenceTests
     {
         var zeros = ReplicationFacts.NoHistory;
         Assert.That(ShardEvidence.Judge(G1Shard, New, Facts(null, Master("n", zeros)), zeros).Kind, Is.EqualTo(EvidenceKind.Unknown));
+        Assert.That(Master("n", zeros).Succeeded(zeros), Is.False, "a master never promoted succeeded nobody");
     }
 
     // Catches: ignoring the ID last applied when nobody else answers.

@@ -1,4 +1,5 @@
 using RedisHaLab.Topology;
+using static RedisHaLab.UnitTests.Topology.InventoryFiles;
 
 namespace RedisHaLab.UnitTests.Topology;
 
@@ -360,17 +361,4 @@ public class BadInventoryTests
 
         Assert.That(Fails(yaml).Message, Does.Contain($"missing '{section}:'").And.Not.Contain("   at "));
     }
-
-    private static InventoryException Refused(string yaml, string at, string message, string fix)
-    {
-        var error = Fails(yaml);
-        var line = InventoryFiles.LineOf(yaml, at);
-        Assert.That(error.Message, Does.Contain($"bad.yml:{line}: {message}"));
-        Assert.That(error.Problems.Single(p => p.Line == line && p.Message.StartsWith(message, StringComparison.Ordinal)).Message, Does.Contain(fix));
-        Assert.That(error.Message, Does.Not.Contain("   at "), "no stack trace");
-        return error;
-    }
-
-    private static InventoryException Fails(string yaml) =>
-        Assert.Throws<InventoryException>(() => InventoryLoader.Parse(yaml, "bad.yml"))!;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using RedisHaLab.Topology;
+using static RedisHaLab.UnitTests.Topology.InventoryFiles;
 
 namespace RedisHaLab.UnitTests.Topology;
 
@@ -240,17 +241,4 @@ public class InventoryBoundsTests
         var end = text.IndexOf("\n\n", start, StringComparison.Ordinal);
         return text[..start] + section + text[(end + 1)..];
     }
-
-    private static InventoryException Refused(string yaml, string at, string message, string fix)
-    {
-        var error = Fails(yaml);
-        var line = InventoryFiles.LineOf(yaml, at);
-        Assert.That(error.Message, Does.Contain($"bad.yml:{line}: {message}"));
-        Assert.That(error.Problems.Single(p => p.Line == line && p.Message.StartsWith(message, StringComparison.Ordinal)).Message, Does.Contain(fix));
-        Assert.That(error.Message, Does.Not.Contain("   at "), "no stack trace");
-        return error;
-    }
-
-    private static InventoryException Fails(string yaml) =>
-        Assert.Throws<InventoryException>(() => InventoryLoader.Parse(yaml, "bad.yml"))!;
 }

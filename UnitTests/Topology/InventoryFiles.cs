@@ -1,3 +1,5 @@
+using RedisHaLab.Topology;
+
 namespace RedisHaLab.UnitTests.Topology;
 
 /// <summary>The repository's inventory files, copied beside the tests, and helpers to derive broken ones from them.</summary>
@@ -24,4 +26,22 @@ internal static class InventoryFiles
         Assert.That(index, Is.GreaterThanOrEqualTo(0), $"test setup: '{fragment}' not found");
         return text[..index].Count(c => c == '\n') + 1;
     }
+
+    /// <summary>
+    /// Asserts that <paramref name="yaml"/> (as <c>bad.yml</c>) is refused with <paramref name="message"/> on the line of
+    /// <paramref name="at"/>, the problem naming <paramref name="fix"/>, and no stack trace; returns the refusal.
+    /// </summary>
+    public static InventoryException Refused(string yaml, string at, string message, string fix)
+    {
+        var error = Fails(yaml);
+        var line = LineOf(yaml, at);
+        Assert.That(error.Message, Does.Contain($"bad.yml:{line}: {message}"));
+        Assert.That(error.Problems.Single(p => p.Line == line && p.Message.StartsWith(message, StringComparison.Ordinal)).Message, Does.Contain(fix));
+        Assert.That(error.Message, Does.Not.Contain("   at "), "no stack trace");
+        return error;
+    }
+
+    /// <summary>The refusal of <paramref name="yaml"/> (as <c>bad.yml</c>); fails the test when it loads.</summary>
+    public static InventoryException Fails(string yaml) =>
+        Assert.Throws<InventoryException>(() => InventoryLoader.Parse(yaml, "bad.yml"))!;
 }
