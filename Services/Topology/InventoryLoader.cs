@@ -126,16 +126,33 @@ public static partial class InventoryLoader
         {
             innermost = innermost.InnerException;
         }
+        // A section or a list written as a bare text ('sentinels: x', 'nodes: node22') reaches the converter as a string;
+        // found by the fuzz test, it had leaked .NET's "Invalid cast from 'System.String' to '...SentinelsSection'".
+        if (innermost is not null && SectionCastPattern().Match(innermost.Message) is { Success: true } cast)
+        {
+            var section = UnderscoredNamingConvention.Instance.Apply(cast.Groups["type"].Value.Replace("Section", ""));
+            return $"expected the {section} settings as 'key: value' lines here, found a single value";
+        }
+        if (innermost is InvalidCastException)
+        {
+            return innermost.Message.Contains("Collections.Generic.List", StringComparison.Ordinal)
+                ? "expected a list here ([a, b] or '- a' lines), found a single value"
+                : "this value has the wrong form here (a single value, a list or 'key: value' lines); compare it with inventories/post-2016.yml";
+        }
         return innermost is null
             ? $"not valid YAML: {e.Message}"
             : $"cannot read this value: {innermost.Message}";
     }
 
-    [GeneratedRegex(@"Property '(?<key>[^']*)' not found on type '(?<type>[^']*)'")]
+    // The key greedy: a key holding a quote (found by the fuzz test) otherwise fell through to .NET's own wording.
+    [GeneratedRegex(@"Property '(?<key>.*)' not found on type '(?<type>[^']*)'", RegexOptions.Singleline)]
     private static partial Regex UnknownPropertyPattern();
 
     [GeneratedRegex(@"No node deserializer was able to deserialize the node into type RedisHaLab\.Topology\.(?<type>\w+)")]
     private static partial Regex WrongShapePattern();
+
+    [GeneratedRegex(@"Invalid cast from '[^']*' to 'RedisHaLab\.Topology\.(?<type>\w+Section)'")]
+    private static partial Regex SectionCastPattern();
 
     // What Aspire accepts for a resource name (ASCII letters, digits and single hyphens, a letter first, no hyphen
     // last), in lower case: Docker's DNS, which containers find each other by, ignores case.

@@ -361,4 +361,36 @@ public class BadInventoryTests
 
         Assert.That(Fails(yaml).Message, Does.Contain($"missing '{section}:'").And.Not.Contain("   at "));
     }
+
+    [Test]
+    public void A_section_written_as_a_single_value_is_refused_in_the_labs_words()
+    {
+        // Found by the fuzz test (seed 20261205): .NET's "Invalid cast from 'System.String' to '...SentinelsSection'" leaked.
+        var yaml = InventoryFiles.PostWith(
+            "sentinels:\n  nodes: [node22, node23, node24]\n  port: 26379\n  quorum: 2\n  down_after_milliseconds: 2500\n  failover_timeout: 10000\n  parallel_syncs: 1\n",
+            "sentinels: three\n");
+
+        var error = Refused(yaml, "sentinels: three", "expected the sentinels settings as 'key: value' lines here, found a single value", "'key: value'");
+        Assert.That(error.Message, Does.Not.Contain("System.").And.Not.Contain("cast"));
+    }
+
+    [Test]
+    public void A_list_written_as_a_single_value_is_refused_in_the_labs_words()
+    {
+        // Found by the fuzz test (seed 20261205): .NET's "Invalid cast from 'System.String' to 'System.Collections.Generic.List`1[...]'" leaked.
+        var yaml = InventoryFiles.PostWith("  nodes: [node22, node23, node24]", "  nodes: node22");
+
+        var error = Refused(yaml, "nodes: node22", "expected a list here", "[a, b]");
+        Assert.That(error.Message, Does.Not.Contain("System."));
+    }
+
+    [Test]
+    public void An_unknown_key_holding_a_quote_is_still_named_as_an_unknown_key()
+    {
+        // Found by the fuzz test (seed 20261205): the quote cut the key's pattern short and .NET's wording leaked.
+        var yaml = InventoryFiles.PostWith(Quorum, "  quo'rum: 2\n");
+
+        var error = Refused(yaml, "quo'rum", "unknown key", "check its spelling");
+        Assert.That(error.Message, Does.Not.Contain("RedisHaLab."));
+    }
 }
