@@ -170,11 +170,11 @@ internal sealed class ReconfigReadinessHealthCheck(string answerFile) : IHealthC
     {
         try
         {
-            var age = DateTime.UtcNow - File.GetLastWriteTimeUtc(answerFile);
             if (!File.Exists(answerFile))
             {
                 return HealthCheckResult.Unhealthy("has written no readiness answer yet");
             }
+            var age = DateTime.UtcNow - File.GetLastWriteTimeUtc(answerFile);
             var answer = (await File.ReadAllTextAsync(answerFile, cancellationToken)).Trim();
             if (age > Freshness)
             {

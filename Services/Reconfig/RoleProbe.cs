@@ -52,20 +52,22 @@ internal sealed class RedisRoleProbe(ReconfigOptions options) : IRoleProbe, IAsy
         }
         // A replica names its master as it was told to (REPLICAOF host port): by container name when Sentinel or the
         // lab did it, possibly by address when an operator did. Addresses are looked up only in that second case.
-        var byName = ReplicationFacts.Parse(info, (host, port) => FindByName(shard, host, port));
-        if (byName is { Role: "slave", Follows: null } && IPAddress.TryParse(ExtractMasterHost(info), out var address))
+        (string Host, int Port)? reported = null;
+        var facts = ReplicationFacts.Parse(info, (host, port) =>
+        {
+            reported = (host, port);
+            return FindByName(shard, host, port);
+        });
+        if (facts is { Role: "slave", Follows: null } && reported is { } master && IPAddress.TryParse(master.Host, out var address))
         {
             var instances = await Task.WhenAll(shard.Replicas.Prepend(shard.Master).Select(async i => (Instance: i, Addresses: await AddressesOf(i.Name))));
-            return ReplicationFacts.Parse(info, (_, port) => instances.FirstOrDefault(i => i.Instance.Port == port && i.Addresses.Contains(address)).Instance);
+            return facts with { Follows = instances.FirstOrDefault(i => i.Instance.Port == master.Port && i.Addresses.Contains(address)).Instance };
         }
-        return byName;
+        return facts;
     }
 
     private static RedisInstance? FindByName(Shard shard, string host, int port) =>
         shard.Replicas.Prepend(shard.Master).FirstOrDefault(i => i.Port == port && string.Equals(i.Name, host, StringComparison.OrdinalIgnoreCase));
-
-    private static string? ExtractMasterHost(string info) =>
-        info.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.StartsWith("master_host:", StringComparison.Ordinal))?["master_host:".Length..];
 
     private static async Task<IPAddress[]> AddressesOf(string host)
     {

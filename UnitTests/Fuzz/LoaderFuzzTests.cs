@@ -57,22 +57,7 @@ public partial class LoaderFuzzTests
     {
         var files = Inventories().ToList();
         Assert.That(files, Has.Count.GreaterThan(0), "test setup: no inventories beside the tests");
-        var before = Outside.Snapshot();
-        var calls = 0;
-        var refused = 0;
-        foreach (var file in files)
-        {
-            foreach (var (index, text) in Mutations(file))
-            {
-                var path = WriteMutation(file, index, text);
-                refused += Bounded(() => InventoryLoader.Load(path), path, index, text, typeof(InventoryException)) ? 1 : 0;
-                calls++;
-            }
-        }
-        Outside.AssertUnchanged(before, Seed);
-        TestContext.Progress.WriteLine($"fuzz: {calls} mutated inventories from {files.Count} files, {refused} refused, seed {Seed}");
-        // Most mutations must be refused, or the fuzzer is not reaching the checks.
-        Assert.That(refused, Is.GreaterThan(calls / 2), $"seed {Seed}");
+        FuzzEach(files, "inventories", typeof(InventoryException), (path, _, _) => InventoryLoader.Load(path));
     }
 
     [Test]
@@ -81,6 +66,31 @@ public partial class LoaderFuzzTests
         var files = Playbooks().ToList();
         Assert.That(files, Has.Count.GreaterThan(0), "test setup: no playbooks beside the tests");
         var labs = Inventories().ToDictionary(f => Path.GetFileName(f), InventoryLoader.Load, StringComparer.Ordinal);
+        FuzzEach(files, "playbooks", typeof(ScenarioException), (path, index, text) =>
+        {
+            var playbook = ScenarioLoader.Load(path);
+            // A playbook naming no shipped inventory is refused by the command line before validation.
+            if (labs.TryGetValue(playbook.InventoryFile, out var lab))
+            {
+                ScenarioValidator.Validate(playbook, lab);
+                // The command line's whole path too: it must turn every refusal into file:line lines.
+                PlayCommandLine.LoadAll([path], _temp, lab, out var problems);
+                foreach (var problem in problems)
+                {
+                    Assert.That(problem, Does.Match(@":\d+: "), Reproduce(path, index, text));
+                }
+            }
+        });
+    }
+
+    /// <summary>
+    /// Every mutation of every file of <paramref name="files"/>, written to the temp folder and given to
+    /// <paramref name="check"/> (path, mutation index, text) within the bound; each must pass or be refused with
+    /// <paramref name="refusal"/>, nothing may be written outside the temp folder, and most must be refused, or the
+    /// fuzzer is not reaching the checks.
+    /// </summary>
+    private void FuzzEach(IReadOnlyList<string> files, string what, Type refusal, Action<string, int, string> check)
+    {
         var before = Outside.Snapshot();
         var calls = 0;
         var refused = 0;
@@ -89,26 +99,12 @@ public partial class LoaderFuzzTests
             foreach (var (index, text) in Mutations(file))
             {
                 var path = WriteMutation(file, index, text);
-                refused += Bounded(() =>
-                {
-                    var playbook = ScenarioLoader.Load(path);
-                    // A playbook naming no shipped inventory is refused by the command line before validation.
-                    if (labs.TryGetValue(playbook.InventoryFile, out var lab))
-                    {
-                        ScenarioValidator.Validate(playbook, lab);
-                        // The command line's whole path too: it must turn every refusal into file:line lines.
-                        PlayCommandLine.LoadAll([path], _temp, lab, out var problems);
-                        foreach (var problem in problems)
-                        {
-                            Assert.That(problem, Does.Match(@":\d+: "), Reproduce(path, index, text));
-                        }
-                    }
-                }, path, index, text, typeof(ScenarioException)) ? 1 : 0;
+                refused += Bounded(() => check(path, index, text), path, index, text, refusal) ? 1 : 0;
                 calls++;
             }
         }
         Outside.AssertUnchanged(before, Seed);
-        TestContext.Progress.WriteLine($"fuzz: {calls} mutated playbooks from {files.Count} files, {refused} refused, seed {Seed}");
+        TestContext.Progress.WriteLine($"fuzz: {calls} mutated {what} from {files.Count} files, {refused} refused, seed {Seed}");
         Assert.That(refused, Is.GreaterThan(calls / 2), $"seed {Seed}");
     }
 
