@@ -8,7 +8,7 @@ namespace RedisHaLab.IntegrationTests;
 
 /// <summary>
 /// The lab's own parts are never its weakest link: a nutcracker killed inside its container, a config folder that
-/// cannot be written during a failover, an operator's hand re-point (epochs start again at 0), and a forged claim naming
+/// cannot be written during a failover, an operator's hand re-point and Sentinels rebuilt from their config (epochs start again at 0), and a forged claim naming
 /// a demoted master that still says ROLE master. Each is judged on the data path: a key written through the front door
 /// is read back from the instance that must hold it. The tests share one lab and run in order.
 /// </summary>
@@ -119,6 +119,64 @@ public class SelfHealingTests() : LabFixture("post-2016.yml")
     }
 
     [Test, Order(3)]
+    public async Task Sentinels_rebuilt_from_their_config_start_again_at_epoch_zero_and_their_next_failover_is_followed()
+    {
+        var g2 = Inventory.Shards.Single(s => s.Name == "g2");
+        var original = g2.Master;
+        var promoted = g2.Replicas[0];
+        await SettledAsync(g2, original);
+
+        // A planned failover first, so that the proxy is last set at an epoch above 1: the failover the rebuilt
+        // Sentinels make below is at epoch 1, lower than what the service applied.
+        using (var chaos = new ChaosLab(Inventory, Password))
+        {
+            await chaos.Faults.ManualFailoverAsync(chaos.Shard("g2"));
+        }
+        await FollowedAsync(g2, promoted, TimeSpan.FromSeconds(30), "g2 switched over to its replica");
+        await SettledAsync(g2, promoted);
+
+        // Rebuilt as a redeploy or a lost volume rebuilds them: config rendered anew, naming the masters of now.
+        var layout = new LabStateLayout(Repository.Root, Inventory);
+        var masters = new Dictionary<string, RedisInstance> { ["g1"] = Inventory.Shards.Single(s => s.Name == "g1").Master, ["g2"] = promoted };
+        var sentinels = Inventory.Sentinels.Instances;
+        await DockerAsync(["stop", "-t", "2", .. sentinels.Select(s => s.Name)]);
+        foreach (var sentinel in sentinels)
+        {
+            await File.WriteAllTextAsync(Path.Combine(layout.InstanceFolder(sentinel.Name), "sentinel.conf"),
+                RedisConfigFile.RenderSentinel(Inventory, sentinel, Password, masters));
+        }
+        await DockerAsync(["start", .. sentinels.Select(s => s.Name)]);
+        // Each Sentinel has to find the replica (from the master's INFO) and the other Sentinels (their hellos) before
+        // it can fail over: a kill before that would test nothing.
+        await Eventually(async () =>
+        {
+            foreach (var sentinel in sentinels)
+            {
+                var master = await SentinelMasterAsync(sentinel, g2.SentinelMasterName);
+                if (master.GetValueOrDefault("config-epoch") != "0" || master.GetValueOrDefault("num-slaves") != "1"
+                    || master.GetValueOrDefault("num-other-sentinels") != (sentinels.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    return $"{sentinel.Name} knows g2 as {string.Join(", ", master.Where(p => p.Key is "config-epoch" or "num-slaves" or "num-other-sentinels").Select(p => $"{p.Key} {p.Value}"))}";
+                }
+            }
+            return null;
+        }, TimeSpan.FromSeconds(40), "the rebuilt Sentinels know g2's replica and each other, at epoch 0");
+
+        await DockerAsync("kill", promoted.Name);
+        var killed = Stopwatch.StartNew();
+        try
+        {
+            await FollowedAsync(g2, original, TimeSpan.FromSeconds(30), "g2 followed to the master the rebuilt Sentinels promoted at epoch 1");
+            TestContext.Out.WriteLine($"followed {killed.Elapsed.TotalSeconds:0.0} s after the kill (Sentinel's down-after is 2.5 s)");
+        }
+        finally
+        {
+            await DockerAsync("start", promoted.Name);
+        }
+        await SettledAsync(g2, original);
+    }
+
+    [Test, Order(4)]
     public async Task A_forged_claim_naming_a_demoted_master_still_saying_role_master_is_refused()
     {
         using var chaos = new ChaosLab(Inventory, Password);
@@ -215,6 +273,46 @@ public class SelfHealingTests() : LabFixture("post-2016.yml")
         return null;
     }
 
+    /// <summary>Waits until a key of <paramref name="shard"/> written through the front door lands on <paramref name="master"/>.</summary>
+    private async Task FollowedAsync(Shard shard, RedisInstance master, TimeSpan within, string what) =>
+        await Eventually(async () =>
+        {
+            var landed = await LandedOnAsync(shard.Name, Key(shard.Name, "followed"));
+            return landed == master ? null : $"a {shard.Name} key written through the front door landed on {landed?.Name ?? "no instance"}";
+        }, within, what);
+
+    /// <summary>Waits until <paramref name="master"/> is the shard's master and every other instance its replica with the link up.</summary>
+    private async Task SettledAsync(Shard shard, RedisInstance master) =>
+        await Eventually(async () =>
+        {
+            if (await RoleAsync(master) != "master")
+            {
+                return $"{master.Name} is not master";
+            }
+            foreach (var other in shard.Replicas.Prepend(shard.Master).Where(i => i != master))
+            {
+                if (await RoleAsync(other) != "slave" || !await LinkUpAsync(other))
+                {
+                    return $"{other.Name} is not yet a linked replica";
+                }
+            }
+            return null;
+        }, TimeSpan.FromSeconds(60), $"{shard.Name} settled with {master.Name} as its master");
+
+    private async Task<Dictionary<string, string>> SentinelMasterAsync(SentinelInstance sentinel, string name)
+    {
+        try
+        {
+            await using var connection = await ConnectSentinelAsync(EndpointOf(sentinel));
+            var fields = await connection.GetServer(EndpointOf(sentinel)).SentinelMasterAsync(name);
+            return fields.ToDictionary(p => p.Key, p => p.Value);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return new() { ["error"] = e.Message };
+        }
+    }
+
     private async Task AssertLandsOnMasterAsync(string shard, string key) =>
         Assert.That(await LandedOnAsync(shard, key), Is.Not.Null, $"a {shard} key written through the front door is on a master of {shard}");
 
@@ -230,8 +328,17 @@ public class SelfHealingTests() : LabFixture("post-2016.yml")
         }
     }
 
-    private async Task<bool> LinkUpAsync(RedisInstance instance) =>
-        (await InfoAsync(EndpointOf(instance), "replication")).GetValueOrDefault("master_link_status") == "up";
+    private async Task<bool> LinkUpAsync(RedisInstance instance)
+    {
+        try
+        {
+            return (await InfoAsync(EndpointOf(instance), "replication")).GetValueOrDefault("master_link_status") == "up";
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return false;
+        }
+    }
 
     private async Task RedisCliAsync(RedisInstance instance, params string[] command)
     {

@@ -53,7 +53,12 @@ public static class RedisConfigFile
 
     /// <summary>sentinel.conf of <paramref name="sentinel"/>; Sentinel rewrites it at run time, so it must be a writable copy.</summary>
     /// <param name="password">The lab's password when its inventory turns authentication on, else null.</param>
-    public static string RenderSentinel(Inventory inventory, SentinelInstance sentinel, string? password)
+    /// <param name="masters">
+    /// The instance each shard's Sentinels monitor, by shard name: the inventory's masters when null. A Sentinel rebuilt
+    /// from its config after failovers (a lost volume, a redeploy) names the masters of now, and starts its epochs at 0.
+    /// </param>
+    public static string RenderSentinel(Inventory inventory, SentinelInstance sentinel, string? password,
+        IReadOnlyDictionary<string, RedisInstance>? masters = null)
     {
         CheckPassword(inventory, password);
         var group = inventory.Sentinels;
@@ -77,14 +82,22 @@ public static class RedisConfigFile
         foreach (var shard in inventory.Shards)
         {
             var name = shard.SentinelMasterName;
+            var master = masters is null ? shard.Master : MasterOf(shard, masters);
             conf.AppendLine()
-                .AppendLine($"sentinel monitor {name} {shard.Master.Name} {shard.Master.Port} {group.Quorum}")
+                .AppendLine($"sentinel monitor {name} {master.Name} {master.Port} {group.Quorum}")
                 .AppendLine($"sentinel down-after-milliseconds {name} {group.DownAfterMilliseconds}")
                 .AppendLine($"sentinel failover-timeout {name} {group.FailoverTimeoutMilliseconds}")
                 .AppendLine($"sentinel parallel-syncs {name} {group.ParallelSyncs}");
             if (password is not null)
             {
                 conf.AppendLine($"sentinel auth-pass {name} {password}");
+            }
+            // The replicas too, as Sentinel writes them itself once it has met them: one that starts with the lab would
+            // otherwise learn of a replica linked after its first look at the master only at its next INFO, 10 s later,
+            // and until then has no one to promote. (Sentinel 7.0 keeps a name that does not resolve yet and retries it.)
+            foreach (var replica in shard.Replicas.Prepend(shard.Master).Where(i => i != master))
+            {
+                conf.AppendLine($"sentinel known-replica {name} {replica.Name} {replica.Port}");
             }
         }
         return conf.ToString();
@@ -109,6 +122,11 @@ public static class RedisConfigFile
             throw new ArgumentException(problem, nameof(password));
         }
     }
+
+    private static RedisInstance MasterOf(Shard shard, IReadOnlyDictionary<string, RedisInstance> masters) =>
+        masters.TryGetValue(shard.Name, out var master) && (master == shard.Master || shard.Replicas.Contains(master))
+            ? master
+            : throw new ArgumentException($"no master of shard {shard.Name} among its own instances was given", nameof(masters));
 
     private static string Directive(string name, string value) =>
         value.Length == 0 ? $"{name} \"\"" : $"{name} {value}";

@@ -49,8 +49,32 @@ public class RenderedConfigTests
         Assert.That(conf, Does.Contain("sentinel down-after-milliseconds redis_14555_g2_4501 2500"));
         Assert.That(conf, Does.Contain("sentinel failover-timeout redis_14555_g1_4500 10000"));
         Assert.That(conf, Does.Contain("sentinel parallel-syncs redis_14555_g1_4500 1"));
+        Assert.That(conf.Where(l => l.StartsWith("sentinel known-replica")), Is.EqualTo(new[]
+        {
+            "sentinel known-replica redis_14555_g1_4500 node24-redis-4500 4500",
+            "sentinel known-replica redis_14555_g2_4501 node24-redis-4501 4501",
+        }), "each shard's replicas, known from the start");
         // resolve-hostnames must come before the monitor lines that use names.
         Assert.That(conf.IndexOf("sentinel resolve-hostnames yes"), Is.LessThan(conf.FindIndex(l => l.StartsWith("sentinel monitor"))));
+    }
+
+    [Test]
+    public void A_sentinel_rebuilt_after_failovers_monitors_the_masters_it_is_given_and_only_instances_of_their_shard()
+    {
+        var inventory = Post;
+        var g2 = inventory.Shards[1];
+        var masters = new Dictionary<string, RedisInstance> { ["g1"] = inventory.Shards[0].Master, ["g2"] = g2.Replicas[0] };
+
+        var conf = Lines(RedisConfigFile.RenderSentinel(inventory, inventory.Sentinels.Instances[0], password: null, masters));
+
+        Assert.That(conf, Does.Contain("sentinel monitor redis_14555_g1_4500 node22-redis-4500 4500 2"));
+        Assert.That(conf, Does.Contain($"sentinel monitor redis_14555_g2_4501 {g2.Replicas[0].Name} 4501 2"));
+        Assert.That(conf, Does.Contain($"sentinel known-replica redis_14555_g2_4501 {g2.Master.Name} 4501"), "the old master, now a replica");
+        Assert.That(conf, Has.None.EqualTo($"sentinel known-replica redis_14555_g2_4501 {g2.Replicas[0].Name} 4501"), "the master is not its own replica");
+        // g1's master named for g2: a mix-up that would merge two shards under one Sentinel name.
+        masters["g2"] = inventory.Shards[0].Master;
+        Assert.That(() => RedisConfigFile.RenderSentinel(inventory, inventory.Sentinels.Instances[0], password: null, masters),
+            Throws.ArgumentException.With.Message.Contains("shard g2"));
     }
 
     [Test]
