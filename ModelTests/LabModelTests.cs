@@ -79,27 +79,17 @@ public sealed class LabModelTests(string inventoryFile) : AppHostModelFixture(in
     }
 
     [Test]
-    public void Start_up_order_replicas_after_their_master_sentinels_after_every_instance_proxy_after_masters_and_sentinels()
+    public void Redis_Sentinels_the_proxy_and_its_reconfig_service_start_at_once_and_health_alone_says_when_the_lab_is_protected()
     {
-        var all = inventory.RedisInstances.Select(i => i.Name).ToList();
-        var sentinels = inventory.Sentinels.Instances.Select(s => s.Name).ToList();
-        foreach (var shard in inventory.Shards)
+        // Nothing waits: a replica retries its sync, Sentinel 7.0 and the proxy's supervisor retry a name that does not
+        // resolve yet, the service retries Sentinels; a wait here would put a container start and a health check's
+        // backoff on the lab's path.
+        string[] parts = [.. inventory.RedisInstances.Select(i => i.Name), .. inventory.Sentinels.Instances.Select(s => s.Name),
+            inventory.Proxy.Name, inventory.Proxy.ReconfigName];
+        foreach (var part in parts)
         {
-            Assert.That(WaitsOf(Resource<LabRedisResource>(shard.Master.Name)), Is.Empty, $"{shard.Master.Name} waits for nothing");
-            foreach (var replica in shard.Replicas)
-            {
-                Assert.That(WaitsOf(Resource<LabRedisResource>(replica.Name)), Is.EquivalentTo(new[] { shard.Master.Name }), replica.Name);
-            }
+            Assert.That(WaitsOf(Resource<ContainerResource>(part)), Is.Empty, $"{part} waits for nothing");
         }
-        foreach (var sentinel in sentinels)
-        {
-            Assert.That(WaitsOf(Resource<ContainerResource>(sentinel)), Is.EquivalentTo(all), sentinel);
-        }
-        Assert.That(WaitsOf(Resource<ContainerResource>(inventory.Proxy.Name)),
-            Is.EquivalentTo(inventory.Shards.Select(s => s.Master.Name).Concat(sentinels)), "the proxy");
-        var reconfig = Resource<ContainerResource>(inventory.Proxy.ReconfigName);
-        Assert.That(WaitsOf(reconfig), Is.EquivalentTo(sentinels),
-            "the reconfig service starts alongside its proxy (a master lost between the two starts would go unrepaired), once the Sentinels it follows are up");
     }
 
     [Test]

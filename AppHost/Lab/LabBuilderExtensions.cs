@@ -52,16 +52,9 @@ internal static class LabBuilderExtensions
             .WithIconName("Database")
             .WithLabHealthCheck(builder, new RedisInstanceHealthCheck(new IPEndPoint(instance.Node.Address, instance.Port), secret)));
 
-        // A replica starts once its master answers, so its first sync succeeds.
-        foreach (var shard in inventory.Shards)
-        {
-            foreach (var replica in shard.Replicas)
-            {
-                redis[replica.Name].WaitFor(redis[shard.Master.Name]);
-            }
-        }
+        // Every instance starts at once: a replica whose master is not up yet retries its sync every second on its own,
+        // and waiting for the master's health would put a container start and a health check on the lab's path.
 
-        var masterNames = inventory.Shards.Select(s => s.SentinelMasterName).ToList();
         var sentinels = inventory.Sentinels.Instances.Select(sentinel =>
         {
             var resource = builder
@@ -71,12 +64,9 @@ internal static class LabBuilderExtensions
                 .WithBindMount(state.InstanceFolder(sentinel.Name), RedisConfigFile.SentinelContainerFolder)
                 .WithNodeEndpoint(SentinelResource.EndpointName, sentinel.Node, sentinel.Port)
                 .WithRestartAfterCrash()
-                .WithLabHealthCheck(builder, new SentinelHealthCheck(new IPEndPoint(sentinel.Node.Address, sentinel.Port), masterNames, secret));
-            // Sentinels start after every Redis instance is up, so their first look finds the shards whole.
-            foreach (var instance in redis.Values)
-            {
-                resource.WaitFor(instance);
-            }
+                .WithLabHealthCheck(builder, new SentinelHealthCheck(new IPEndPoint(sentinel.Node.Address, sentinel.Port), inventory, secret));
+            // Sentinels start with Redis: Sentinel 7.0 keeps a name that does not resolve yet and retries it, and its
+            // health says when it knows the shards well enough to fail them over.
             return resource;
         }).ToList();
 
@@ -115,15 +105,8 @@ internal static class LabBuilderExtensions
                     .WithEnvironment("READINESS_PORT", balancer.ReadinessPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     .WithEnvironment("READINESS_FROM", proxy.ReconfigName);
             }
-            // The proxy comes last: its backends are the masters, and Sentinel must be watching before traffic flows.
-            foreach (var shard in inventory.Shards)
-            {
-                proxyResource.WaitFor(redis[shard.Master.Name]);
-            }
-            foreach (var sentinel in sentinels)
-            {
-                proxyResource.WaitFor(sentinel);
-            }
+            // The proxy starts with Redis too: its supervisor looks a name that did not resolve up again every other
+            // second, and whether the lab is protected is the reconfig service's answer, not the start order's.
             return proxyResource;
         }).ToList();
         var frontDoor = inventory.LoadBalancer is null
@@ -165,13 +148,32 @@ internal static class LabBuilderExtensions
     internal static IResourceBuilder<T> AddLabContainer<T>(this IDistributedApplicationBuilder builder,
         T resource, LabImage image, string repositoryRoot) where T : ContainerResource =>
         builder.AddResource(resource)
-            // An image first (WithDockerfile replaces one, and refuses a resource without), then the build, then the
-            // pinned name again: WithDockerfile names the image after a hash of the resource.
-            .WithImage(image.Image, image.Tag)
-            .WithDockerfile(image.BuildContext(repositoryRoot))
-            .WithImage(image.Image, image.Tag)
+            .WithLabImage(builder, image, repositoryRoot)
             // Fixed names, so `docker kill node22-redis-4501` reads like the post's `kill`.
             .WithContainerName(resource.Name);
+
+    /// <summary>
+    /// The lab's image under its pinned name, built from its folder unless the local image was built from the folder as
+    /// it is now (<see cref="LabImageStamps"/>). A manifest always names the build, so that it does not depend on this machine.
+    /// </summary>
+    private static IResourceBuilder<T> WithLabImage<T>(this IResourceBuilder<T> resource,
+        IDistributedApplicationBuilder builder, LabImage image, string repositoryRoot) where T : ContainerResource
+    {
+        // An image first (WithDockerfile replaces one, and refuses a resource without).
+        resource.WithImage(image.Image, image.Tag);
+        var context = image.BuildContext(repositoryRoot);
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return resource.WithDockerfile(context).WithImage(image.Image, image.Tag);
+        }
+        var stamp = LabImageStamps.Of(context);
+        if (LabImageStamps.OfLocalImage(image) == stamp)
+        {
+            return resource;
+        }
+        // Then the pinned name again: WithDockerfile names the image after a hash of the resource.
+        return resource.WithDockerfile(context).WithBuildArg(LabImageStamps.BuildArgument, stamp).WithImage(image.Image, image.Tag);
+    }
 
     /// <summary>Publishes <paramref name="port"/> on the node's own loopback address, as the post's hosts listen on theirs.</summary>
     private static IResourceBuilder<T> WithNodeEndpoint<T>(this IResourceBuilder<T> resource,
@@ -194,13 +196,17 @@ internal static class LabBuilderExtensions
     /// configuration key or per-resource setting (the 13.6.5 assembly holds the same 30 s and 1 s), and a check cannot
     /// publish its own report (<c>HealthReports</c> has an internal init). So a healthy proxy whose shard loses its
     /// master is seen Unhealthy up to 30 s (plus the check's 1.3 s at most) later, 15 s on average, not within 2 s;
-    /// once Unhealthy it is re-checked within 5 s, so recovery shows quickly. Nothing supported shortens this.
+    /// once Unhealthy it is re-checked within 5 s, so recovery shows quickly. Nothing supported shortens this, so each
+    /// check is wrapped in a <see cref="PatientHealthCheck"/>: a part that turns healthy a moment after a failed look
+    /// (a replica whose link comes up, a Sentinel that meets the others) is seen within 0.1 s, not at the next step
+    /// of that backoff.
     /// </remarks>
     internal static IResourceBuilder<T> WithLabHealthCheck<T>(this IResourceBuilder<T> resource,
         IDistributedApplicationBuilder builder, IHealthCheck check) where T : ContainerResource
     {
         var key = $"{resource.Resource.Name}-health";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, _ => check, HealthStatus.Unhealthy, tags: null));
+        var patient = new PatientHealthCheck(check, PatientHealthCheck.Patience);
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, _ => patient, HealthStatus.Unhealthy, tags: null));
         return resource.WithHealthCheck(key);
     }
 }

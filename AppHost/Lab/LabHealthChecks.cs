@@ -32,8 +32,11 @@ internal sealed class RedisInstanceHealthCheck(IPEndPoint endpoint, LabSecret se
     }
 }
 
-/// <summary>A Sentinel is healthy when it monitors every master of the inventory and sees none objectively down.</summary>
-internal sealed class SentinelHealthCheck(IPEndPoint endpoint, IReadOnlyList<string> masterNames, LabSecret secret) : IHealthCheck
+/// <summary>
+/// A Sentinel is healthy when it could fail every shard over now: it monitors each master of the inventory, knows its
+/// replicas and enough other Sentinels, and sees none objectively down.
+/// </summary>
+internal sealed class SentinelHealthCheck(IPEndPoint endpoint, Inventory inventory, LabSecret secret) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -43,21 +46,37 @@ internal sealed class SentinelHealthCheck(IPEndPoint endpoint, IReadOnlyList<str
             var masters = (await sentinel.GetServer(endpoint).SentinelMastersAsync())
                 .Select(m => m.ToDictionary(p => p.Key, p => p.Value))
                 .ToDictionary(m => m["name"]);
-            var missing = masterNames.Where(n => !masters.ContainsKey(n)).ToList();
+            var missing = inventory.Shards.Where(s => !masters.ContainsKey(s.SentinelMasterName)).Select(s => s.SentinelMasterName).ToList();
             if (missing.Count > 0)
             {
                 return HealthCheckResult.Unhealthy($"does not monitor {string.Join(", ", missing)}");
             }
-            var down = masterNames.Where(n => masters[n]["flags"].Contains("o_down")).ToList();
+            // Monitoring is not protecting: a Sentinel that knows no replica has nothing to promote, and one that knows
+            // too few others can neither reach the quorum nor elect a leader. Both come from the master's INFO and the
+            // other Sentinels' hellos in the first seconds; known instances stay counted while down, so this holds after.
+            var otherSentinelsNeeded = inventory.Sentinels.NeededForFailover - 1;
+            var unprotected = inventory.Shards
+                .Select(s => (Shard: s, Master: masters[s.SentinelMasterName]))
+                .Where(m => Count(m.Master, "num-slaves") < m.Shard.Replicas.Count || Count(m.Master, "num-other-sentinels") < otherSentinelsNeeded)
+                .Select(m => $"{m.Shard.SentinelMasterName} (knows {Count(m.Master, "num-slaves")} of {m.Shard.Replicas.Count} replicas, {Count(m.Master, "num-other-sentinels")} of the {otherSentinelsNeeded} other Sentinels a failover needs)")
+                .ToList();
+            if (unprotected.Count > 0)
+            {
+                return HealthCheckResult.Unhealthy($"cannot fail over yet: {string.Join("; ", unprotected)}");
+            }
+            var down = inventory.Shards.Select(s => s.SentinelMasterName).Where(n => masters[n]["flags"].Contains("o_down")).ToList();
             return down.Count > 0
                 ? HealthCheckResult.Degraded($"sees {string.Join(", ", down)} objectively down")
-                : HealthCheckResult.Healthy($"monitors {masterNames.Count} masters");
+                : HealthCheckResult.Healthy($"monitors {inventory.Shards.Count} masters, each with its replicas and enough Sentinels to fail it over");
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy($"{endpoint} does not answer", e);
         }
     }
+
+    private static int Count(Dictionary<string, string> master, string field) =>
+        int.TryParse(master.GetValueOrDefault(field), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) ? count : 0;
 }
 
 /// <summary>
@@ -187,6 +206,36 @@ internal sealed class ReconfigReadinessHealthCheck(string answerFile) : IHealthC
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return HealthCheckResult.Unhealthy($"cannot read {answerFile}: {e.Message}");
+        }
+    }
+}
+
+/// <summary>
+/// Asks <paramref name="inner"/> again every <see cref="Poll"/> while it fails, for up to <paramref name="patience"/>,
+/// and reports its first success or its last failure. Aspire spaces the runs of a failing check 1, 2, 3, 4, 5 s apart
+/// (see <see cref="LabBuilderExtensions.WithLabHealthCheck"/>); without this, a part whose check failed just before it
+/// was ready would be reported ready seconds late, and everything waiting for it (a start, a test, the benchmark)
+/// with it. A part that stays unhealthy is reported so <paramref name="patience"/> later than the single look would.
+/// </summary>
+internal sealed class PatientHealthCheck(IHealthCheck inner, TimeSpan patience) : IHealthCheck
+{
+    /// <summary>How long a failing check keeps asking before it reports the failure.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often it asks meanwhile.</summary>
+    public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var result = await inner.CheckHealthAsync(context, cancellationToken);
+            if (result.Status != HealthStatus.Unhealthy || clock.Elapsed + Poll >= patience)
+            {
+                return result;
+            }
+            await Task.Delay(Poll, cancellationToken);
         }
     }
 }

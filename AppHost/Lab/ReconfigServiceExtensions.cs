@@ -56,17 +56,13 @@ internal static class ReconfigServiceExtensions
             service.WithLabHealthCheck(builder,
                 new ReconfigReadinessHealthCheck(Path.Combine(lab.State.ProxyConfigFolderOf(proxy), proxy.ReadinessFileName)));
         }
-        // It subscribes to every Sentinel and hands the proxy its config, so it waits for the Sentinels only: it starts
-        // alongside its proxy, not after it (a master lost between the two starts would otherwise go unrepaired), and
-        // waits for the proxy's first running report itself.
+        // It starts with everything else, alongside its proxy rather than after it (a master lost between the two
+        // starts would otherwise go unrepaired): it retries a Sentinel it cannot reach yet, waits for the proxy's first
+        // running report itself, and its health says when the proxy is protected.
         if (lab.Secret.Parameter is { } password)
         {
             // From the parameter itself, so the dashboard shows it masked and the manifest names it without its value.
             service.WithEnvironment("Lab__RedisPassword", password);
-        }
-        foreach (var sentinel in lab.Sentinels)
-        {
-            service.WaitFor(sentinel);
         }
         return service;
     }

@@ -94,7 +94,20 @@ public sealed record SentinelGroup(
     int Quorum,
     int DownAfterMilliseconds,
     int FailoverTimeoutMilliseconds,
-    int ParallelSyncs);
+    int ParallelSyncs)
+{
+    /// <summary>
+    /// How many Sentinels must agree to elect the leader that fails a shard over (more than half of them, as Sentinel
+    /// counts), and so how many answers a decision taken on the Sentinels' word needs.
+    /// </summary>
+    public int Majority => Instances.Count / 2 + 1;
+
+    /// <summary>
+    /// How many Sentinels must know each other before a failover can happen: the quorum to agree a master is down, and
+    /// a majority to elect the leader, whichever is more.
+    /// </summary>
+    public int NeededForFailover => Math.Max(Quorum, Majority);
+}
 
 /// <summary>One redis-sentinel process on a node.</summary>
 public sealed record SentinelInstance(LabNode Node, int Port)
