@@ -12,15 +12,6 @@ namespace RedisHaLab.Chaos;
 /// </summary>
 public static partial class ScenarioLoader
 {
-    /// <summary>Every step a scenario may use, in the order the errors list them.</summary>
-    public static IReadOnlyList<string> StepNames { get; } =
-    [
-        "write_keys", "start_load", "stop_load", .. FaultKinds.ByStepName.Keys, "manual_failover", "wait", "wait_for_failover",
-        "wait_for_role", "heal_all", "forge_master", "restore_master", "assert_keys_readable", "assert_writes_succeed",
-        "assert_proxy_points_at_master", "assert_proxy_never_went_back", "switchover", "assert_no_acknowledged_write_lost", "assert_no_write_failed",
-        "assert_acknowledged_writes_lost", "assert_every_connection_served", "wait_for_rotation",
-    ];
-
     /// <summary>The most steps a playbook may have: the shipped ones have at most 30, and 200 in 10 minutes is 3 s a step.</summary>
     public const int MaxSteps = 200;
 
@@ -190,121 +181,20 @@ public static partial class ScenarioLoader
                     Problem(item, "a step is 'name' or 'name: value', not a list");
                     return null;
             }
-            var line = LineOf(item.Start);
-            if (FaultKinds.ByStepName.TryGetValue(name, out var kind))
+            if (StepKinds.ByName.TryGetValue(name, out var kind))
             {
-                var target = Target(value, item, name, $"{name}: master of g1");
-                return target is null ? null : new FaultStep(line, kind, target);
+                return kind.Read(this, new StepInput(name, value, item, LineOf(item.Start)));
             }
-            switch (name)
-            {
-                case "write_keys":
-                    var count = Number(value, item, name, 1, 100_000, "write_keys: 1000");
-                    return count is null ? null : new WriteKeysStep(line, count.Value);
-                case "start_load":
-                {
-                    var args = Arguments(value, item, name, ["rate"], [], "start_load: { rate: 200 }");
-                    var rate = args is null ? null : Number(args["rate"], item, "start_load rate", 1, WriteLoad.MaxRatePerSecond, "rate: 200");
-                    return rate is null ? null : new StartLoadStep(line, rate.Value);
-                }
-                case "stop_load":
-                    return NoValue(value, name) ? new StopLoadStep(line) : null;
-                case "heal_all":
-                    return NoValue(value, name) ? new HealAllStep(line) : null;
-                case "manual_failover":
-                    var shard = value is null ? Missing(item, name, "manual_failover: g1") : Text(value, name);
-                    return shard is null ? null : new ManualFailoverStep(line, shard);
-                case "switchover":
-                    var switched = value is null ? Missing(item, name, "switchover: g1") : Text(value, name);
-                    return switched is null ? null : new SwitchoverStep(line, switched);
-                case "assert_no_acknowledged_write_lost":
-                    return NoValue(value, name) ? new AssertNoAcknowledgedWriteLostStep(line) : null;
-                case "assert_no_write_failed":
-                    return NoValue(value, name) ? new AssertNoWriteFailedStep(line) : null;
-                case "assert_acknowledged_writes_lost":
-                    var losing = value is null ? Missing(item, name, "assert_acknowledged_writes_lost: g1") : Text(value, name);
-                    return losing is null ? null : new AssertAcknowledgedWritesLostStep(line, losing);
-                case "wait":
-                    var duration = value is null ? null : Duration(value, name, TimeSpan.FromMinutes(5));
-                    if (value is null)
-                    {
-                        Problem(item, "wait needs a duration, e.g. 'wait: 5s'");
-                    }
-                    return duration is null ? null : new WaitStep(line, duration.Value);
-                case "wait_for_failover":
-                {
-                    var args = Arguments(value, item, name, ["shard"], ["timeout"], "wait_for_failover: { shard: g1, timeout: 30s }");
-                    var (shardName, timeout) = (args is null ? null : Text(args["shard"], "shard"), Timeout(args));
-                    return shardName is null || timeout is null ? null : new WaitForFailoverStep(line, shardName, timeout.Value);
-                }
-                case "wait_for_role":
-                {
-                    var args = Arguments(value, item, name, ["target", "role"], ["timeout"], "wait_for_role: { target: original master of g1, role: replica }");
-                    var target = args is null ? null : Target(args["target"], item, name, "target: original master of g1");
-                    var role = args is null ? null : Role(args["role"]);
-                    var timeout = Timeout(args);
-                    return target is null || role is null || timeout is null ? null : new WaitForRoleStep(line, target, role.Value, timeout.Value);
-                }
-                case "forge_master":
-                {
-                    var args = Arguments(value, item, name, ["shard", "address"], [], "forge_master: { shard: g1, address: master of g2 }");
-                    var shardName = args is null ? null : Text(args["shard"], "shard");
-                    var address = args is null ? null : Target(args["address"], item, "forge_master address", "address: master of g2");
-                    return shardName is null || address is null ? null : new ForgeMasterStep(line, shardName, address);
-                }
-                case "restore_master":
-                    var restored = value is null ? Missing(item, name, "restore_master: g1") : Text(value, name);
-                    return restored is null ? null : new RestoreMasterStep(line, restored);
-                case "assert_keys_readable":
-                {
-                    var timeout = Timeout(Arguments(value, item, name, [], ["timeout"], "assert_keys_readable: { timeout: 30s }"));
-                    return timeout is null ? null : new AssertKeysReadableStep(line, timeout.Value);
-                }
-                case "assert_writes_succeed":
-                {
-                    var timeout = Timeout(Arguments(value, item, name, [], ["timeout"], "assert_writes_succeed: { timeout: 30s }"));
-                    return timeout is null ? null : new AssertWritesSucceedStep(line, timeout.Value);
-                }
-                case "assert_proxy_points_at_master":
-                {
-                    var args = Arguments(value, item, name, ["shard"], ["timeout"], "assert_proxy_points_at_master: { shard: g1 }");
-                    var (shardName, timeout) = (args is null ? null : Text(args["shard"], "shard"), Timeout(args));
-                    return shardName is null || timeout is null ? null : new AssertProxyPointsAtMasterStep(line, shardName, timeout.Value);
-                }
-                case "assert_proxy_never_went_back":
-                    var away = Target(value, item, name, "assert_proxy_never_went_back: original master of g1");
-                    return away is null ? null : new AssertProxyNeverWentBackStep(line, away);
-                case "assert_every_connection_served":
-                {
-                    var args = Arguments(value, item, name, ["connections"], [], "assert_every_connection_served: { connections: 20 }");
-                    var connections = args is null ? null : Number(args["connections"], item, "assert_every_connection_served connections", 1, 200, "connections: 20");
-                    return connections is null ? null : new AssertEveryConnectionServedStep(line, connections.Value);
-                }
-                case "wait_for_rotation":
-                {
-                    var args = Arguments(value, item, name, ["proxy", "state"], ["timeout"], "wait_for_rotation: { proxy: proxy on node24, state: in }");
-                    var proxy = args is null ? null : Target(args["proxy"], item, name, "proxy: proxy on node24");
-                    var state = args is null ? null : Text(args["state"], "state");
-                    if (state is not null and not ("in" or "out"))
-                    {
-                        Problem(args!["state"], $"wait_for_rotation state '{state}' is unknown; use 'in' (the load balancer sends it new clients) or 'out'");
-                        state = null;
-                    }
-                    var timeout = Timeout(args);
-                    return proxy is null || state is null || timeout is null ? null : new WaitForRotationStep(line, proxy, state == "in", timeout.Value);
-                }
-                default:
-                    var suggestion = Closest(name);
-                    Problem(item, name.Length == 0
-                        ? $"a step needs a name; use one of: {string.Join(", ", StepNames)}"
-                        : $"unknown step {YamlOutline.Shown(name)}{(suggestion is null ? "" : $" (did you mean '{suggestion}'?)")}; use one of: {string.Join(", ", StepNames)}");
-                    return null;
-            }
+            var suggestion = Closest(name);
+            Problem(item, name.Length == 0
+                ? $"a step needs a name; use one of: {string.Join(", ", StepKinds.Names)}"
+                : $"unknown step {YamlOutline.Shown(name)}{(suggestion is null ? "" : $" (did you mean '{suggestion}'?)")}; use one of: {string.Join(", ", StepKinds.Names)}");
+            return null;
         }
 
         /// <summary>The step name <paramref name="name"/> is most likely a typo of (at most two letters off), if any.</summary>
         private static string? Closest(string name) =>
-            StepNames.Select(s => (Name: s, Distance: EditDistance(s, name)))
+            StepKinds.Names.Select(s => (Name: s, Distance: EditDistance(s, name)))
                 .Where(s => s.Distance <= 2)
                 .OrderBy(s => s.Distance)
                 .Select(s => s.Name)

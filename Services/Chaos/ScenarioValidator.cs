@@ -3,10 +3,11 @@ using RedisHaLab.Topology;
 namespace RedisHaLab.Chaos;
 
 /// <summary>
-/// Checks a loaded scenario against the lab it will run on and against itself: every shard and node it names exists,
-/// each step that needs one Redis instance names one, the load is started once and stopped before the end, every
+/// Checks a loaded scenario against the lab it will run on and against itself: each step what it alone needs of the
+/// inventory (<see cref="ScenarioStep.Check"/>: every shard and node it names exists, a step that needs one Redis instance
+/// names one, a load runs only where it can place its keys), and here, across steps: the load is started once and stopped before the end, every
 /// forged announcement is undone soon enough and the whole fits 10 minutes (each step at its worst, <see cref="StepBudget"/>),
-/// no instance is isolated twice, a load runs only where it can place its keys, the playbook asserts something (a file without a check passes whatever
+/// no instance is isolated twice, the playbook asserts something (a file without a check passes whatever
 /// happens), and every fault is undone by its end unless <c>left_in_place:</c> says so. Every problem at once.
 /// </summary>
 public static class ScenarioValidator
@@ -29,14 +30,21 @@ public static class ScenarioValidator
         }
     }
 
-    private sealed class Checks(Inventory inventory)
+    private sealed class Checks
     {
+        private readonly Inventory _inventory;
         private readonly List<ScenarioProblem> _problems = [];
-        private readonly string _inventoryName = Path.GetFileName(inventory.SourceFile);
+        private readonly StepChecks _steps;
 
         // Each shard's forged announcement not yet undone: its step and the most the steps since may have taken. Judged
         // when the restore comes.
         private readonly Dictionary<string, Forgery> _forgeries = [];
+
+        public Checks(Inventory inventory)
+        {
+            _inventory = inventory;
+            _steps = new StepChecks(inventory, _problems);
+        }
 
         public IReadOnlyList<ScenarioProblem> Run(Scenario scenario)
         {
@@ -51,19 +59,15 @@ public static class ScenarioValidator
             foreach (var step in scenario.Steps)
             {
                 CountTowardsForgeries(step, standing);
-                worst += StepBudget.WorstCase(step, inventory, standing);
+                worst += StepBudget.WorstCase(step, _inventory, standing);
+                // What the step alone needs of the inventory, then what it means for the steps around it.
+                step.Check(_steps);
                 switch (step)
                 {
                     case WriteKeysStep:
                         keysWritten = true;
                         break;
                     case StartLoadStep start:
-                        if (KetamaRing.For(inventory) is null)
-                        {
-                            Problem(step, $"the load places each key on its shard by twemproxy's fnv1a_64 hash and ketama distribution, and {_inventoryName}'s proxy " +
-                                          $"uses {inventory.Proxy.Hash} and {inventory.Proxy.Distribution}, so the load cannot tell which shard a write went to; " +
-                                          "use an inventory with 'hash: fnv1a_64' and 'distribution: ketama', or remove the load");
-                        }
                         if (load is not null)
                         {
                             Problem(step, $"the load is already running (started on line {load.Line}); add '- stop_load' before starting another");
@@ -80,7 +84,6 @@ public static class ScenarioValidator
                         uncounted = true;
                         break;
                     case FaultStep fault:
-                        CheckFault(fault);
                         if (fault.Kind == FaultKind.Isolate && standing.FirstOrDefault(f => f.Kind == FaultKind.Isolate && f.Target == fault.Target) is { } first)
                         {
                             Problem(step, $"'{fault.Text}' isolates what line {first.Line} isolated, which still stands (an instance is isolated once); " +
@@ -91,63 +94,20 @@ public static class ScenarioValidator
                     case HealAllStep:
                         standing.Clear();
                         break;
-                    case ManualFailoverStep failover:
-                        CheckShard(step, failover.Shard);
-                        break;
-                    case SwitchoverStep switchover:
-                        CheckShard(step, switchover.Shard);
-                        break;
-                    case AssertNoAcknowledgedWriteLostStep or AssertNoWriteFailedStep:
+                    case AssertNoAcknowledgedWriteLostStep or AssertNoWriteFailedStep or AssertAcknowledgedWritesLostStep:
                         if (!loadStopped)
                         {
                             Problem(step, "no load has stopped yet, so there is nothing to count; put it after a '- stop_load'");
                         }
                         uncounted = false;
-                        break;
-                    case AssertAcknowledgedWritesLostStep lost:
-                        CheckShard(step, lost.Shard);
-                        if (!loadStopped)
-                        {
-                            Problem(step, "no load has stopped yet, so there is nothing to count; put it after a '- stop_load'");
-                        }
-                        uncounted = false;
-                        break;
-                    case WaitForFailoverStep wait:
-                        CheckShard(step, wait.Shard);
-                        break;
-                    case AssertProxyPointsAtMasterStep assert:
-                        CheckShard(step, assert.Shard);
-                        break;
-                    case WaitForRoleStep role:
-                        CheckRedisInstance(step, role.Target);
-                        break;
-                    case AssertProxyNeverWentBackStep never:
-                        CheckRedisInstance(step, never.Target);
-                        break;
-                    case WaitForRotationStep rotation:
-                        if (rotation.Proxy is not FaultTarget.ProxyOn)
-                        {
-                            Problem(step, $"'{rotation.Proxy}' is not a proxy on a node; write e.g. 'proxy: proxy on {inventory.Proxy.Node.Name}'");
-                        }
-                        else if (inventory.LoadBalancer is null)
-                        {
-                            Problem(step, $"{_inventoryName} has no load balancer to have proxies in rotation; use an inventory with 'load_balancer:' (e.g. post-2016-proxy-ha.yml)");
-                        }
-                        else
-                        {
-                            CheckTarget(step, rotation.Proxy);
-                        }
                         break;
                     case AssertKeysReadableStep when !keysWritten:
                         Problem(step, "no keys to read yet; add '- write_keys: 1000' before it");
                         break;
                     case ForgeMasterStep forge:
-                        CheckShard(step, forge.Shard);
-                        CheckRedisInstance(step, forge.Address);
                         _forgeries.TryAdd(forge.Shard, new Forgery(forge));
                         break;
                     case RestoreMasterStep restore:
-                        CheckShard(step, restore.Shard);
                         if (_forgeries.Remove(restore.Shard, out var forgery))
                         {
                             CheckUndoneInTime(forgery, restore);
@@ -163,7 +123,7 @@ public static class ScenarioValidator
             {
                 Problem(load, "the load started here is never stopped; add '- stop_load' at the end so its writes are counted and checked");
             }
-            if (!scenario.Steps.Any(IsCheck))
+            if (!scenario.Steps.Any(s => s.IsCheck))
             {
                 Problem(scenario.Steps[0], "this playbook checks nothing, so it passes whatever happens; add an assertion, e.g. '- assert_keys_readable: { timeout: 30s }' " +
                                            "or '- assert_proxy_points_at_master: { shard: g1 }'");
@@ -173,7 +133,7 @@ public static class ScenarioValidator
             // the shards have converged.
             if (load is not null)
             {
-                worst += StepBudget.WorstCase(new StopLoadStep(load.Line), inventory);
+                worst += StepBudget.WorstCase(new StopLoadStep(load.Line), _inventory);
             }
             if (load is not null || uncounted)
             {
@@ -192,12 +152,6 @@ public static class ScenarioValidator
             }
             return _problems.OrderBy(p => p.Line).ToList();
         }
-
-        /// <summary>True for a step that fails when what it checks does not hold: an assertion or a bounded wait for a state.</summary>
-        private static bool IsCheck(ScenarioStep step) => step is AssertKeysReadableStep or AssertWritesSucceedStep
-            or AssertProxyPointsAtMasterStep or AssertProxyNeverWentBackStep or AssertNoAcknowledgedWriteLostStep
-            or AssertNoWriteFailedStep or AssertAcknowledgedWritesLostStep or AssertEveryConnectionServedStep or WaitForFailoverStep or WaitForRoleStep
-            or WaitForRotationStep;
 
         /// <summary>Adds a standing fault, or takes away the one an undo step undoes (see <c>PlaybookRunner</c>, which does the same with containers).</summary>
         private void Track(List<FaultStep> standing, FaultStep fault)
@@ -252,7 +206,7 @@ public static class ScenarioValidator
                 {
                     continue;
                 }
-                forgery.Worst += StepBudget.WorstCase(step, inventory, standing);
+                forgery.Worst += StepBudget.WorstCase(step, _inventory, standing);
             }
         }
 
@@ -268,73 +222,7 @@ public static class ScenarioValidator
             }
         }
 
-        private void CheckFault(FaultStep fault)
-        {
-            if (fault.Kind == FaultKind.Isolate)
-            {
-                // Isolation cuts an instance off from its shard and the Sentinels: only a Redis instance has those.
-                CheckRedisInstance(fault, fault.Target);
-                return;
-            }
-            CheckTarget(fault, fault.Target);
-        }
-
-        private void CheckRedisInstance(ScenarioStep step, FaultTarget target)
-        {
-            if (!target.IsRedisInstance)
-            {
-                Problem(step, $"'{target}' is not one Redis instance; use master of <shard>, replica of <shard>, original master of <shard> or original replica of <shard>");
-                return;
-            }
-            CheckTarget(step, target);
-        }
-
-        private void CheckTarget(ScenarioStep step, FaultTarget target)
-        {
-            switch (target)
-            {
-                case FaultTarget.MasterOf t:
-                    CheckShard(step, t.Shard);
-                    break;
-                case FaultTarget.ReplicaOf t:
-                    CheckShard(step, t.Shard);
-                    break;
-                case FaultTarget.OriginalMasterOf t:
-                    CheckShard(step, t.Shard);
-                    break;
-                case FaultTarget.OriginalReplicaOf t:
-                    CheckShard(step, t.Shard);
-                    break;
-                case FaultTarget.Node node when inventory.Nodes.All(n => n.Name != node.Name):
-                    Problem(step, $"'{node.Name}' is neither a node of {_inventoryName} ({string.Join(", ", inventory.Nodes.Select(n => n.Name))}) " +
-                                  $"nor another target; write one of: {FaultTarget.Forms}");
-                    break;
-                case FaultTarget.ProxyOn on when inventory.Proxies.All(p => p.Node.Name != on.NodeName):
-                    Problem(step, $"no proxy runs on '{on.NodeName}' in {_inventoryName}; proxies run on {string.Join(", ", inventory.Proxies.Select(p => p.Node.Name))}");
-                    break;
-                case FaultTarget.ReconfigServiceOn on when inventory.Proxies.All(p => p.Node.Name != on.NodeName):
-                    Problem(step, $"no reconfig service runs on '{on.NodeName}' in {_inventoryName} (one runs beside each proxy, on " +
-                                  $"{string.Join(", ", inventory.Proxies.Select(p => p.Node.Name))})");
-                    break;
-                case FaultTarget.LoadBalancer when inventory.LoadBalancer is null:
-                    Problem(step, $"{_inventoryName} has no load balancer; aim at 'the proxy' or use an inventory with 'load_balancer:' (e.g. post-2016-proxy-ha.yml)");
-                    break;
-                case FaultTarget.SentinelOn on when inventory.Sentinels.Instances.All(s => s.Node.Name != on.NodeName):
-                    Problem(step, $"no Sentinel runs on '{on.NodeName}' in {_inventoryName}; Sentinels run on " +
-                                  string.Join(", ", inventory.Sentinels.Instances.Select(s => s.Node.Name)));
-                    break;
-            }
-        }
-
-        private void CheckShard(ScenarioStep step, string shard)
-        {
-            if (inventory.Shards.All(s => s.Name != shard))
-            {
-                Problem(step, $"shard '{shard}' is not in {_inventoryName}; it has {string.Join(", ", inventory.Shards.Select(s => s.Name))}");
-            }
-        }
-
-        private void Problem(ScenarioStep step, string message) => _problems.Add(new ScenarioProblem(step.Line, message));
+        private void Problem(ScenarioStep step, string message) => _steps.Problem(step, message);
 
         /// <summary>A forged announcement not yet undone, and what the steps since add up to.</summary>
         private sealed class Forgery(ForgeMasterStep step)

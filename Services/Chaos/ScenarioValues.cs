@@ -29,7 +29,7 @@ internal abstract class ScenarioValues
     /// A step's settings as a mapping: every required key present, nothing unknown. With no required keys the value
     /// may be absent altogether (<c>- assert_keys_readable</c>), which gives an empty mapping.
     /// </summary>
-    protected Dictionary<string, YamlNode>? Arguments(YamlNode? value, YamlNode item, string step, string[] required, string[] optional, string example)
+    internal Dictionary<string, YamlNode>? Arguments(YamlNode? value, YamlNode item, string step, string[] required, string[] optional, string example)
     {
         if (IsEmpty(value))
         {
@@ -56,7 +56,7 @@ internal abstract class ScenarioValues
     }
 
     /// <summary>The mapping's keys with their values; an unknown key is a problem and is left out (a repeated one never gets here: <see cref="YamlOutline"/> refuses it).</summary>
-    protected Dictionary<string, YamlNode> Keys(YamlMappingNode mapping, string what, string[] allowed)
+    internal Dictionary<string, YamlNode> Keys(YamlMappingNode mapping, string what, string[] allowed)
     {
         var keys = new Dictionary<string, YamlNode>();
         foreach (var (keyNode, value) in mapping.Children)
@@ -73,7 +73,7 @@ internal abstract class ScenarioValues
     }
 
     /// <summary>A target in one of <see cref="FaultTarget.Forms"/>; <paramref name="item"/> is the step, for the line when there is no value.</summary>
-    protected FaultTarget? Target(YamlNode? value, YamlNode item, string step, string example)
+    internal FaultTarget? Target(YamlNode? value, YamlNode item, string step, string example)
     {
         if (IsEmpty(value))
         {
@@ -94,7 +94,7 @@ internal abstract class ScenarioValues
     }
 
     /// <summary><c>master</c> or <c>replica</c>.</summary>
-    protected RedisRole? Role(YamlNode value)
+    internal RedisRole? Role(YamlNode value)
     {
         var text = Text(value, "role");
         switch (text)
@@ -112,7 +112,7 @@ internal abstract class ScenarioValues
     }
 
     /// <summary>The <c>timeout</c> among a step's settings (at most 10 minutes), or the default when it gives none.</summary>
-    protected TimeSpan? Timeout(Dictionary<string, YamlNode>? args)
+    internal TimeSpan? Timeout(Dictionary<string, YamlNode>? args)
     {
         if (args is null)
         {
@@ -122,7 +122,7 @@ internal abstract class ScenarioValues
     }
 
     /// <summary>A duration such as <c>30s</c>, more than zero and at most <paramref name="longest"/>.</summary>
-    protected TimeSpan? Duration(YamlNode node, string what, TimeSpan longest)
+    internal TimeSpan? Duration(YamlNode node, string what, TimeSpan longest)
     {
         var text = Text(node, what);
         if (text is null)
@@ -143,7 +143,7 @@ internal abstract class ScenarioValues
     }
 
     /// <summary>A whole number from <paramref name="least"/> to <paramref name="most"/>.</summary>
-    protected int? Number(YamlNode? node, YamlNode item, string what, int least, int most, string example)
+    internal int? Number(YamlNode? node, YamlNode item, string what, int least, int most, string example)
     {
         if (node is null)
         {
@@ -164,7 +164,7 @@ internal abstract class ScenarioValues
     }
 
     /// <summary>True when a step that takes no value was given none.</summary>
-    protected bool NoValue(YamlNode? value, string step)
+    internal bool NoValue(YamlNode? value, string step)
     {
         if (IsEmpty(value))
         {
@@ -175,7 +175,7 @@ internal abstract class ScenarioValues
     }
 
     /// <summary>Records that a step lacks its value; always null.</summary>
-    protected string? Missing(YamlNode item, string step, string example)
+    internal string? Missing(YamlNode item, string step, string example)
     {
         Problem(item, $"{step} needs a value; write e.g. '{example}'");
         return null;
@@ -185,7 +185,7 @@ internal abstract class ScenarioValues
     /// A non-empty single value, on one line unless <paramref name="multiLine"/> (free text such as a description): a line
     /// break or another control character in a name or a target is a mistake, or an attempt to pass for something else.
     /// </summary>
-    protected string? Text(YamlNode node, string what, bool multiLine = false)
+    internal string? Text(YamlNode node, string what, bool multiLine = false)
     {
         if (node is YamlScalarNode { Value: { } text } && !IsEmpty(node))
         {
@@ -201,6 +201,6 @@ internal abstract class ScenarioValues
     }
 
     /// <summary>Records a problem at the line where <paramref name="at"/> starts.</summary>
-    protected void Problem(YamlNode at, string message) =>
+    internal void Problem(YamlNode at, string message) =>
         Problems.Add(new ScenarioProblem(LineOf(at.Start), message));
 }
