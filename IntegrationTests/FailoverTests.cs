@@ -5,6 +5,7 @@ using Aspire.Hosting.ApplicationModel;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using RedisHaLab.Chaos;
+using RedisHaLab.Clients;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -218,11 +219,8 @@ public class FailoverTests(string inventoryFile) : LabFixture(inventoryFile)
             {
                 try
                 {
-                    var options = LabClients.FrontDoorOptions(FrontDoor, Password);
-                    options.AbortOnConnectFail = true;
-                    options.ConnectRetry = 0;
-                    options.ConnectTimeout = options.SyncTimeout = options.AsyncTimeout = 1500;
-                    await using var fresh = await ConnectionMultiplexer.ConnectAsync(options);
+                    await using var fresh = await ConnectionMultiplexer.ConnectAsync(LabConnections.ToProxy(FrontDoor, Password,
+                        new Patience { ConnectMilliseconds = 1500, CommandMilliseconds = 1500, ConnectRetry = 0 }));
                     var value = (string?)await fresh.GetDatabase().StringGetAsync(otherKey);
                     return value == otherKey ? null : $"{started.TotalSeconds:0.0} s after the kill: read {value ?? "(nil)"}";
                 }

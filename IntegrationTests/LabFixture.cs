@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using RedisHaLab.Chaos;
+using RedisHaLab.Clients;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -89,34 +90,17 @@ public abstract class LabFixture(string inventoryFile)
 
     // Each with the running lab's password (none when it has no authentication).
 
-    protected Task<ConnectionMultiplexer> ConnectProxyAsync(IPEndPoint endpoint)
-    {
-        // The front door's options have one owner (the tie-breaker in particular: see LabClients.FrontDoorOptions).
-        var options = LabClients.FrontDoorOptions(endpoint, Password);
-        options.AbortOnConnectFail = true;
-        options.ConnectTimeout = 5000;
-        return ConnectionMultiplexer.ConnectAsync(options);
-    }
+    // The tests' own connections: 5 s to connect, the client's default for commands; a connect that fails, fails the test.
+    private static readonly Patience TestPatience = new() { ConnectMilliseconds = 5000 };
+
+    protected Task<ConnectionMultiplexer> ConnectProxyAsync(IPEndPoint endpoint) =>
+        ConnectionMultiplexer.ConnectAsync(LabConnections.ToProxy(endpoint, Password, TestPatience));
 
     protected Task<ConnectionMultiplexer> ConnectRedisAsync(IPEndPoint endpoint) =>
-        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-        {
-            EndPoints = { endpoint },
-            AllowAdmin = true,
-            AbortOnConnectFail = true,
-            ConnectTimeout = 5000,
-            Password = Password,
-        });
+        ConnectionMultiplexer.ConnectAsync(LabConnections.ToRedis(endpoint, Password, TestPatience, admin: true));
 
     protected Task<ConnectionMultiplexer> ConnectSentinelAsync(IPEndPoint endpoint) =>
-        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-        {
-            EndPoints = { endpoint },
-            CommandMap = CommandMap.Sentinel,
-            AbortOnConnectFail = true,
-            ConnectTimeout = 5000,
-            Password = Password,
-        });
+        ConnectionMultiplexer.ConnectAsync(LabConnections.ToSentinel(endpoint, Password, TestPatience));
 
     /// <summary>One section of INFO as a dictionary.</summary>
     protected async Task<Dictionary<string, string>> InfoAsync(IPEndPoint endpoint, string section)

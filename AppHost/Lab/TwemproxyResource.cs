@@ -4,7 +4,7 @@ namespace RedisHaLab.AppHost.Lab;
 /// The lab's proxy (nutcracker): a container whose front door is the lab's connection string. Any resource of the
 /// AppHost gets it with <c>.WithReference(proxy)</c> as <c>ConnectionStrings__front-door</c>, in StackExchange.Redis
 /// form with <c>proxy=Twemproxy</c> (the proxy refuses the commands a plain client would send on connect) and an empty
-/// <c>tiebreaker</c> (its handshake read would wait for one shard's master; see <c>LabClients.FrontDoorOptions</c>).
+/// <c>tiebreaker</c> (its handshake read would wait for one shard's master; see <c>LabConnections.ToProxy</c>).
 /// </summary>
 /// <remarks>
 /// Behind a load balancer a proxy has no front door of its own (<paramref name="hasFrontDoor"/> false): its connection

@@ -8,6 +8,7 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RedisHaLab.Chaos;
+using RedisHaLab.Clients;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -20,6 +21,13 @@ namespace RedisHaLab.FailoverBenchmark;
 internal sealed class LabSession : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
+
+    private const string ClientName = "redis-ha-lab-benchmark";
+
+    // Short-lived connections: two connect attempts of 2 s, then the call fails; 10 s a command on Redis and the proxy
+    // (the whole key set is written and read through them), 5 s on a Sentinel.
+    private static readonly Patience Setup = new() { ConnectMilliseconds = 2000, CommandMilliseconds = 10_000, ConnectRetry = 1 };
+    private static readonly Patience SentinelSetup = Setup with { CommandMilliseconds = 5000 };
 
     private readonly DistributedApplication _app;
     private readonly DockerClient _docker = new DockerClientConfiguration().CreateClient();
@@ -109,45 +117,15 @@ internal sealed class LabSession : IAsyncDisposable
 
     /// <summary>Short-lived connection to a Redis instance (not the proxy).</summary>
     public Task<ConnectionMultiplexer> ConnectRedisAsync(IPEndPoint endpoint) =>
-        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-        {
-            EndPoints = { endpoint },
-            AllowAdmin = true,
-            AbortOnConnectFail = true,
-            ConnectRetry = 1,
-            ConnectTimeout = 2000,
-            SyncTimeout = 10_000,
-            AsyncTimeout = 10_000,
-            ClientName = "redis-ha-lab-benchmark",
-            Password = Password,
-        });
+        ConnectionMultiplexer.ConnectAsync(LabConnections.ToRedis(endpoint, Password, Setup, ClientName, admin: true));
 
     /// <summary>Short-lived connection to the proxy, for writing and reading the whole key set (not for the measured load).</summary>
-    public Task<ConnectionMultiplexer> ConnectProxyAsync()
-    {
-        var options = LabClients.FrontDoorOptions(FrontDoor, Password);
-        options.AbortOnConnectFail = true;
-        options.ConnectRetry = 1;
-        options.ConnectTimeout = 2000;
-        options.SyncTimeout = options.AsyncTimeout = 10_000;
-        options.ClientName = "redis-ha-lab-benchmark";
-        return ConnectionMultiplexer.ConnectAsync(options);
-    }
+    public Task<ConnectionMultiplexer> ConnectProxyAsync() =>
+        ConnectionMultiplexer.ConnectAsync(LabConnections.ToProxy(FrontDoor, Password, Setup, ClientName));
 
     /// <summary>Connection to a Sentinel.</summary>
     public Task<ConnectionMultiplexer> ConnectSentinelAsync(IPEndPoint endpoint) =>
-        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-        {
-            EndPoints = { endpoint },
-            CommandMap = CommandMap.Sentinel,
-            AbortOnConnectFail = true,
-            ConnectRetry = 1,
-            ConnectTimeout = 2000,
-            SyncTimeout = 5000,
-            AsyncTimeout = 5000,
-            ClientName = "redis-ha-lab-benchmark",
-            Password = Password,
-        });
+        ConnectionMultiplexer.ConnectAsync(LabConnections.ToSentinel(endpoint, Password, SentinelSetup, ClientName));
 
     /// <summary>One INFO section of an instance, as key/value pairs; null when it does not answer.</summary>
     public async Task<Dictionary<string, string>?> InfoAsync(RedisInstance instance, string section)

@@ -1,4 +1,5 @@
 using System.Net;
+using RedisHaLab.Clients;
 using StackExchange.Redis;
 
 namespace RedisHaLab.Samples.FrontDoorClient;
@@ -10,17 +11,19 @@ namespace RedisHaLab.Samples.FrontDoorClient;
 /// </summary>
 internal sealed class SentinelQuestion
 {
-    private readonly ConfigurationOptions options;
+    // A Sentinel that does not answer within a second is skipped for the next one.
+    private static readonly Patience Patience = new() { ConnectMilliseconds = 1000, CommandMilliseconds = 1000 };
+
+    private readonly IReadOnlyList<EndPoint> sentinels;
+    private readonly string? password;
 
     public SentinelQuestion(string connectionString)
     {
-        options = ConfigurationOptions.Parse(connectionString);
-        ServiceName = options.ServiceName ?? "(no serviceName)";
         // Asked directly, one Sentinel at a time: with serviceName set, the library would connect to the master itself.
-        options.ServiceName = null;
-        options.CommandMap = CommandMap.Sentinel;
-        options.AbortOnConnectFail = true;
-        options.ConnectTimeout = options.SyncTimeout = options.AsyncTimeout = 1000;
+        var options = ConfigurationOptions.Parse(connectionString);
+        ServiceName = options.ServiceName ?? "(no serviceName)";
+        sentinels = [.. options.EndPoints];
+        password = options.Password;
     }
 
     /// <summary>The shard's Sentinel master name (the connection string's serviceName).</summary>
@@ -29,14 +32,11 @@ internal sealed class SentinelQuestion
     /// <summary>The first answering Sentinel's <c>host:port</c> of the master, or null when none answers.</summary>
     public async Task<string?> MasterAsync()
     {
-        foreach (var endpoint in options.EndPoints)
+        foreach (var endpoint in sentinels)
         {
             try
             {
-                var single = options.Clone();
-                single.EndPoints.Clear();
-                single.EndPoints.Add(endpoint);
-                await using var sentinel = await ConnectionMultiplexer.ConnectAsync(single);
+                await using var sentinel = await ConnectionMultiplexer.ConnectAsync(LabConnections.ToSentinel(endpoint, password, Patience));
                 switch (await sentinel.GetServer(endpoint).SentinelGetMasterAddressByNameAsync(ServiceName))
                 {
                     case DnsEndPoint named:

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using RedisHaLab.Clients;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -82,22 +83,19 @@ internal sealed class RedisRoleProbe(ReconfigOptions options) : IRoleProbe, IAsy
     }
 
     private Task<ConnectionMultiplexer> Connection(RedisInstance instance) =>
-        _connections.GetOrAdd(instance.Name, _ => new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-        {
-            EndPoints = { new DnsEndPoint(instance.Name, instance.Port) },
-            // Kept for the service's lifetime and re-made in the background by the client; a dead master answers
-            // "not connected" at once instead of holding up the decision.
-            AbortOnConnectFail = false,
-            BacklogPolicy = BacklogPolicy.FailFast,
-            ConnectTimeout = 1000,
-            SyncTimeout = 1000,
-            AsyncTimeout = 1000,
-            ClientName = "redis-ha-lab-reconfig",
+        _connections.GetOrAdd(instance.Name, _ => new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(
             // INFO, which the client counts among admin commands.
-            AllowAdmin = true,
-            // Null when the lab has no authentication.
-            Password = options.RedisPassword,
-        }))).Value;
+            LabConnections.ToRedis(new DnsEndPoint(instance.Name, instance.Port), options.RedisPassword, Patience, "redis-ha-lab-reconfig", admin: true)))).Value;
+
+    // Kept for the service's lifetime and re-made in the background by the client; a dead master answers "not connected"
+    // at once instead of holding up the decision.
+    private static readonly Patience Patience = new()
+    {
+        ConnectMilliseconds = 1000,
+        CommandMilliseconds = 1000,
+        ConnectsInBackground = true,
+        FailFast = true,
+    };
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

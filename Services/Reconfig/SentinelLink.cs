@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using RedisHaLab.Clients;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -121,20 +122,15 @@ internal sealed class SentinelLink(SentinelInstance sentinel, string? password, 
         ? $"{connection.FailureType}{(connection.InnerException is null ? "" : $" ({connection.InnerException.Message})")}"
         : e.Message;
 
-    private ConfigurationOptions Options() => new()
+    // This loop owns reconnecting (with its own back-off and a re-ask of the masters afterwards), so the client fails
+    // fast instead of retrying or queueing commands behind a dead connection.
+    private static readonly Patience Patience = new()
     {
-        EndPoints = { _endpoint },
-        CommandMap = CommandMap.Sentinel,
-        // This loop owns reconnecting (with its own back-off and a re-ask of the masters afterwards), so the client
-        // fails fast instead of retrying or queueing commands behind a dead connection.
-        AbortOnConnectFail = true,
+        ConnectMilliseconds = 2000,
+        CommandMilliseconds = 2000,
         ConnectRetry = 1,
-        BacklogPolicy = BacklogPolicy.FailFast,
-        ConnectTimeout = 2000,
-        SyncTimeout = 2000,
-        AsyncTimeout = 2000,
-        ClientName = "redis-ha-lab-reconfig",
-        // Null when the lab has no authentication.
-        Password = password,
+        FailFast = true,
     };
+
+    private ConfigurationOptions Options() => LabConnections.ToSentinel(_endpoint, password, Patience, "redis-ha-lab-reconfig");
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RedisHaLab.Clients;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -105,18 +106,14 @@ internal sealed class ServingProbe(Inventory inventory, ProxyInstance proxy, Rec
     {
         if (!_connections.TryGetValue(label, out var connection))
         {
-            connection = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-            {
-                EndPoints = { new DnsEndPoint(proxy.Name, proxy.Port) },
-                Proxy = Proxy.Twemproxy,
-                AbortOnConnectFail = false,
-                BacklogPolicy = BacklogPolicy.FailFast,
-                ConnectTimeout = (int)Budget.TotalMilliseconds,
-                SyncTimeout = (int)Budget.TotalMilliseconds,
-                AsyncTimeout = (int)Budget.TotalMilliseconds,
-                ClientName = "redis-ha-lab-serving-probe",
-                Password = options.RedisPassword,
-            });
+            connection = await ConnectionMultiplexer.ConnectAsync(LabConnections.ToProxy(new DnsEndPoint(proxy.Name, proxy.Port), options.RedisPassword,
+                new Patience
+                {
+                    ConnectMilliseconds = (int)Budget.TotalMilliseconds,
+                    CommandMilliseconds = (int)Budget.TotalMilliseconds,
+                    ConnectsInBackground = true,
+                    FailFast = true,
+                }, "redis-ha-lab-serving-probe"));
             _connections[label] = connection;
         }
         return connection;

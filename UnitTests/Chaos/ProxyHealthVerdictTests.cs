@@ -65,16 +65,16 @@ public class ProxyHealthVerdictTests
     public void A_request_that_outlives_the_budget_or_the_clients_timeout_reads_as_a_timeout()
     {
         Assert.That(ProxyHealthVerdict.Reason(new OperationCanceledException(), Budget), Is.EqualTo("timeout (no answer within 1.3 s)"));
-        Assert.That(ProxyHealthVerdict.Reason(new RedisTimeoutException("Timeout awaiting response (outbound=0KiB, ...)", CommandStatus.Sent), Budget),
+        Assert.That(ProxyHealthVerdict.Reason(RedisErrors.Timeout("Timeout awaiting response (outbound=0KiB, ...)", CommandStatus.Sent), Budget),
             Does.StartWith("timeout"));
     }
 
     [Test]
     public void A_server_error_is_shown_as_the_server_said_it_and_a_lost_connection_briefly()
     {
-        Assert.That(ProxyHealthVerdict.Reason(new RedisServerException("READONLY You can't write against a read only replica."), Budget),
+        Assert.That(ProxyHealthVerdict.Reason(RedisErrors.Server("READONLY You can't write against a read only replica."), Budget),
             Is.EqualTo("READONLY You can't write against a read only replica."));
-        Assert.That(ProxyHealthVerdict.Reason(new RedisConnectionException(ConnectionFailureType.UnableToConnect, "It was not possible to connect ... long text"), Budget),
+        Assert.That(ProxyHealthVerdict.Reason(RedisErrors.Connection(ConnectionFailureType.UnableToConnect, "It was not possible to connect ... long text"), Budget),
             Is.EqualTo("no connection to it (UnableToConnect)"));
     }
 }

@@ -167,7 +167,7 @@ public class SwitchoverProcedureTests
             {
                 DemotionFailures--;
                 Acts.Add("demote failed");
-                throw new StackExchange.Redis.RedisConnectionException(StackExchange.Redis.ConnectionFailureType.SocketFailure, "connection lost");
+                throw RedisErrors.Connection(StackExchange.Redis.ConnectionFailureType.SocketFailure, "connection lost");
             }
             Acts.Add($"demote to {promoted.Name}");
             DemotedAt = _sincePause.Elapsed;
