@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using RedisHaLab.AppHost.Lab;
@@ -19,12 +20,65 @@ public sealed class LabModelTests(string inventoryFile) : AppHostModelFixture(in
     {
         foreach (var instance in inventory.RedisInstances)
         {
-            var redis = Resource<LabRedisResource>(instance.Name);
+            var redis = Resource<RedisResource>(instance.Name);
             var endpoint = redis.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp");
             Assert.That((endpoint.TargetHost, endpoint.Port, endpoint.TargetPort, endpoint.IsProxied),
                 Is.EqualTo((instance.Node.Address.ToString(), (int?)instance.Port, (int?)instance.Port, false)), instance.Name);
             Assert.That(redis.PasswordParameter is not null, Is.EqualTo(inventory.Authentication == LabAuthentication.Password),
                 $"{instance.Name}'s connection string carries the lab's password exactly when the lab has one");
+        }
+    }
+
+    [TestCase(DistributedApplicationOperation.Run)]
+    [TestCase(DistributedApplicationOperation.Publish)]
+    public async Task Every_Redis_instance_is_Aspires_Redis_type_running_the_labs_image_on_its_own_redis_conf_alone(DistributedApplicationOperation operation)
+    {
+        foreach (var instance in inventory.RedisInstances)
+        {
+            var redis = Resource<RedisResource>(instance.Name);
+
+            var image = redis.Annotations.OfType<ContainerImageAnnotation>().Single();
+            Assert.That((image.Registry, image.Image, image.Tag), Is.EqualTo(((string?)null, LabImages.Redis.Image, LabImages.Redis.Tag)), instance.Name);
+            // AddRedis's `/bin/sh -c "redis-server --requirepass $REDIS_PASSWORD --save …"` would put the password on the
+            // command line and in the environment; the lab's is in the rendered redis.conf.
+            Assert.That(redis.Entrypoint, Is.EqualTo("redis-server"), instance.Name);
+            var arguments = new List<object>();
+            var environment = new Dictionary<string, object>();
+            var context = new DistributedApplicationExecutionContext(operation);
+            foreach (var callback in redis.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
+            {
+                await callback.Callback(new CommandLineArgsCallbackContext(arguments) { ExecutionContext = context });
+            }
+            foreach (var callback in redis.Annotations.OfType<EnvironmentCallbackAnnotation>())
+            {
+                await callback.Callback(new EnvironmentCallbackContext(context, environment));
+            }
+            Assert.That(arguments, Is.EqualTo(new object[] { $"{RedisConfigFile.ContainerFolder(instance)}/redis.conf" }), instance.Name);
+            Assert.That(environment.Keys, Is.Empty, $"{instance.Name}: no REDIS_PASSWORD");
+#pragma warning disable ASPIRECONTAINERSHELLEXECUTION001
+            Assert.That(redis.ShellExecution, Is.Not.True, $"{instance.Name}: its argument is not wrapped in `-c \"…\"`");
+#pragma warning restore ASPIRECONTAINERSHELLEXECUTION001
+
+            var endpoint = redis.Annotations.OfType<EndpointAnnotation>().Single();
+            Assert.That((endpoint.Name, endpoint.UriScheme, endpoint.TargetHost, endpoint.Port, endpoint.IsProxied, endpoint.TlsEnabled),
+                Is.EqualTo((LabRedis.PrimaryEndpointName, "redis", instance.Node.Address.ToString(), (int?)instance.Port, false, false)), instance.Name);
+            // The lab's health check alone, not AddRedis's `<name>_check`.
+            Assert.That(redis.Annotations.OfType<HealthCheckAnnotation>().Select(h => h.Key), Is.EqualTo(new[] { $"{instance.Name}-health" }), instance.Name);
+        }
+    }
+
+    [Test]
+    public async Task Each_Redis_instances_connection_string_is_host_port_and_the_labs_password_with_no_tls()
+    {
+        foreach (var instance in inventory.RedisInstances)
+        {
+            var expression = Resource<RedisResource>(instance.Name).ConnectionStringExpression;
+            var passwordPart = inventory.Authentication == LabAuthentication.Password ? ",password={redis-password.value}" : "";
+            // Aspire's RedisResource ends its connection string with a condition on the endpoint's TLS (",ssl=true").
+            Assert.That(expression.ValueExpression, Does.Match(
+                $@"^{Regex.Escape($"{{{instance.Name}.bindings.tcp.host}}:{{{instance.Name}.bindings.tcp.port}}{passwordPart}")}\{{cond-[^}}]+\}}$"), instance.Name);
+            var tls = (IValueProvider)expression.ValueProviders[^1];
+            Assert.That(await tls.GetValueAsync(), Is.Null.Or.Empty, $"{instance.Name}: no TLS, so nothing after host:port[,password=...]");
         }
     }
 
@@ -110,7 +164,7 @@ public sealed class LabModelTests(string inventoryFile) : AppHostModelFixture(in
         string[] faults = ["chaos-kill", "chaos-pause", "chaos-resume", "chaos-partition", "chaos-heal"];
         foreach (var instance in inventory.RedisInstances)
         {
-            Assert.That(CommandsOf(Resource<LabRedisResource>(instance.Name)),
+            Assert.That(CommandsOf(Resource<RedisResource>(instance.Name)),
                 Is.SupersetOf(faults.Append("chaos-isolate").Append($"chaos-failover-{instance.ShardName}").Append($"chaos-switchover-{instance.ShardName}")), instance.Name);
         }
         foreach (var sentinel in inventory.Sentinels.Instances)

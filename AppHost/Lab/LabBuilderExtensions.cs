@@ -41,14 +41,14 @@ internal static class LabBuilderExtensions
 
         var nodes = inventory.Nodes.ToDictionary(n => n.Name, builder.AddNode);
 
-        // A type of the lab's own in the shape of Aspire.Hosting.Redis's (see LabRedisResource for why not that one):
-        // the lab's local image, the instance's redis.conf, a fixed port on its node's address, a connection string.
+        // Aspire's RedisResource, without AddRedis's defaults (see LabRedis for which and why): the lab's local image,
+        // the instance's redis.conf, a fixed port on its node's address, Aspire's connection string.
         var redis = inventory.RedisInstances.ToDictionary(i => i.Name, instance => builder
-            .AddLabContainer(new LabRedisResource(instance.Name, password), LabImages.Redis, root, nodes[instance.Node.Name])
+            .AddLabContainer(LabRedis.Resource(instance.Name, password), LabImages.Redis, root, nodes[instance.Node.Name])
             .WithEntrypoint("redis-server")
             .WithArgs($"{RedisConfigFile.ContainerFolder(instance)}/redis.conf")
             .WithBindMount(state.InstanceFolder(instance.Name), RedisConfigFile.ContainerFolder(instance))
-            .WithNodeEndpoint(LabRedisResource.PrimaryEndpointName, instance.Node, instance.Port)
+            .WithNodeEndpoint(LabRedis.PrimaryEndpointName, instance.Node, instance.Port, LabRedis.UriScheme)
             .WithIconName("Database")
             .WithLabHealthCheck(builder, new RedisInstanceHealthCheck(new IPEndPoint(instance.Node.Address, instance.Port), secret)));
 
@@ -177,13 +177,13 @@ internal static class LabBuilderExtensions
 
     /// <summary>Publishes <paramref name="port"/> on the node's own loopback address, as the post's hosts listen on theirs.</summary>
     private static IResourceBuilder<T> WithNodeEndpoint<T>(this IResourceBuilder<T> resource,
-        string name, LabNode node, int port) where T : ContainerResource =>
-        resource.WithLoopbackEndpoint(name, node.Address, port);
+        string name, LabNode node, int port, string scheme = "tcp") where T : ContainerResource =>
+        resource.WithLoopbackEndpoint(name, node.Address, port, scheme);
 
     internal static IResourceBuilder<T> WithLoopbackEndpoint<T>(this IResourceBuilder<T> resource,
-        string name, IPAddress address, int port) where T : ContainerResource =>
+        string name, IPAddress address, int port, string scheme = "tcp") where T : ContainerResource =>
         // Not proxied: the port is the post's port, and a killed container really closes it.
-        resource.WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: name, isProxied: false)
+        resource.WithEndpoint(port: port, targetPort: port, scheme: scheme, name: name, isProxied: false)
             .WithEndpoint(name, endpoint => endpoint.TargetHost = address.ToString());
 
     /// <remarks>
@@ -217,7 +217,7 @@ internal sealed record LabResources(
     LabStateFolder State,
     LabSecret Secret,
     IReadOnlyDictionary<string, IResourceBuilder<LabNodeResource>> Nodes,
-    IReadOnlyDictionary<string, IResourceBuilder<LabRedisResource>> Redis,
+    IReadOnlyDictionary<string, IResourceBuilder<RedisResource>> Redis,
     IReadOnlyList<IResourceBuilder<SentinelResource>> Sentinels,
     IReadOnlyDictionary<string, IResourceBuilder<LabShardResource>> Shards,
     IReadOnlyList<IResourceBuilder<TwemproxyResource>> Proxies,

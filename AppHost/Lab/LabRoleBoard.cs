@@ -123,14 +123,14 @@ internal sealed class LabRoleBoard(
         }
         return notifications.PublishUpdateAsync(resource, snapshot => snapshot with
         {
-            Urls = [.. snapshot.Urls.Select(u => u.Name == LabRedisResource.PrimaryEndpointName
+            Urls = [.. snapshot.Urls.Select(u => u.Name == LabRedis.PrimaryEndpointName
                 ? u with { DisplayProperties = new UrlDisplayPropertiesSnapshot(text, u.DisplayProperties.SortOrder) }
                 : u)],
             Properties = [.. snapshot.Properties.Where(p => p.Name != RolePropertyName), new ResourcePropertySnapshot(RolePropertyName, role)],
         });
     }
 
-    private static bool IsRedisEndpoint(ResourceUrlAnnotation url) => url.Endpoint?.EndpointName == LabRedisResource.PrimaryEndpointName;
+    private static bool IsRedisEndpoint(ResourceUrlAnnotation url) => url.Endpoint?.EndpointName == LabRedis.PrimaryEndpointName;
 
     private async Task ShowMasterAsync(Shard shard, ShardMaster master, string? notServed, string? before)
     {
