@@ -133,16 +133,21 @@ public sealed class LabModelTests(string inventoryFile) : AppHostModelFixture(in
     }
 
     [Test]
-    public void Redis_Sentinels_the_proxy_and_its_reconfig_service_start_at_once_and_health_alone_says_when_the_lab_is_protected()
+    public void Redis_the_proxy_and_its_reconfig_service_start_at_once_Sentinels_once_every_Redis_container_runs()
     {
-        // Nothing waits: a replica retries its sync, Sentinel 7.0 and the proxy's supervisor retry a name that does not
-        // resolve yet, the service retries Sentinels; a wait here would put a container start and a health check's
-        // backoff on the lab's path.
-        string[] parts = [.. inventory.RedisInstances.Select(i => i.Name), .. inventory.Sentinels.Instances.Select(s => s.Name),
-            inventory.Proxy.Name, inventory.Proxy.ReconfigName];
+        // No health is waited for: a replica retries its sync, the proxy's supervisor retries a name that does not
+        // resolve yet, the service retries Sentinels; a wait for health would put a check's backoff on the lab's path.
+        string[] parts = [.. inventory.RedisInstances.Select(i => i.Name), inventory.Proxy.Name, inventory.Proxy.ReconfigName];
         foreach (var part in parts)
         {
             Assert.That(WaitsOf(Resource<ContainerResource>(part)), Is.Empty, $"{part} waits for nothing");
+        }
+        // A Sentinel started before a master's container runs would see it down and, knowing its replica from its
+        // config, fail the shard over before the lab has begun.
+        foreach (var sentinel in inventory.Sentinels.Instances)
+        {
+            Assert.That(Resource<ContainerResource>(sentinel.Name).Annotations.OfType<WaitAnnotation>().Select(w => (w.Resource.Name, w.WaitType)),
+                Is.EquivalentTo(inventory.RedisInstances.Select(i => (i.Name, WaitType.WaitUntilStarted))), sentinel.Name);
         }
     }
 

@@ -65,8 +65,14 @@ internal static class LabBuilderExtensions
                 .WithNodeEndpoint(SentinelResource.EndpointName, sentinel.Node, sentinel.Port)
                 .WithRestartAfterCrash()
                 .WithLabHealthCheck(builder, new SentinelHealthCheck(new IPEndPoint(sentinel.Node.Address, sentinel.Port), inventory, secret));
-            // Sentinels start with Redis: Sentinel 7.0 keeps a name that does not resolve yet and retries it, and its
-            // health says when it knows the shards well enough to fail them over.
+            // Sentinels start once every Redis container runs, not once each answers (their health says when they
+            // know the shards well enough to fail them over): a Sentinel that started first would see a master whose
+            // container is still being created as down after 2.5 s and, knowing its replica from its config, fail
+            // the shard over before the lab has begun (seen on a loaded machine, where a container's start takes seconds).
+            foreach (var instance in redis.Values)
+            {
+                resource.WaitForStart(instance);
+            }
             return resource;
         }).ToList();
 
