@@ -25,7 +25,7 @@ public sealed class SentinelForgery(Inventory inventory, SentinelView sentinels)
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
-    private int Majority => inventory.Sentinels.Instances.Count / 2 + 1;
+    private int Majority => inventory.Sentinels.Majority;
 
     /// <summary>Tells every Sentinel that <paramref name="announced"/> masters <paramref name="shard"/>; returns what they made of it.</summary>
     /// <exception cref="ChaosException">Fewer than a majority of the Sentinels adopted it: the forgery would prove nothing.</exception>

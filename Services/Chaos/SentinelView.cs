@@ -86,7 +86,7 @@ public sealed class SentinelView(Inventory inventory, string? password)
     public async Task<MasterVote> MasterOfAsync(Shard shard)
     {
         var answers = await Task.WhenAll(inventory.Sentinels.Instances.Select(s => AskMasterAsync(s, shard)));
-        var needed = inventory.Sentinels.Instances.Count / 2 + 1;
+        var needed = inventory.Sentinels.Majority;
         var leader = answers.Where(a => a.Master is not null)
             .GroupBy(a => a.Master!)
             .Select(g => (Master: g.Key, Votes: g.Count()))

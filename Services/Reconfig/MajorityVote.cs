@@ -1,3 +1,5 @@
+using RedisHaLab.Topology;
+
 namespace RedisHaLab.Reconfig;
 
 /// <summary>The outcome of asking the Sentinels: the master a majority names, or null with the reason in <see cref="Summary"/>.</summary>
@@ -21,7 +23,7 @@ internal static class MajorityVote
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sentinelCount);
         // A Sentinel has one voice, even if it was asked twice.
         var distinct = answers.DistinctBy(a => a.Sentinel).ToList();
-        var needed = sentinelCount / 2 + 1;
+        var needed = SentinelGroup.MajorityOf(sentinelCount);
         var tally = distinct.Where(a => a.Master is not null)
             .GroupBy(a => a.Master!)
             .Select(g => (Master: g.Key, Votes: g.Count(), Epoch: g.Any(a => a.ConfigEpoch is null) ? null : g.Min(a => a.ConfigEpoch)))

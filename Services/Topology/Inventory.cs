@@ -100,7 +100,10 @@ public sealed record SentinelGroup(
     /// How many Sentinels must agree to elect the leader that fails a shard over (more than half of them, as Sentinel
     /// counts), and so how many answers a decision taken on the Sentinels' word needs.
     /// </summary>
-    public int Majority => Instances.Count / 2 + 1;
+    public int Majority => MajorityOf(Instances.Count);
+
+    /// <summary>More than half of <paramref name="sentinels"/> Sentinels: the one rule for a Sentinel majority.</summary>
+    public static int MajorityOf(int sentinels) => sentinels / 2 + 1;
 
     /// <summary>
     /// How many Sentinels must know each other before a failover can happen: the quorum to agree a master is down, and
