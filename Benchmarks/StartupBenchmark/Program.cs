@@ -7,7 +7,8 @@ using RedisHaLab.StartupBenchmark;
 const string Usage = """
     dotnet run --project Benchmarks/StartupBenchmark -c Release -- [--rounds N] [--cold] [--inventory FILE] [--output DIR]
       --rounds N        warm rounds (floor, then the lab to protected), 1 to 10; 3 by default
-      --cold            first one cold start: the lab's images removed, so the start builds them (twemproxy from source)
+      --cold            first one cold start: the lab's tagged images removed, so the start builds them (Docker's
+                        layer cache from earlier builds is kept: a fresh machine's first start is slower)
       --inventory FILE  the lab to start; inventories/post-2016.yml by default
       --output DIR      where report.md, results.json and timeline.png go; docs/startup-report by default
     """;

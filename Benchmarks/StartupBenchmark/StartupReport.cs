@@ -42,7 +42,7 @@ internal static class StartupReport
         md.AppendLine(Invariant($"Target: warm start to protected <= {TargetRatio:0} x the floor: **{(ratio <= TargetRatio ? "met" : "NOT met")}** (median {ratio:0.0})."));
         if (cold is not null)
         {
-            md.AppendLine(Invariant($"Cold start (the lab's images removed first, so it builds them; twemproxy from source): protected after {cold.Protected:0.0} s; target < {TargetColdSeconds:0} s: **{(cold.Protected < TargetColdSeconds ? "met" : "NOT met")}**."));
+            md.AppendLine(Invariant($"Cold start (the lab's images removed first, so it builds them; layers Docker still caches from earlier builds are reused, so this is not a fresh machine's first start): protected after {cold.Protected:0.0} s; target < {TargetColdSeconds:0} s: **{(cold.Protected < TargetColdSeconds ? "met" : "NOT met")}**."));
         }
         md.AppendLine().AppendLine("## Timeline of each part (median over the warm rounds, seconds since the start was asked for)").AppendLine()
             .AppendLine("| part | created | running | healthy |").AppendLine("|---|---:|---:|---:|");
