@@ -41,14 +41,7 @@ internal sealed class ShardLoop(string shard, string[] keys, string frontDoor, F
     {
         // Ride out the proxy's restarts: reconnect on its own, and fail a request at once while disconnected, so each
         // outage shows as it happens instead of as a queue of late successes.
-        var options = LabConnections.ToProxy(frontDoor, new Patience
-        {
-            ConnectMilliseconds = 2000,
-            CommandMilliseconds = 2000,
-            ConnectsInBackground = true,
-            FailFast = true,
-            ReconnectEveryMilliseconds = 200,
-        });
+        var options = LabConnections.ToProxy(frontDoor, Patience.RidingOut(2000, reconnectEveryMilliseconds: 200));
         // The client notices a dropped connection (the proxy restarting after a failover) and starts reconnecting at its
         // next heartbeat, once a second by default: two clients of the same kill then differ by up to a second (seen: 4.90
         // s here, 3.95 s by a probe beside it). A short heartbeat makes the figure the lab's, not the heartbeat's phase.

@@ -34,14 +34,8 @@ public static class LabClients
     /// and a command sent while the instance is away fails at once, so one instance down never holds the watch up.
     /// </summary>
     public static Task<ConnectionMultiplexer> RedisForWatchAsync(IPEndPoint endpoint, string? password) =>
-        ConnectionMultiplexer.ConnectAsync(LabConnections.ToRedis(endpoint, password, new Patience
-        {
-            ConnectMilliseconds = WatchMilliseconds,
-            CommandMilliseconds = WatchMilliseconds,
-            ConnectsInBackground = true,
-            FailFast = true,
-            ReconnectEveryMilliseconds = 200,
-        }, $"{ClientName}-watch"));
+        ConnectionMultiplexer.ConnectAsync(LabConnections.ToRedis(endpoint, password,
+            Patience.RidingOut(WatchMilliseconds, reconnectEveryMilliseconds: 200), $"{ClientName}-watch"));
 
     /// <summary>A short-lived connection to one Sentinel; fails fast when it does not answer. It may PUBLISH (hello messages only).</summary>
     public static Task<ConnectionMultiplexer> SentinelAsync(IPEndPoint endpoint, string? password) =>
@@ -52,14 +46,8 @@ public static class LabClients
     /// disconnected fails at once instead of waiting in a queue, so a client sees each outage as it happens.
     /// </summary>
     public static Task<ConnectionMultiplexer> ProxyAsync(IPEndPoint frontDoor, string? password) =>
-        ConnectionMultiplexer.ConnectAsync(LabConnections.ToProxy(frontDoor, password, new Patience
-        {
-            ConnectMilliseconds = ProxyMilliseconds,
-            CommandMilliseconds = ProxyMilliseconds,
-            ConnectsInBackground = true,
-            FailFast = true,
-            ReconnectEveryMilliseconds = 100,
-        }));
+        ConnectionMultiplexer.ConnectAsync(LabConnections.ToProxy(frontDoor, password,
+            Patience.RidingOut(ProxyMilliseconds, reconnectEveryMilliseconds: 100)));
 
     /// <summary>A short-lived connection to the proxy; fails fast when it does not answer (health checks, one-off reads).</summary>
     public static Task<ConnectionMultiplexer> ProxyQuickAsync(IPEndPoint frontDoor, string? password) =>

@@ -32,6 +32,20 @@ public sealed record Patience
     /// <summary>Milliseconds between the client's own reconnect attempts (<c>LinearRetry</c>); null keeps the client's back-off.</summary>
     public int? ReconnectEveryMilliseconds { get; init; }
 
+    /// <summary>
+    /// A connection kept as long as its caller runs, that rides out the server's restarts: one timeout for connect and
+    /// commands, connecting in the background, failing a command at once while disconnected (so each outage shows as it
+    /// happens), and reconnecting every <paramref name="reconnectEveryMilliseconds"/> (null: the client's back-off).
+    /// </summary>
+    public static Patience RidingOut(int milliseconds, int? reconnectEveryMilliseconds = null) => new()
+    {
+        ConnectMilliseconds = milliseconds,
+        CommandMilliseconds = milliseconds,
+        ConnectsInBackground = true,
+        FailFast = true,
+        ReconnectEveryMilliseconds = reconnectEveryMilliseconds,
+    };
+
     /// <summary>A short-lived connection that fails fast: one timeout for connect and commands, no retry, no queue.</summary>
     public static Patience Quick(int milliseconds) => new()
     {

@@ -107,13 +107,7 @@ internal sealed class ServingProbe(Inventory inventory, ProxyInstance proxy, Rec
         if (!_connections.TryGetValue(label, out var connection))
         {
             connection = await ConnectionMultiplexer.ConnectAsync(LabConnections.ToProxy(new DnsEndPoint(proxy.Name, proxy.Port), options.RedisPassword,
-                new Patience
-                {
-                    ConnectMilliseconds = (int)Budget.TotalMilliseconds,
-                    CommandMilliseconds = (int)Budget.TotalMilliseconds,
-                    ConnectsInBackground = true,
-                    FailFast = true,
-                }, "redis-ha-lab-serving-probe"));
+                Patience.RidingOut((int)Budget.TotalMilliseconds), "redis-ha-lab-serving-probe"));
             _connections[label] = connection;
         }
         return connection;

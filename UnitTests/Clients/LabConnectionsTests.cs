@@ -148,4 +148,18 @@ public class LabConnectionsTests
         Assert.That(options.AbortOnConnectFail, Is.True);
         Assert.That(options.BacklogPolicy, Is.SameAs(BacklogPolicy.FailFast));
     }
+
+    [Test]
+    public void Riding_out_is_one_timeout_a_background_connect_no_queue_and_the_reconnect_interval_given()
+    {
+        var options = LabConnections.ToProxy(Endpoint, null, Patience.RidingOut(2000, reconnectEveryMilliseconds: 200));
+        var backOff = LabConnections.ToProxy(Endpoint, null, Patience.RidingOut(2000));
+
+        Assert.That((options.ConnectTimeout, options.SyncTimeout, options.AsyncTimeout), Is.EqualTo((2000, 2000, 2000)));
+        Assert.That(options.AbortOnConnectFail, Is.False, "keeps connecting in the background");
+        Assert.That(options.BacklogPolicy, Is.SameAs(BacklogPolicy.FailFast));
+        Assert.That(options.ReconnectRetryPolicy.ShouldRetry(1, 199), Is.False, "reconnects every 200 ms");
+        Assert.That(options.ReconnectRetryPolicy.ShouldRetry(1, 200), Is.True);
+        Assert.That(backOff.ReconnectRetryPolicy.GetType(), Is.EqualTo(new ConfigurationOptions().ReconnectRetryPolicy.GetType()), "none given: the client's back-off");
+    }
 }
