@@ -172,13 +172,12 @@ internal static class LabBuilderExtensions
         {
             return resource.WithDockerfile(context).WithImage(image.Image, image.Tag);
         }
-        var stamp = LabImageStamps.Of(context);
-        if (LabImageStamps.OfLocalImage(image) == stamp)
+        if (LabImageStamps.IsCurrent(image, context))
         {
             return resource;
         }
         // Then the pinned name again: WithDockerfile names the image after a hash of the resource.
-        return resource.WithDockerfile(context).WithBuildArg(LabImageStamps.BuildArgument, stamp).WithImage(image.Image, image.Tag);
+        return resource.WithDockerfile(context).WithBuildArg(LabImageStamps.BuildArgument, LabImageStamps.Of(context)).WithImage(image.Image, image.Tag);
     }
 
     /// <summary>Publishes <paramref name="port"/> on the node's own loopback address, as the post's hosts listen on theirs.</summary>

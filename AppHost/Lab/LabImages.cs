@@ -65,8 +65,17 @@ internal static class LabImageStamps
     /// <summary>Forgets the stamp kept for <paramref name="buildContext"/> (tests change a folder within one process).</summary>
     internal static void Forget(string buildContext) => Stamps.TryRemove(Path.GetFullPath(buildContext), out _);
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<LabImage, bool> Current = new();
+
+    /// <summary>
+    /// True when the local image <paramref name="image"/> carries the stamp of <paramref name="buildContext"/> as it is
+    /// now. Asked of the engine once per image in a process: the Redis image alone serves every instance and Sentinel.
+    /// </summary>
+    public static bool IsCurrent(LabImage image, string buildContext) =>
+        Current.GetOrAdd(image, _ => OfLocalImage(image) == Of(buildContext));
+
     /// <summary>The stamp of the local image <paramref name="image"/>, or null: no such image, no stamp, or no engine to ask.</summary>
-    public static string? OfLocalImage(LabImage image)
+    private static string? OfLocalImage(LabImage image)
     {
         try
         {
