@@ -69,12 +69,7 @@ public class SelfHealingTests() : LabFixture("post-2016.yml")
 
         try
         {
-            var key = Key("g2", "report-unwritable");
-            await Eventually(async () =>
-            {
-                var landed = await LandedOnAsync("g2", key);
-                return landed == g2.Replicas[0] ? null : $"a g2 key written through the front door landed on {landed?.Name ?? "no instance"}";
-            }, TimeSpan.FromSeconds(30), "g2 served by its promoted replica through the front door");
+            await FollowedAsync(g2, g2.Replicas[0], TimeSpan.FromSeconds(30), "g2 served by its promoted replica through the front door", "report-unwritable");
             Assert.That(await DockerAsync("inspect", "-f", "{{.State.StartedAt}}", Inventory.Proxy.Name), Is.EqualTo(before),
                 "the supervisor survived the failed writes");
             Assert.That(File.Exists(running), Is.True, "the running report is written again");
@@ -109,12 +104,7 @@ public class SelfHealingTests() : LabFixture("post-2016.yml")
         }
         var repointed = Stopwatch.StartNew();
 
-        var key = Key("g2", "hand-re-point");
-        await Eventually(async () =>
-        {
-            var landed = await LandedOnAsync("g2", key);
-            return landed == original ? null : $"a g2 key written through the front door landed on {landed?.Name ?? "no instance"}";
-        }, TimeSpan.FromSeconds(12), "g2 followed to the re-pointed master (one reconcile is 5 s)");
+        await FollowedAsync(g2, original, TimeSpan.FromSeconds(12), "g2 followed to the re-pointed master (one reconcile is 5 s)", "hand-re-point");
         TestContext.Out.WriteLine($"hand re-point followed {repointed.Elapsed.TotalSeconds:0.0} s after the Sentinels were told");
     }
 
@@ -188,12 +178,7 @@ public class SelfHealingTests() : LabFixture("post-2016.yml")
         await chaos.Faults.ApplyAsync(FaultKind.Isolate, OriginalMasterOfG1, CancellationToken.None);
         try
         {
-            var key = Key("g1", "forged");
-            await Eventually(async () =>
-            {
-                var landed = await LandedOnAsync("g1", key);
-                return landed == replica ? null : $"a g1 key written through the front door landed on {landed?.Name ?? "no instance"}";
-            }, TimeSpan.FromSeconds(30), "g1 failed over to its replica");
+            await FollowedAsync(g1, replica, TimeSpan.FromSeconds(30), "g1 failed over to its replica", "forged");
             Assume.That(await RoleAsync(original), Is.EqualTo("master"), "the isolated old master still says ROLE master (the window the forgery needs)");
 
             // A hello at an epoch above every Sentinel's, naming the demoted master: a majority adopts and announces it.
@@ -273,11 +258,11 @@ public class SelfHealingTests() : LabFixture("post-2016.yml")
         return null;
     }
 
-    /// <summary>Waits until a key of <paramref name="shard"/> written through the front door lands on <paramref name="master"/>.</summary>
-    private async Task FollowedAsync(Shard shard, RedisInstance master, TimeSpan within, string what) =>
+    /// <summary>Waits until a key of <paramref name="shard"/> (named after <paramref name="keyName"/>) written through the front door lands on <paramref name="master"/>.</summary>
+    private async Task FollowedAsync(Shard shard, RedisInstance master, TimeSpan within, string what, string keyName = "followed") =>
         await Eventually(async () =>
         {
-            var landed = await LandedOnAsync(shard.Name, Key(shard.Name, "followed"));
+            var landed = await LandedOnAsync(shard.Name, Key(shard.Name, keyName));
             return landed == master ? null : $"a {shard.Name} key written through the front door landed on {landed?.Name ?? "no instance"}";
         }, within, what);
 
