@@ -7,6 +7,11 @@
 #   eng/swarm.sh remove DIR    # the stack, its volumes, and whatever deploy made (the swarm, its gwbridge, labels)
 #   eng/swarm.sh leftovers     # removes every stack a deploy recorded and no remove undid (a killed test run's)
 #   eng/swarm.sh check DIR     # reads DIR/swarm.env as deploy does (data, each value checked) and prints it
+#   eng/swarm.sh hosts up DIR  # three Docker engines on this machine, one per inventory node, in one swarm (eng/swarm-hosts.sh)
+#   eng/swarm.sh hosts down    # removes them and everything they made
+#
+# While hosts are up, deploy and remove act on their swarm (images loaded into each engine, the front door on this
+# machine in front of all of them); otherwise on this machine's engine.
 #
 # deploy builds missing images from the same recipes as the Aspire lab (containers/*), creates a one-node swarm at
 # 127.0.0.1 only when the engine is in none (and records that it did, with the machine: see `records`), labels the node with one
@@ -16,13 +21,15 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-usage() { echo "usage: eng/swarm.sh images|deploy|remove|check DIR (DIR from: dotnet run --project AppHost -- --publish swarm --output DIR), or eng/swarm.sh leftovers" >&2; exit 2; }
+usage() { echo "usage: eng/swarm.sh images|deploy|remove|check DIR (DIR from: dotnet run --project AppHost -- --publish swarm --output DIR), eng/swarm.sh hosts up DIR, eng/swarm.sh hosts down, or eng/swarm.sh leftovers" >&2; exit 2; }
 say() { echo "[swarm] $*"; }
 die() { echo "[swarm] $*" >&2; exit 1; }
 
 # What each deploy made is recorded with the machine, not in DIR: a run killed before its remove (a CI job cut off,
 # a clone deleted) leaves its stack in the engine, and the next clone must still find and undo it (`leftovers`).
 records="${REDIS_HA_LAB_HOME:-$HOME/.redis-ha-lab}/swarm"
+# shellcheck source=eng/swarm-hosts.sh
+source "$root/eng/swarm-hosts.sh"
 
 # No word of a value is ever a pattern: the lists from swarm.env are split on spaces, never globbed.
 set -f
@@ -31,6 +38,8 @@ set -f
 action=$1
 if [ "$action" = leftovers ]; then
   [ $# -eq 1 ] || usage
+elif [ "$action" = hosts ]; then
+  case "${2:-} $#" in "up 3" | "down 2") ;; *) usage ;; esac
 else
   [ $# -eq 2 ] || usage
 fi
@@ -45,6 +54,7 @@ declare -A env_forms=(
   [NODE_LABELS]='lab[.][a-z][a-z0-9-]*( lab[.][a-z][a-z0-9-]*)*'
   [IMAGES]='[A-Za-z0-9][A-Za-z0-9._:/-]*=[a-z]+( [A-Za-z0-9][A-Za-z0-9._:/-]*=[a-z]+)*'
   [FRONT_DOOR_PORT]="$word_port"
+  [FRONT_DOOR_IMAGE]='[A-Za-z0-9][A-Za-z0-9._:/-]*'
   [REPLICA_PORTS]="($word_port( $word_port)*)?"
   [SENTINEL_PORTS]="$word_port( $word_port)*"
   [MASTER_NAMES]='[A-Za-z0-9_.-]+( [A-Za-z0-9_.-]+)*'
@@ -84,18 +94,30 @@ open_stack_folder() {
 }
 
 # One RESP exchange with 127.0.0.1:$1 (AUTH first when the lab has a password), QUIT last; prints the raw replies.
-resp() {
-  local port=$1; shift
+resp() { resp_at 127.0.0.1 "$@"; }
+
+# The same with a port published by a task, wherever it runs (see published_addresses): the first that answers.
+resp_published() {
+  local address reply
+  for address in $(published_addresses); do
+    reply=$(resp_at "$address" "$@")
+    [ -z "$reply" ] || { printf '%s\n' "$reply"; return 0; }
+  done
+}
+
+resp_at() {
+  local address=$1 port=$2; shift 2
   local request="" words
   if [ -n "$password" ]; then request+="*2\r\n\$4\r\nAUTH\r\n\$${#password}\r\n${password}\r\n"; fi
   request+="*$#\r\n"
   for words in "$@"; do request+="\$${#words}\r\n${words}\r\n"; done
   request+="*1\r\n\$4\r\nQUIT\r\n"
-  timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf "%b" "$2" >&3 && cat <&3' _ "$port" "$request" 2>/dev/null || true
+  timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" && printf "%b" "$3" >&3 && cat <&3' _ "$address" "$port" "$request" 2>/dev/null || true
 }
 
 build_image() {
   local reference=$1 folder="$root/containers/$2"
+  shift 2
   if [ "$2" = reconfig ] && [ ! -x "$folder/app/RedisHaLab.Reconfig" ]; then
     # The reconfig image carries the service published self-contained by the AppHost's build.
     say "publishing the reconfig service into containers/reconfig/app (dotnet build AppHost)"
@@ -103,10 +125,10 @@ build_image() {
   fi
   say "building $reference from containers/$2"
   if docker buildx version > /dev/null 2>&1; then
-    docker build -t "$reference" "$folder"
+    docker build "$@" -t "$reference" "$folder"
   else
     # As eng/setup.sh's adapter does: this machine's CLI 28 has no buildx; Debian's CLI 20.10 builds with BuildKit.
-    DOCKER_BUILDKIT=1 /usr/bin/docker build --progress plain -t "$reference" "$folder"
+    DOCKER_BUILDKIT=1 /usr/bin/docker build --progress plain "$@" -t "$reference" "$folder"
   fi
 }
 
@@ -119,12 +141,21 @@ images() {
 deploy() {
   local started=$SECONDS
   images
+  if hosts_are_up; then
+    hosts_images
+  fi
   local images_done=$SECONDS
 
   # A record left by an earlier deploy that was not removed still says what that deploy made: keep adding to it.
   mkdir -p "$records"
   grep -qsxF "dir=$dir" "$record" || echo "dir=$dir" >> "$record"
-  if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" = inactive ]; then
+  if hosts_are_up; then
+    grep -qsx hosts=1 "$record" || echo "hosts=1" >> "$record"
+    hosts_front_door "$FRONT_DOOR_IMAGE"
+    export DOCKER_HOST
+    DOCKER_HOST=$(engine_socket "$(hosts_nodes | head -n 1)")
+    say "deploying onto the hosts' swarm ($(hosts_nodes | tr '\n' ' '))"
+  elif [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" = inactive ]; then
     docker network inspect docker_gwbridge > /dev/null 2>&1 && gwbridge_was_there=1 || gwbridge_was_there=0
     say "this engine is in no swarm: creating a one-node swarm at 127.0.0.1 (eng/swarm.sh remove leaves it again)"
     docker swarm init --advertise-addr 127.0.0.1 > /dev/null
@@ -162,13 +193,13 @@ deploy() {
       serving=1
     fi
     for port in $REPLICA_PORTS; do
-      resp "$port" INFO replication | grep -q '^master_link_status:up' && replicas=$((replicas + 1))
+      resp_published "$port" INFO replication | grep -q '^master_link_status:up' && replicas=$((replicas + 1))
     done
     # Sentinels find each other through hello messages on the masters, seconds after they start; until each knows
     # the others, a failover finds no majority to elect its leader with.
     for port in $SENTINEL_PORTS; do
       for name in $MASTER_NAMES; do
-        [ "$(resp "$port" SENTINEL MASTER "$name" | tr -d '\r' | grep -A2 -x num-other-sentinels | tail -n 1)" = $((sentinel_count - 1)) ] && acquainted=$((acquainted + 1))
+        [ "$(resp_published "$port" SENTINEL MASTER "$name" | tr -d '\r' | grep -A2 -x num-other-sentinels | tail -n 1)" = $((sentinel_count - 1)) ] && acquainted=$((acquainted + 1))
       done
     done
     if [ $serving = 1 ] && [ $replicas -eq "$(wc -w <<< "$REPLICA_PORTS")" ] && [ $acquainted -eq $views_wanted ]; then
@@ -194,6 +225,10 @@ retry() {
 }
 
 remove() {
+  if [ -f "$record" ] && grep -qsx hosts=1 "$record"; then
+    remove_from_hosts
+    return 0
+  fi
   if docker info --format '{{.Swarm.LocalNodeState}}' | grep -qx active && docker stack ls --format '{{.Name}}' | grep -qx "$STACK"; then
     say "removing stack $STACK"
     docker stack rm "$STACK" > /dev/null
@@ -235,6 +270,30 @@ remove() {
   say "removed: no stack $STACK, no swarm or network of this deploy left"
 }
 
+# A stack deployed onto the hosts: everything it made is inside their engines (and the front door on this machine).
+remove_from_hosts() {
+  if ! hosts_are_up; then
+    rm -f "$record"
+    say "removed: the hosts stack $STACK was deployed on are down, and it went with them"
+    return 0
+  fi
+  local manager node
+  manager=$(hosts_nodes | head -n 1)
+  engine "$manager" stack rm "$STACK" > /dev/null 2>&1 || true
+  machine rm -f "$hosts_front_door" > /dev/null 2>&1 || true
+  for node in $(hosts_nodes); do
+    local deadline=$((SECONDS + 60)) volumes
+    while [ $SECONDS -lt $deadline ] && [ -n "$(engine "$node" ps -aq --filter "label=com.docker.stack.namespace=$STACK" 2> /dev/null)" ]; do sleep 1; done
+    volumes=$(engine "$node" volume ls -q --filter "label=com.docker.stack.namespace=$STACK" 2> /dev/null || true)
+    if [ -n "$volumes" ]; then
+      # shellcheck disable=SC2086
+      retry 30 engine "$node" volume rm $volumes || die "could not remove the stack's volumes on host $node ($volumes); run eng/swarm.sh remove $dir again"
+    fi
+  done
+  rm -f "$record"
+  say "removed: no stack $STACK on the hosts, no front door (the hosts stay up: eng/swarm.sh hosts down)"
+}
+
 # Undoes every deploy the machine still records: each is a stack some run deployed and never removed.
 leftovers() {
   local found recorded
@@ -260,6 +319,16 @@ case "$action" in
   check) open_stack_folder "$2"; for key in "${!env_forms[@]}"; do printf '%s=%s\n' "$key" "${!key}"; done | sort ;;
   deploy) open_stack_folder "$2"; deploy ;;
   remove) open_stack_folder "$2"; remove ;;
-  leftovers) leftovers ;;
+  leftovers)
+    leftovers
+    # Hosts a run left up (killed before its hosts down) hold their engines, network and volumes.
+    if hosts_are_up || [ -n "$(machine ps -aq --filter "label=$hosts_label=1")" ]; then
+      say "hosts an earlier run left up: taking them down"
+      hosts_down
+    fi
+    ;;
+  hosts)
+    if [ "$2" = up ]; then open_stack_folder "$3"; hosts_up; else hosts_down; fi
+    ;;
   *) usage ;;
 esac
