@@ -1,10 +1,11 @@
 using System.Globalization;
-using RedisHaLab.Topology;
 
-namespace RedisHaLab.Swarm;
+namespace RedisHaLab.Topology.Model;
 
 /// <summary>
-/// How Swarm restarts each kind of service: chosen, not defaulted (Swarm's default is <c>condition: any</c> at once).
+/// How each kind of part is restarted after a crash: chosen, not defaulted (Swarm's default is <c>condition: any</c>
+/// at once). The lab's model (<see cref="LabModel"/>) gives each part its delay; the Swarm stack renders it, and the
+/// AppHost gives Docker's <c>--restart</c> to the parts it may restart at once.
 /// </summary>
 /// <remarks>
 /// <para>
