@@ -146,6 +146,19 @@ public sealed partial class RenderersAgreeTests(string inventoryFile) : AppHostM
         }
     }
 
+    // Swarm has no start order: each part the AppHost waits for (started or healthy) must at least resolve first.
+    [Test]
+    public void Each_part_waits_in_the_stack_for_every_part_it_waits_for_in_the_AppHost()
+    {
+        foreach (var container in LabContainers)
+        {
+            var start = Entrypoint(Service(container.Name));
+            var swarm = start.Select((a, i) => (a, i)).Where(x => x.a == "--wait-for").Select(x => start[x.i + 1]);
+            var aspire = container.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name);
+            Assert.That(aspire, Is.SubsetOf(swarm), container.Name);
+        }
+    }
+
     // A proxy's shared folder holds its config for its reconfig service too: the service must see the same file there.
     [Test]
     public void Each_reconfig_service_reads_its_own_proxys_config_file_where_its_environment_says()

@@ -143,4 +143,25 @@ public class ProxyTierStackTests
         Assert.That(stack.Files.Count(f => f.RelativePath == "files/redis-password"), Is.EqualTo(1));
         Assert.That(stack.Files.Select(f => f.RelativePath), Is.Unique);
     }
+
+    // Catches: the stats port left out of the one-node port check (HAProxy's task would fail to bind it beside a Sentinel's).
+    [Test]
+    public void A_stats_port_among_the_instances_host_ports_is_refused_before_anything_is_written()
+    {
+        var folder = Directory.CreateTempSubdirectory("proxy-tier-ports-").FullName;
+        try
+        {
+            var source = Path.Combine(TestContext.CurrentContext.TestDirectory, "inventories", "post-2016-proxy-ha.yml");
+            var file = Path.Combine(folder, "stats-clash.yml");
+            File.WriteAllText(file, File.ReadAllText(source).Replace("stats_port: 18404", "stats_port: 17003"));
+            var output = Path.Combine(folder, "stack");
+            Assert.That(() => SwarmPublisher.CheckArguments("swarm", output, InventoryLoader.Load(file)), Throws.TypeOf<SwarmPublishException>()
+                .With.Message.EqualTo($"{file}: the load balancer's stats port 17003 falls among the instances' host ports 17000-17006; give load_balancer another 'stats_port'"));
+            Assert.That(Directory.Exists(output), Is.False, "nothing written");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
