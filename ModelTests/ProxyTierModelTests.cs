@@ -56,6 +56,8 @@ public sealed class ProxyTierModelTests() : AppHostModelFixture("post-2016-proxy
         Assert.That((endpoints["stats"].UriScheme, endpoints["stats"].TargetHost, endpoints["stats"].Port), Is.EqualTo(("http", "127.0.0.1", (int?)18404)));
         Assert.That(haproxy.Annotations.OfType<ResourceUrlsCallbackAnnotation>(), Is.Not.Empty, "its stats page is a named URL in the dashboard");
         Assert.That(haproxy.Annotations.OfType<HealthCheckAnnotation>(), Is.Not.Empty);
+        Assert.That(haproxy.Annotations.OfType<ContainerMountAnnotation>().Select(m => (m.Target, m.IsReadOnly)),
+            Is.EqualTo(new[] { (HaproxyConfig.ContainerFolder, true) }), "it reads its rendered config and writes nothing back");
         Assert.That(haproxy.Annotations.OfType<WaitAnnotation>().Select(w => (w.Resource.Name, w.WaitType)),
             Is.EquivalentTo(inventory.Proxies.Select(p => (p.Name, WaitType.WaitUntilStarted))
                 .Concat(inventory.Proxies.Select(p => (p.ReconfigName, WaitType.WaitUntilHealthy)))),

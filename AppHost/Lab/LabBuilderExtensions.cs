@@ -2,20 +2,17 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Immutable;
 using System.Net;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using RedisHaLab.Swarm;
 using RedisHaLab.Topology;
+using RedisHaLab.Topology.Model;
 
 namespace RedisHaLab.AppHost.Lab;
 
 /// <summary>Turns an <see cref="Inventory"/> into Aspire resources: one container per instance, nested under its node.</summary>
 internal static class LabBuilderExtensions
 {
-    /// <summary>Folder of the proxy's config inside its container (the post's layout).</summary>
-    public const string ProxyConfigFolder = "/usr/local/twemproxy/conf";
-
     /// <summary>
-    /// CPU weight (Docker's <c>--cpu-shares</c>, 1024 by default) of the failover path: the proxy, whose restart every
-    /// client waits for, and the reconfig service. When the lab's containers compete for the cores (ten of them on
+    /// CPU weight (Docker's <c>--cpu-shares</c>, 1024 by default) of the failover path (<see cref="LabPart.OnFailoverPath"/>):
+    /// the proxy, whose restart every client waits for, and the reconfig service. When the lab's containers compete for the cores (ten of them on
     /// two here), these go first; the weight counts among containers only, not against host processes.
     /// </summary>
     public const string FailoverPathCpuShares = "4096";
@@ -24,9 +21,10 @@ internal static class LabBuilderExtensions
     /// Restarts a container whose main process dies on its own (a crash, an OOM kill): Docker's <c>on-failure</c>, the
     /// condition the Swarm stack uses too (<see cref="RestartPolicies.Condition"/>), restarted after 0.1 s, then twice as
     /// long each time. A <c>docker stop</c> or <c>docker kill</c> (the lab's own faults) counts as stopped by hand and is
-    /// left stopped. Given to the Sentinels, the proxies, their reconfig services and the load balancer; not to Redis:
-    /// a master restarted at once comes back empty before its Sentinels see it down, and its replica copies the empty
-    /// data set (see <see cref="RestartPolicies"/>; Docker cannot wait the 12.5 s Swarm waits).
+    /// left stopped. Given to every part the model may restart at once (<see cref="PartRestart.AtOnceIsSafe"/>): the
+    /// Sentinels, the proxies, their reconfig services and the load balancer; not to Redis: a master restarted at once
+    /// comes back empty before its Sentinels see it down, and its replica copies the empty data set (see
+    /// <see cref="RestartPolicies"/>; Docker cannot wait the 12.5 s Swarm waits).
     /// </summary>
     internal static IResourceBuilder<T> WithRestartAfterCrash<T>(this IResourceBuilder<T> resource) where T : ContainerResource =>
         resource.WithContainerRuntimeArgs("--restart", RestartPolicies.Condition);
@@ -34,7 +32,10 @@ internal static class LabBuilderExtensions
     /// <summary>Adds every node and instance of <paramref name="inventory"/>, with health checks and start-up order.</summary>
     public static LabResources AddRedisHaLab(this IDistributedApplicationBuilder builder, Inventory inventory)
     {
-        var state = new LabStateFolder(LabOptions.StateFolder(builder, inventory), inventory);
+        // Each part's facts (image, command, environment, ports, files, restart, start order) come from the lab's
+        // model, which the Swarm stack renders too; what is Aspire's alone (health checks, icons, URLs) is added here.
+        var model = LabModel.Of(inventory);
+        var state = new LabStateFolder(LabOptions.StateFolder(builder, inventory), model);
         var secret = LabSecret.For(builder, inventory);
         var password = secret.Parameter?.Resource;
         var root = LabOptions.RepositoryRoot(builder);
@@ -44,37 +45,20 @@ internal static class LabBuilderExtensions
         // Aspire's RedisResource, without AddRedis's defaults (see LabRedis for which and why): the lab's local image,
         // the instance's redis.conf, a fixed port on its node's address, Aspire's connection string.
         var redis = inventory.RedisInstances.ToDictionary(i => i.Name, instance => builder
-            .AddLabContainer(LabRedis.Resource(instance.Name, password), LabImages.Redis, root, nodes[instance.Node.Name])
-            .WithEntrypoint("redis-server")
-            .WithArgs($"{RedisConfigFile.ContainerFolder(instance)}/redis.conf")
-            .WithBindMount(state.InstanceFolder(instance.Name), RedisConfigFile.ContainerFolder(instance))
-            .WithNodeEndpoint(LabRedis.PrimaryEndpointName, instance.Node, instance.Port, LabRedis.UriScheme)
+            .AddLabPart(LabRedis.Resource(instance.Name, password), model[instance.Name], state, root, nodes)
+            .WithPartEndpoints(model[instance.Name], _ => (LabRedis.PrimaryEndpointName, LabRedis.UriScheme))
             .WithIconName("Database")
             .WithLabHealthCheck(builder, new RedisInstanceHealthCheck(new IPEndPoint(instance.Node.Address, instance.Port), secret)));
 
-        // Every instance starts at once: a replica whose master is not up yet retries its sync every second on its own,
-        // and waiting for the master's health would put a container start and a health check on the lab's path.
+        // Every instance starts at once (the model gives Redis no wait): waiting for a master's health would put a
+        // container start and a health check on the lab's path.
 
-        var sentinels = inventory.Sentinels.Instances.Select(sentinel =>
-        {
-            var resource = builder
-                .AddLabContainer(new SentinelResource(sentinel.Name), LabImages.Redis, root, nodes[sentinel.Node.Name])
-                .WithEntrypoint("redis-sentinel")
-                .WithArgs($"{RedisConfigFile.SentinelContainerFolder}/sentinel.conf")
-                .WithBindMount(state.InstanceFolder(sentinel.Name), RedisConfigFile.SentinelContainerFolder)
-                .WithNodeEndpoint(SentinelResource.EndpointName, sentinel.Node, sentinel.Port)
-                .WithRestartAfterCrash()
-                .WithLabHealthCheck(builder, new SentinelHealthCheck(new IPEndPoint(sentinel.Node.Address, sentinel.Port), inventory, secret));
-            // Sentinels start once every Redis container runs, not once each answers (their health says when they
-            // know the shards well enough to fail them over): a Sentinel that started first would see a master whose
-            // container is still being created as down after 2.5 s and, knowing its replica from its config, fail
-            // the shard over before the lab has begun (seen on a loaded machine, where a container's start takes seconds).
-            foreach (var instance in redis.Values)
-            {
-                resource.WaitForStart(instance);
-            }
-            return resource;
-        }).ToList();
+        var sentinels = inventory.Sentinels.Instances.Select(sentinel => builder
+            .AddLabPart(new SentinelResource(sentinel.Name), model[sentinel.Name], state, root, nodes)
+            .WithPartEndpoints(model[sentinel.Name], _ => (SentinelResource.EndpointName, "tcp"))
+            .WithLabHealthCheck(builder, new SentinelHealthCheck(new IPEndPoint(sentinel.Node.Address, sentinel.Port), inventory, secret))
+            // Once every Redis container runs, not once each answers: their health says when they know the shards.
+            .WithPartWaits(model[sentinel.Name], redis.ToDictionary(r => r.Key, r => (IResourceBuilder<IResource>)r.Value))).ToList();
 
         // One resource per shard: Sentinel-aware clients reference it, and its row says who masters the shard.
         var shards = inventory.Shards.ToDictionary(s => s.Name, shard => builder
@@ -87,37 +71,17 @@ internal static class LabBuilderExtensions
                 Properties = [new ResourcePropertySnapshot("shard.sentinel-master-name", shard.SentinelMasterName)],
             }));
 
-        var proxies = inventory.Proxies.Select(proxy =>
-        {
-            var proxyResource = builder
-                .AddLabContainer(new TwemproxyResource(proxy.Name, password, hasFrontDoor: proxy.FrontDoorAddress is not null), LabImages.Twemproxy, root, nodes[proxy.Node.Name])
-                .WithArgs($"{ProxyConfigFolder}/{proxy.ConfigFileName}")
-                // The supervisor resolves these ahead of time, so that a failover's apply looks no name up (see its header).
-                .WithEnvironment("NUTCRACKER_KNOWN_HOSTS", string.Join(' ', inventory.RedisInstances.Select(i => i.Name)))
-                .WithContainerRuntimeArgs("--cpu-shares", FailoverPathCpuShares)
-                .WithRestartAfterCrash()
-                .WithBindMount(state.ProxyConfigFolderOf(proxy), ProxyConfigFolder)
-                .WithNodeEndpoint(TwemproxyResource.NodeEndpointName, proxy.Node, proxy.Port)
-                // Writes and reads a key on every shard; Aspire re-runs it only every 30 s while it passes (see WithLabHealthCheck).
-                .WithLabHealthCheck(builder, ProxyHealthCheck.For(inventory, proxy.Name, new IPEndPoint(proxy.Node.Address, proxy.Port), secret));
-            if (proxy.FrontDoorAddress is { } frontDoor)
-            {
-                proxyResource.WithLoopbackEndpoint(TwemproxyResource.FrontDoorEndpointName, frontDoor, proxy.Port);
-            }
-            if (inventory.LoadBalancer is { } balancer)
-            {
-                // The balancer's readiness check, answered by this proxy's reconfig service through a relay here.
-                proxyResource
-                    .WithEnvironment("READINESS_PORT", balancer.ReadinessPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                    .WithEnvironment("READINESS_FROM", proxy.ReconfigName);
-            }
-            // The proxy starts with Redis too: its supervisor looks a name that did not resolve up again every other
-            // second, and whether the lab is protected is the reconfig service's answer, not the start order's.
-            return proxyResource;
-        }).ToList();
+        var proxies = inventory.Proxies.Select(proxy => builder
+            .AddLabPart(new TwemproxyResource(proxy.Name, password, hasFrontDoor: proxy.FrontDoorAddress is not null), model[proxy.Name], state, root, nodes)
+            .WithPartEndpoints(model[proxy.Name], role => (role == PortRole.FrontDoor ? TwemproxyResource.FrontDoorEndpointName : TwemproxyResource.NodeEndpointName, "tcp"))
+            // Writes and reads a key on every shard; Aspire re-runs it only every 30 s while it passes (see WithLabHealthCheck).
+            .WithLabHealthCheck(builder, ProxyHealthCheck.For(inventory, proxy.Name, new IPEndPoint(proxy.Node.Address, proxy.Port), secret)))
+            // The proxy starts with Redis too (the model's waits for it are for names only): whether the lab is
+            // protected is the reconfig service's answer, not the start order's.
+            .ToList();
         var frontDoor = inventory.LoadBalancer is null
             ? (IResourceBuilder<IResourceWithConnectionString>)proxies[0]
-            : builder.AddLoadBalancer(inventory, state, secret, root, proxies);
+            : builder.AddLoadBalancer(model, state, secret, root, proxies);
 
         builder.Eventing.Subscribe<BeforeStartEvent>(async (_, cancellationToken) =>
         {
@@ -132,7 +96,7 @@ internal static class LabBuilderExtensions
             state.Render(await secret.GetAsync(cancellationToken));
         });
 
-        return new LabResources(inventory, state, secret, nodes, redis, sentinels, shards, proxies, frontDoor);
+        return new LabResources(inventory, model, state, secret, nodes, redis, sentinels, shards, proxies, frontDoor);
     }
 
     private static IResourceBuilder<LabNodeResource> AddNode(this IDistributedApplicationBuilder builder, LabNode node) =>
@@ -145,10 +109,86 @@ internal static class LabBuilderExtensions
                 Properties = [new ResourcePropertySnapshot("node.address", node.Address.ToString())],
             });
 
-    /// <summary>A container of the lab: its own image built locally under a pinned tag, a fixed name, nested under its node.</summary>
-    internal static IResourceBuilder<T> AddLabContainer<T>(this IDistributedApplicationBuilder builder,
-        T resource, LabImage image, string repositoryRoot, IResourceBuilder<LabNodeResource> node) where T : ContainerResource =>
-        builder.AddLabContainer(resource, image, repositoryRoot).WithParentRelationship(node);
+    /// <summary>
+    /// A part of the lab's model as a container: its image, nested under its node (none for the load balancer), and
+    /// its command, environment, CPU weight, restart, folders and input files as the model says.
+    /// </summary>
+    internal static IResourceBuilder<T> AddLabPart<T>(this IDistributedApplicationBuilder builder, T resource, LabPart part,
+        LabStateFolder state, string repositoryRoot, IReadOnlyDictionary<string, IResourceBuilder<LabNodeResource>> nodes) where T : ContainerResource
+    {
+        var container = builder.AddLabContainer(resource, LabImages.Of(part.Image), repositoryRoot);
+        if (part.Node is { } node)
+        {
+            container.WithParentRelationship(nodes[node.Name]);
+        }
+        if (part.Entrypoint is { } entrypoint)
+        {
+            container.WithEntrypoint(entrypoint);
+        }
+        if (part.Arguments.Count > 0)
+        {
+            container.WithArgs([.. part.Arguments]);
+        }
+        foreach (var variable in part.Environment)
+        {
+            container.WithEnvironment(variable.Name, variable.Value);
+        }
+        if (part.OnFailoverPath)
+        {
+            container.WithContainerRuntimeArgs("--cpu-shares", FailoverPathCpuShares);
+        }
+        if (part.Restart.AtOnceIsSafe)
+        {
+            container.WithRestartAfterCrash();
+        }
+        // Rendered files are written into these folders at start (LabStateFolder.Render); an input file is mounted as it is.
+        foreach (var folder in part.Folders)
+        {
+            container.WithBindMount(state.FolderOf(folder), folder.ContainerFolder, isReadOnly: !folder.Writable);
+        }
+        foreach (var file in part.Files.Where(f => f.InputPath is not null))
+        {
+            container.WithBindMount(file.InputPath!, file.ContainerPath, isReadOnly: true);
+        }
+        return container;
+    }
+
+    /// <summary>The part's ports, each an endpoint named (with its scheme) by <paramref name="endpoint"/> from its role.</summary>
+    internal static IResourceBuilder<T> WithPartEndpoints<T>(this IResourceBuilder<T> resource, LabPart part,
+        Func<PortRole, (string Name, string Scheme)> endpoint) where T : ContainerResource
+    {
+        foreach (var port in part.Ports)
+        {
+            var (name, scheme) = endpoint(port.Role);
+            // Not proxied: the port is the post's port, and a killed container really closes it.
+            resource.WithEndpoint(port: port.HostPort, targetPort: port.ContainerPort, scheme: scheme, name: name, isProxied: false)
+                .WithEndpoint(name, e => e.TargetHost = port.HostAddress.ToString());
+        }
+        return resource;
+    }
+
+    /// <summary>
+    /// The part's waits on the parts among <paramref name="parts"/> (those added so far): until started, or healthy. A
+    /// wait for a name only is Swarm's: here the part starts alongside and retries the name itself.
+    /// </summary>
+    internal static IResourceBuilder<T> WithPartWaits<T>(this IResourceBuilder<T> resource, LabPart part,
+        IReadOnlyDictionary<string, IResourceBuilder<IResource>> parts) where T : ContainerResource
+    {
+        foreach (var wait in part.Waits)
+        {
+            if (!parts.TryGetValue(wait.Part, out var other))
+            {
+                continue;
+            }
+            _ = wait.Until switch
+            {
+                WaitUntil.Started => resource.WaitForStart(other),
+                WaitUntil.Healthy => resource.WaitFor(other),
+                _ => resource,
+            };
+        }
+        return resource;
+    }
 
     /// <summary>A container of the lab on no node (the load balancer): its own image built locally under a pinned tag, a fixed name.</summary>
     internal static IResourceBuilder<T> AddLabContainer<T>(this IDistributedApplicationBuilder builder,
@@ -180,17 +220,6 @@ internal static class LabBuilderExtensions
         return resource.WithDockerfile(context).WithBuildArg(LabImageStamps.BuildArgument, LabImageStamps.Of(context)).WithImage(image.Image, image.Tag);
     }
 
-    /// <summary>Publishes <paramref name="port"/> on the node's own loopback address, as the post's hosts listen on theirs.</summary>
-    private static IResourceBuilder<T> WithNodeEndpoint<T>(this IResourceBuilder<T> resource,
-        string name, LabNode node, int port, string scheme = "tcp") where T : ContainerResource =>
-        resource.WithLoopbackEndpoint(name, node.Address, port, scheme);
-
-    internal static IResourceBuilder<T> WithLoopbackEndpoint<T>(this IResourceBuilder<T> resource,
-        string name, IPAddress address, int port, string scheme = "tcp") where T : ContainerResource =>
-        // Not proxied: the port is the post's port, and a killed container really closes it.
-        resource.WithEndpoint(port: port, targetPort: port, scheme: scheme, name: name, isProxied: false)
-            .WithEndpoint(name, endpoint => endpoint.TargetHost = address.ToString());
-
     /// <remarks>
     /// How often Aspire (13.6.5) runs these: its <c>ResourceHealthCheckService</c> (src/Aspire.Hosting/Health/
     /// ResourceHealthCheckService.cs in microsoft/aspire) checks a running resource, then waits
@@ -219,6 +248,7 @@ internal static class LabBuilderExtensions
 /// <summary>The lab's resources, for callers that add more on top (the reconfig service, commands).</summary>
 internal sealed record LabResources(
     Inventory Inventory,
+    LabModel Model,
     LabStateFolder State,
     LabSecret Secret,
     IReadOnlyDictionary<string, IResourceBuilder<LabNodeResource>> Nodes,

@@ -1,3 +1,5 @@
+using RedisHaLab.Topology.Model;
+
 namespace RedisHaLab.AppHost.Lab;
 
 /// <summary>
@@ -20,6 +22,16 @@ internal static class LabImages
 
     /// <summary>Every image of the lab.</summary>
     public static IReadOnlyList<LabImage> All { get; } = [Redis, Twemproxy, Haproxy, Reconfig];
+
+    /// <summary>The image of a part of the lab's model.</summary>
+    public static LabImage Of(ImageKind image) => image switch
+    {
+        ImageKind.Redis => Redis,
+        ImageKind.Twemproxy => Twemproxy,
+        ImageKind.Reconfig => Reconfig,
+        ImageKind.Haproxy => Haproxy,
+        _ => throw new ArgumentOutOfRangeException(nameof(image), image, null),
+    };
 }
 
 /// <summary>An image of the lab: its name, its pinned tag and its build folder under <c>containers/</c>.</summary>

@@ -1,4 +1,5 @@
 using RedisHaLab.Topology;
+using RedisHaLab.Topology.Model;
 
 namespace RedisHaLab.AppHost.Lab;
 
@@ -6,7 +7,7 @@ namespace RedisHaLab.AppHost.Lab;
 /// The host folder holding every instance's config files (<c>.lab/&lt;inventory&gt;/&lt;instance&gt;/</c>), each mounted
 /// into its container. Rendered fresh at every start, so a lab always begins as its inventory says.
 /// </summary>
-internal sealed class LabStateFolder(LabStateLayout layout, Inventory inventory)
+internal sealed class LabStateFolder(LabStateLayout layout, LabModel model)
 {
     /// <summary>The folder itself.</summary>
     public string Root => layout.Root;
@@ -20,6 +21,9 @@ internal sealed class LabStateFolder(LabStateLayout layout, Inventory inventory)
     /// <summary>A proxy's conf folder, shared with its own reconfig service only.</summary>
     public string ProxyConfigFolderOf(ProxyInstance proxy) => layout.ProxyConfigFolderOf(proxy);
 
+    /// <summary>The host folder a part's folder is mounted from.</summary>
+    public string FolderOf(PartFolder folder) => layout.FolderOf(folder);
+
     /// <summary>The load balancer's folder, holding its <c>haproxy.cfg</c>.</summary>
     public string LoadBalancerFolder => layout.LoadBalancerFolder;
 
@@ -27,7 +31,7 @@ internal sealed class LabStateFolder(LabStateLayout layout, Inventory inventory)
     public string ProxyConfigFile => layout.ProxyConfigFile;
 
     /// <summary>Container names of every instance of the inventory.</summary>
-    public IReadOnlyList<string> ContainerNames => inventory.ContainerNames;
+    public IReadOnlyList<string> ContainerNames => model.Inventory.ContainerNames;
 
     /// <summary>Deletes what an earlier run left (only a folder the lab marked as its own) and writes every instance's config.</summary>
     /// <param name="password">The lab's password when its inventory turns authentication on, else null.</param>
@@ -42,24 +46,23 @@ internal sealed class LabStateFolder(LabStateLayout layout, Inventory inventory)
         {
             throw new LabNotStartedException(e.Message, e);
         }
-        foreach (var instance in inventory.RedisInstances)
+        // Every rendered file of every part, into the host folder mounted where the part reads it.
+        foreach (var (folder, file) in Rendered())
         {
-            Write(InstanceFolder(instance.Name), "redis.conf", RedisConfigFile.RenderRedis(inventory, instance, password));
+            Write(folder, file.FileName, file.Render!(password));
         }
-        foreach (var sentinel in inventory.Sentinels.Instances)
+        foreach (var proxy in model.Inventory.Proxies)
         {
-            Write(InstanceFolder(sentinel.Name), "sentinel.conf", RedisConfigFile.RenderSentinel(inventory, sentinel, password));
-        }
-        foreach (var proxy in inventory.Proxies)
-        {
-            Write(layout.ProxyConfigFolderOf(proxy), proxy.ConfigFileName, NutcrackerConfig.FromInventory(inventory, password).Render());
             Directory.CreateDirectory(Path.Combine(InstanceFolder(proxy.Name), "logs"));
         }
-        if (inventory.LoadBalancer is not null)
-        {
-            Write(layout.LoadBalancerFolder, HaproxyConfig.FileName, HaproxyConfig.Render(inventory, password));
-        }
     }
+
+    /// <summary>Each rendered file of the lab's parts with the host folder it is written into.</summary>
+    public IEnumerable<(string Folder, PartFile File)> Rendered() =>
+        from part in model.Parts
+        from file in part.Files
+        where file.Render is not null
+        select (layout.FolderOf(part.FolderOf(file) ?? throw new InvalidOperationException($"{part.Name}: {file.FileName} is in none of its folders")), file);
 
     private static void Write(string folder, string file, string text)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using RedisHaLab.Chaos;
 using RedisHaLab.Topology;
+using RedisHaLab.Topology.Model;
 
 namespace RedisHaLab.AppHost.Lab;
 
@@ -12,26 +13,21 @@ internal static class LoadBalancerExtensions
     /// lab's hosts), owning the front door. Its config comes from the inventory (<see cref="HaproxyConfig"/>); its stats
     /// page is published on the front door's address and shown as a URL on the resource.
     /// </summary>
-    public static IResourceBuilder<HaproxyResource> AddLoadBalancer(this IDistributedApplicationBuilder builder, Inventory inventory,
+    public static IResourceBuilder<HaproxyResource> AddLoadBalancer(this IDistributedApplicationBuilder builder, LabModel model,
         LabStateFolder state, LabSecret secret, string repositoryRoot, IReadOnlyList<IResourceBuilder<TwemproxyResource>> proxies)
     {
-        var balancer = inventory.LoadBalancer!;
-        var resource = builder
-            .AddLabContainer(new HaproxyResource(balancer.Name, secret.Parameter?.Resource), LabImages.Haproxy, repositoryRoot)
-            .WithBindMount(state.LoadBalancerFolder, HaproxyConfig.ContainerFolder, isReadOnly: true)
-            .WithLoopbackEndpoint(HaproxyResource.FrontDoorEndpointName, balancer.FrontDoorAddress, balancer.Port)
-            .WithEndpoint(port: balancer.StatsPort, targetPort: balancer.StatsPort, scheme: "http", name: HaproxyResource.StatsEndpointName, isProxied: false)
-            .WithEndpoint(HaproxyResource.StatsEndpointName, endpoint => endpoint.TargetHost = balancer.FrontDoorAddress.ToString())
+        var inventory = model.Inventory;
+        var part = model[inventory.LoadBalancer!.Name];
+        return builder
+            .AddLabPart(new HaproxyResource(part.Name, secret.Parameter?.Resource), part, state, repositoryRoot, nodes: new Dictionary<string, IResourceBuilder<LabNodeResource>>())
+            .WithPartEndpoints(part, role => role == PortRole.Stats
+                ? (HaproxyResource.StatsEndpointName, "http")
+                : (HaproxyResource.FrontDoorEndpointName, "tcp"))
             .WithUrlForEndpoint(HaproxyResource.StatsEndpointName, url => url.DisplayText = "HAProxy stats")
             .WithIconName("ArrowSplit")
-            .WithRestartAfterCrash()
             // A key on every shard through the front door, as for each proxy (and as rarely: see WithLabHealthCheck).
-            .WithLabHealthCheck(builder, ProxyHealthCheck.For(inventory, balancer.Name, LabEndpoints.FrontDoor(inventory), secret));
-        // Started once a proxy runs: before that its checks would only find them all down.
-        foreach (var proxy in proxies)
-        {
-            resource.WaitForStart(proxy);
-        }
-        return resource;
+            .WithLabHealthCheck(builder, ProxyHealthCheck.For(inventory, part.Name, LabEndpoints.FrontDoor(inventory), secret))
+            // Started once every proxy runs (and, added with the reconfig services, once each vouches for its proxy).
+            .WithPartWaits(part, proxies.ToDictionary(p => p.Resource.Name, p => (IResourceBuilder<IResource>)p));
     }
 }

@@ -1,25 +1,20 @@
 using RedisHaLab.Topology;
+using RedisHaLab.Topology.Model;
 
 namespace RedisHaLab.AppHost.Lab;
 
 /// <summary>Adds the reconfig service, the lab's replacement for the post's client-reconfig-script.</summary>
 internal static class ReconfigServiceExtensions
 {
-    /// <summary>Where the inventory file is mounted (read-only) inside the service's container.</summary>
-    public const string InventoryFolder = "/etc/redis-ha-lab";
-
     /// <summary>Adds one reconfig service per proxy, each beside its own proxy; the first is the only one in the post's lab.</summary>
     public static IReadOnlyList<IResourceBuilder<ContainerResource>> AddReconfigServices(this IDistributedApplicationBuilder builder, LabResources lab)
     {
-        var services = lab.Inventory.Proxies.Select((proxy, index) => builder.AddReconfigService(lab, proxy, lab.Proxies[index])).ToList();
+        var services = lab.Inventory.Proxies.Select(proxy => builder.AddReconfigService(lab, proxy)).ToList();
         if (lab.FrontDoor is IResourceBuilder<HaproxyResource> balancer)
         {
-            // The balancer starts once every proxy is vouched for: started earlier, its first checks find the proxies
-            // not ready yet, and the front door answers, then refuses, then answers again.
-            foreach (var service in services)
-            {
-                balancer.WaitFor(service);
-            }
+            // The balancer starts once every proxy is vouched for (the model's waits on the reconfig services): started
+            // earlier, its first checks find the proxies not ready yet, and the front door answers, refuses, answers again.
+            balancer.WithPartWaits(lab.Model[balancer.Resource.Name], services.ToDictionary(s => s.Resource.Name, s => (IResourceBuilder<IResource>)s));
         }
         return services;
     }
@@ -31,19 +26,11 @@ internal static class ReconfigServiceExtensions
     /// Several proxies get one service each, as the post ran its script on each proxy host: each one is paired with the
     /// supervisor it shares a folder with, vouches for that proxy alone, and dies with that node only.
     /// </summary>
-    private static IResourceBuilder<ContainerResource> AddReconfigService(this IDistributedApplicationBuilder builder, LabResources lab,
-        ProxyInstance proxy, IResourceBuilder<TwemproxyResource> proxyResource)
+    private static IResourceBuilder<ContainerResource> AddReconfigService(this IDistributedApplicationBuilder builder, LabResources lab, ProxyInstance proxy)
     {
-        var inventoryFile = Path.GetFileName(lab.Inventory.SourceFile);
+        // Its command, environment, CPU weight, restart and mounts (its proxy's folder, the inventory read-only) are the model's.
         var service = builder
-            .AddLabContainer(new ContainerResource(proxy.ReconfigName), LabImages.Reconfig, LabOptions.RepositoryRoot(builder), lab.Nodes[proxy.Node.Name])
-            .WithContainerRuntimeArgs("--cpu-shares", LabBuilderExtensions.FailoverPathCpuShares)
-            .WithRestartAfterCrash()
-            .WithBindMount(lab.State.ProxyConfigFolderOf(proxy), LabBuilderExtensions.ProxyConfigFolder)
-            .WithBindMount(lab.Inventory.SourceFile, $"{InventoryFolder}/{inventoryFile}", isReadOnly: true)
-            .WithEnvironment("Lab__Inventory", $"{InventoryFolder}/{inventoryFile}")
-            .WithEnvironment("Lab__Proxy", proxy.Name)
-            .WithEnvironment("Lab__ProxyConfigFile", $"{LabBuilderExtensions.ProxyConfigFolder}/{proxy.ConfigFileName}")
+            .AddLabPart(new ContainerResource(proxy.ReconfigName), lab.Model[proxy.ReconfigName], lab.State, LabOptions.RepositoryRoot(builder), lab.Nodes)
             // Logs, spans and metrics to the dashboard, through DCP's tunnel from the lab network to the host
             // (eng/setup.sh makes the tunnel's base image where no registry can be reached).
             .WithOtlpExporter();
@@ -59,10 +46,10 @@ internal static class ReconfigServiceExtensions
         // It starts with everything else, alongside its proxy rather than after it (a master lost between the two
         // starts would otherwise go unrepaired): it retries a Sentinel it cannot reach yet, waits for the proxy's first
         // running report itself, and its health says when the proxy is protected.
-        if (lab.Secret.Parameter is { } password)
+        if (lab.Model[proxy.ReconfigName].PasswordVariable is { } variable && lab.Secret.Parameter is { } password)
         {
             // From the parameter itself, so the dashboard shows it masked and the manifest names it without its value.
-            service.WithEnvironment("Lab__RedisPassword", password);
+            service.WithEnvironment(variable, password);
         }
         return service;
     }

@@ -30,8 +30,7 @@ internal static class SwarmPublishing
                 throw new SwarmPublishException(stackProblem);
             }
             var root = LabOptions.RepositoryRoot(builder);
-            var images = new StackImages(Image(LabImages.Redis), Image(LabImages.Twemproxy), Image(LabImages.Reconfig))
-                .UnderPrefix(builder.Configuration["image-prefix"]);
+            var images = Images.UnderPrefix(builder.Configuration["image-prefix"]);
             var (password, generated) = Password(builder, inventory);
             var stack = new SwarmStack(inventory, images, File.ReadAllText(SwarmPublisher.StartScript(root)), password, stackName);
             SwarmPublisher.Write(stack, folder);
@@ -50,6 +49,9 @@ internal static class SwarmPublishing
             return 2;
         }
     }
+
+    /// <summary>The lab's images as the stack names them, before any <c>--image-prefix</c>.</summary>
+    internal static StackImages Images { get; } = new(Image(LabImages.Redis), Image(LabImages.Twemproxy), Image(LabImages.Reconfig), Image(LabImages.Haproxy));
 
     private static StackImage Image(LabImage image) => new($"{image.Image}:{image.Tag}", image.ContainersSubfolder);
 

@@ -33,7 +33,10 @@ public static class SwarmHostPorts
         All(inventory).Where(p => p.Instance == instanceName).Select(p => (int?)p.HostPort).SingleOrDefault()
         ?? throw new ArgumentException($"{instanceName} is no Redis or Sentinel of {Path.GetFileName(inventory.SourceFile)}", nameof(instanceName));
 
-    /// <summary>Why the inventory's instances cannot have these ports on one node (the front door's port among them), or null.</summary>
+    /// <summary>The front door's port on the host: the load balancer's when the inventory has one, else the proxy's.</summary>
+    public static int FrontDoorPort(Inventory inventory) => inventory.LoadBalancer?.Port ?? inventory.Proxy.Port;
+
+    /// <summary>Why the inventory's instances cannot have these ports on one node (the front door's and the stats page's among them), or null.</summary>
     public static string? Problem(Inventory inventory)
     {
         var ports = All(inventory);
@@ -42,8 +45,15 @@ public static class SwarmHostPorts
         {
             return $"{ports.Count} instances need host ports {First}-{last}, beyond {IPEndPoint.MaxPort}";
         }
-        return inventory.Proxy.Port >= First && inventory.Proxy.Port <= last
-            ? $"the front door's port {inventory.Proxy.Port} falls among the instances' host ports {First}-{last}; give twemproxy another 'listen' port"
+        bool Among(int port) => port >= First && port <= last;
+        var frontDoor = FrontDoorPort(inventory);
+        var section = inventory.LoadBalancer is null ? "twemproxy" : "load_balancer";
+        if (Among(frontDoor))
+        {
+            return $"the front door's port {frontDoor} falls among the instances' host ports {First}-{last}; give {section} another 'listen' port";
+        }
+        return inventory.LoadBalancer is { } balancer && Among(balancer.StatsPort)
+            ? $"the load balancer's stats port {balancer.StatsPort} falls among the instances' host ports {First}-{last}; give load_balancer another 'stats_port'"
             : null;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using RedisHaLab.Topology.Model;
 
 namespace RedisHaLab.Swarm;
 
@@ -6,10 +7,21 @@ namespace RedisHaLab.Swarm;
 /// <param name="Redis">redis-server and redis-sentinel, e.g. <c>redis-ha-lab/redis:7.0</c>.</param>
 /// <param name="Twemproxy">twemproxy with its supervisor.</param>
 /// <param name="Reconfig">the reconfig service.</param>
-public sealed partial record StackImages(StackImage Redis, StackImage Twemproxy, StackImage Reconfig)
+/// <param name="Haproxy">the load balancer, for inventories with one.</param>
+public sealed partial record StackImages(StackImage Redis, StackImage Twemproxy, StackImage Reconfig, StackImage Haproxy)
 {
-    /// <summary>All three.</summary>
-    public IReadOnlyList<StackImage> All => [Redis, Twemproxy, Reconfig];
+    /// <summary>All four.</summary>
+    public IReadOnlyList<StackImage> All => [Redis, Twemproxy, Reconfig, Haproxy];
+
+    /// <summary>The image of a part of the lab's model.</summary>
+    public StackImage Of(ImageKind image) => image switch
+    {
+        ImageKind.Redis => Redis,
+        ImageKind.Twemproxy => Twemproxy,
+        ImageKind.Reconfig => Reconfig,
+        ImageKind.Haproxy => Haproxy,
+        _ => throw new ArgumentOutOfRangeException(nameof(image), image, null),
+    };
 
     /// <summary>
     /// The same images under a registry of the user's (<c>--image-prefix HOST[:PORT][/PATH]</c>): on several machines
@@ -28,7 +40,7 @@ public sealed partial record StackImages(StackImage Redis, StackImage Twemproxy,
                                             "port and lower-case path, without a scheme or a trailing '/', e.g. --image-prefix 10.0.0.5:5000/lab");
         }
         StackImage Under(StackImage image) => image with { Reference = $"{prefix}/{image.Reference}" };
-        return new(Under(Redis), Under(Twemproxy), Under(Reconfig));
+        return new(Under(Redis), Under(Twemproxy), Under(Reconfig), Under(Haproxy));
     }
 
     // Docker's reference grammar: a domain (components of letters, digits and inner '-', joined by '.') with an

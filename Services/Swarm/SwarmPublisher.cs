@@ -44,12 +44,6 @@ public static class SwarmPublisher
         {
             throw new SwarmPublishException(problem);
         }
-        if (inventory.Proxies.Count > 1 || inventory.LoadBalancer is not null)
-        {
-            // Not yet in the stack: it would publish one proxy and no balancer, a lab other than the inventory's.
-            throw new SwarmPublishException($"{inventory.SourceFile}: the Swarm stack has one proxy and no load balancer so far; this inventory has " +
-                $"{inventory.Proxies.Count} proxies{(inventory.LoadBalancer is null ? "" : " and a load balancer")}; publish an inventory with one 'twemproxy.node' and no 'load_balancer'");
-        }
         if (SwarmHostPorts.Problem(inventory) is { } ports)
         {
             throw new SwarmPublishException($"{inventory.SourceFile}: {ports}");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using RedisHaLab.Chaos;
 using RedisHaLab.Topology;
+using RedisHaLab.Topology.Model;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
@@ -11,16 +12,17 @@ namespace RedisHaLab.Swarm;
 public sealed record StackFile(string RelativePath, string Text);
 
 /// <summary>
-/// The lab of an inventory as a Swarm stack (compose format 3.8): one service per instance, placed on its inventory
-/// node by that node's label, all on one overlay network, plus the files the services mount (rendered by the same
+/// The lab of an inventory as a Swarm stack (compose format 3.8): one service per part of the lab's model
+/// (<see cref="LabModel"/>, the AppHost's source too), placed on its inventory node by that node's label, the load
+/// balancer on every node; all on one overlay network, plus the files the services mount (rendered by the same
 /// renderers as the Aspire lab). Pure: <see cref="Files"/> is everything the publisher writes.
 /// </summary>
 /// <remarks>
 /// Swarm's configs and secrets are read-only, and Sentinel rewrites its config (Redis too, on CONFIG REWRITE): each
-/// instance's container starts with <c>lab-start</c> (<c>containers/swarm/lab-start</c>, shipped as a config), which
-/// copies its rendered file into the instance's volume unless an earlier start of the service left one there, then
-/// runs the server on that writable copy. The proxy's conf folder is a volume it shares with the reconfig service,
-/// the only thing they share, as in the Aspire lab: no Docker socket anywhere.
+/// part's container starts with <c>lab-start</c> (<c>containers/swarm/lab-start</c>, shipped as a config), which
+/// copies its rendered files where the part reads them (into its volume, unless an earlier start of the service left
+/// one there), then runs the part's command. Each proxy's conf folder is a volume it shares with its own reconfig
+/// service, the only thing they share, as in the Aspire lab: no Docker socket anywhere.
 /// </remarks>
 public sealed class SwarmStack
 {
@@ -48,10 +50,11 @@ public sealed class SwarmStack
     /// <summary>The start script's name as a config.</summary>
     public const string StartScriptName = "lab-start";
 
-    private const string ProxyConfigFolder = "/usr/local/twemproxy/conf";
     private const string PasswordSecret = "redis-password";
 
     private readonly Inventory _inventory;
+    private readonly LabModel _model;
+    private readonly IReadOnlyDictionary<string, int> _hostPorts;
     private readonly StackImages _images;
     private readonly string? _password;
     private readonly string _stack;
@@ -72,10 +75,12 @@ public sealed class SwarmStack
             throw new SwarmPublishException(problem);
         }
         _inventory = inventory;
+        _model = LabModel.Of(inventory);
+        _hostPorts = SwarmHostPorts.All(inventory).ToDictionary(p => p.Instance, p => p.HostPort);
         _images = images;
         _password = password;
         _stack = stack;
-        AddFile(StartScriptName, $"files/{StartScriptName}", startScript, secret: false);
+        AddFile(StartScriptName, startScript, secret: false);
         Files = [new StackFile(StackFileName, Render(BuildStack())), .. _files, new StackFile(EnvironmentFileName, RenderEnvironment()),
             new StackFile(MarkerFileName, "A Docker Swarm stack of the Redis HA Lab, published by its AppHost; a later publish to this folder replaces it whole.\n")];
     }
@@ -89,17 +94,10 @@ public sealed class SwarmStack
     private YamlMappingNode BuildStack()
     {
         var services = new YamlMappingNode();
-        foreach (var instance in _inventory.RedisInstances)
+        foreach (var part in _model.Parts)
         {
-            services.Add(instance.Name, RedisService(instance));
+            services.Add(part.Name, ServiceOf(part));
         }
-        foreach (var sentinel in _inventory.Sentinels.Instances)
-        {
-            services.Add(sentinel.Name, SentinelService(sentinel));
-        }
-        var proxy = _inventory.Proxy;
-        services.Add(proxy.Name, ProxyService(proxy));
-        services.Add(proxy.ReconfigName, ReconfigService(proxy));
 
         var root = new YamlMappingNode
         {
@@ -131,152 +129,165 @@ public sealed class SwarmStack
         return root;
     }
 
-    private YamlMappingNode RedisService(RedisInstance instance)
+    /// <summary>
+    /// A part as a service: the start script copies its rendered files from their (read-only) configs or secrets to
+    /// where the part reads them, waits for the names it waits for, then runs the part's command.
+    /// </summary>
+    private YamlMappingNode ServiceOf(LabPart part)
     {
-        var folder = RedisConfigFile.ContainerFolder(instance);
-        var rendered = AddInstanceFile(instance.Name, "redis.conf", RedisConfigFile.RenderRedis(_inventory, instance, _password));
-        var service = Service(_images.Redis, instance.Node,
-            Start(copy: (rendered, $"{folder}/redis.conf"), waitFor: [], "redis-server", $"{folder}/redis.conf"),
-            RestartPolicies.RedisDelay(_inventory));
-        Mount(service, instance.Name, folder);
-        Publish(service, instance.Port, SwarmHostPorts.Of(_inventory, instance.Name));
-        return service;
-    }
-
-    private YamlMappingNode SentinelService(SentinelInstance sentinel)
-    {
-        var folder = RedisConfigFile.SentinelContainerFolder;
-        var rendered = AddInstanceFile(sentinel.Name, "sentinel.conf", RedisConfigFile.RenderSentinel(_inventory, sentinel, _password));
-        // Sentinel refuses to start on a monitored name that does not resolve yet, and a Swarm name resolves only
-        // once its task runs: wait for the masters' names first.
-        var service = Service(_images.Redis, sentinel.Node,
-            Start(copy: (rendered, $"{folder}/sentinel.conf"), waitFor: _inventory.Shards.Select(s => s.Master.Name), "redis-sentinel", $"{folder}/sentinel.conf"),
-            RestartPolicies.SentinelDelay);
-        Mount(service, sentinel.Name, folder);
-        Publish(service, sentinel.Port, SwarmHostPorts.Of(_inventory, sentinel.Name));
-        return service;
-    }
-
-    private YamlMappingNode ProxyService(ProxyInstance proxy)
-    {
-        var rendered = AddInstanceFile(proxy.Name, proxy.ConfigFileName, NutcrackerConfig.FromInventory(_inventory, _password).Render());
-        var wanted = $"{ProxyConfigFolder}/{proxy.ConfigFileName}";
-        var service = Service(_images.Twemproxy, proxy.Node,
-            Start(copy: (rendered, wanted), waitFor: _inventory.Shards.Select(s => s.Master.Name), "/usr/local/twemproxy/sbin/nutcracker-supervisor", wanted),
-            RestartPolicies.FailoverPathDelay);
-        MountVolume(service, SwarmNames.ProxyConfigVolume(proxy), ProxyConfigFolder);
-        // The front door: the one port a client needs, on the proxy's node.
-        Publish(service, proxy.Port, proxy.Port);
-        return service;
-    }
-
-    private YamlMappingNode ReconfigService(ProxyInstance proxy)
-    {
-        var inventoryFile = Path.GetFileName(_inventory.SourceFile);
-        // Read again as the loader read it: the file could have been swapped for a pipe or a device since.
-        var inventoryText = InputFile.ReadText(_inventory.SourceFile, "the inventory the stack was built from", out var problem)
-                            ?? throw new SwarmPublishException($"{_inventory.SourceFile}:1: {problem}");
-        var inventoryPath = AddFile(inventoryFile, $"files/{inventoryFile}", inventoryText, secret: false);
-        var command = new List<string> { "--wait-for", proxy.Name };
-        foreach (var sentinel in _inventory.Sentinels.Instances)
-        {
-            command.AddRange(["--wait-for", sentinel.Name]);
-        }
-        if (_password is not null)
-        {
-            var passwordFile = AddFile(PasswordSecret, $"files/{PasswordSecret}", _password, secret: true);
-            command.AddRange(["--env-from-file", "Lab__RedisPassword", passwordFile]);
-        }
-        command.AddRange(["--", "/opt/redis-ha-lab/reconfig/RedisHaLab.Reconfig"]);
-        var service = Service(_images.Reconfig, proxy.Node, StartWith(command), RestartPolicies.FailoverPathDelay);
-        service.Add("environment", new YamlMappingNode
-        {
-            { "Lab__Inventory", inventoryPath },
-            { "Lab__ProxyConfigFile", $"{ProxyConfigFolder}/{proxy.ConfigFileName}" },
-        });
-        MountVolume(service, SwarmNames.ProxyConfigVolume(proxy), ProxyConfigFolder);
-        return service;
-    }
-
-    /// <summary>A service of one replica on <paramref name="node"/>, on the lab network, with the start script and its configs.</summary>
-    private YamlMappingNode Service(StackImage image, LabNode node, YamlSequenceNode entrypoint, TimeSpan restartDelay)
-    {
-        var service = new YamlMappingNode
-        {
-            { "image", image.Reference },
-            { "entrypoint", entrypoint },
-            { "networks", new YamlSequenceNode(new YamlScalarNode(SwarmNames.Network)) },
-            {
-                "deploy", new YamlMappingNode
-                {
-                    { "mode", "replicated" },
-                    { "replicas", "1" },
-                    // No virtual IP: the routing mesh and its load balancer do not work on this machine's kernel (no
-                    // IPVS), and one task per service needs none. A name resolves to its task's own address.
-                    { "endpoint_mode", "dnsrr" },
-                    { "placement", new YamlMappingNode { { "constraints", new YamlSequenceNode(new YamlScalarNode(SwarmNames.Constraint(node))) } } },
-                    {
-                        "restart_policy", new YamlMappingNode
-                        {
-                            { "condition", RestartPolicies.Condition },
-                            { "delay", RestartPolicies.Duration(restartDelay) },
-                        }
-                    },
-                }
-            },
-        };
-        return service;
-    }
-
-    private YamlSequenceNode Start((string Rendered, string Copy) copy, IEnumerable<string> waitFor, params string[] command)
-    {
-        var arguments = new List<string> { "--copy", copy.Rendered, copy.Copy };
-        foreach (var host in waitFor)
-        {
-            arguments.AddRange(["--wait-for", host]);
-        }
-        arguments.Add("--");
-        arguments.AddRange(command);
-        return StartWith(arguments);
-    }
-
-    private YamlSequenceNode StartWith(IEnumerable<string> arguments) =>
-        new(new[] { "sh", $"{ConfigFolder}/{StartScriptName}" }.Concat(arguments).Select(a => (YamlNode)new YamlScalarNode(a)));
-
-    /// <summary>The instance's own state volume at <paramref name="folder"/>, and the files noted for it.</summary>
-    private void Mount(YamlMappingNode service, string instanceName, string folder) =>
-        MountVolume(service, SwarmNames.StateVolume(instanceName), folder);
-
-    private void MountVolume(YamlMappingNode service, string volume, string target)
-    {
-        if (!_volumes.Children.ContainsKey(new YamlScalarNode(volume)))
-        {
-            _volumes.Add(volume, new YamlMappingNode());
-        }
-        service.Add("volumes", new YamlSequenceNode(new YamlMappingNode
-        {
-            { "type", "volume" },
-            { "source", volume },
-            { "target", target },
-        }));
-        // Each service mounts one volume, so this is also where its files go on: the start script, and the files the
-        // Add*File calls made for this service noted.
+        var start = new List<string>();
         var configs = new YamlSequenceNode(Reference(StartScriptName, $"{ConfigFolder}/{StartScriptName}"));
         var secrets = new YamlSequenceNode();
-        foreach (var (name, secret, fileTarget) in _pending)
+        foreach (var file in part.Files)
         {
-            (secret ? secrets : configs).Add(Reference(name, fileTarget));
+            if (file.Render is null)
+            {
+                // An input file (the inventory): the same text for every part that reads it, at its path, as it is.
+                var name = Path.GetFileName(file.InputPath!);
+                if (!_configs.Children.ContainsKey(new YamlScalarNode(name)))
+                {
+                    // Read again as the loader read it: the file could have been swapped for a pipe or a device since.
+                    var text = InputFile.ReadText(file.InputPath!, "the inventory the stack was built from", out var problem)
+                               ?? throw new SwarmPublishException($"{file.InputPath}:1: {problem}");
+                    AddFile(name, text, secret: false);
+                }
+                configs.Add(Reference(name, file.ContainerPath));
+                continue;
+            }
+            var secret = _password is not null && file.CarriesPassword;
+            var source = AddFile($"{part.Name}.{file.FileName}", file.Render(_password), secret, $"{part.Name}/{file.FileName}");
+            (secret ? secrets : configs).Add(Reference(source, secret ? source : $"{ConfigFolder}/{source}"));
+            start.AddRange(["--copy", secret ? $"{SecretFolder}/{source}" : $"{ConfigFolder}/{source}", file.ContainerPath]);
         }
-        _pending.Clear();
+        // Swarm has no start order: a part waits until the names it waits for resolve, i.e. until their tasks run.
+        foreach (var wait in part.Waits.Select(w => w.Part).Distinct())
+        {
+            start.AddRange(["--wait-for", wait]);
+        }
+        if (part.PasswordVariable is { } passwordVariable && _password is not null)
+        {
+            if (!_secrets.Children.ContainsKey(new YamlScalarNode(PasswordSecret)))
+            {
+                AddFile(PasswordSecret, _password, secret: true);
+            }
+            secrets.Add(Reference(PasswordSecret, PasswordSecret));
+            start.AddRange(["--env-from-file", passwordVariable, $"{SecretFolder}/{PasswordSecret}"]);
+        }
+        start.Add("--");
+        start.AddRange(LabImageEntrypoints.CommandOf(part));
+
+        var service = new YamlMappingNode
+        {
+            { "image", _images.Of(part.Image).Reference },
+            { "entrypoint", new YamlSequenceNode(new[] { "sh", $"{ConfigFolder}/{StartScriptName}" }.Concat(start).Select(a => (YamlNode)new YamlScalarNode(a))) },
+            { "networks", new YamlSequenceNode(new YamlScalarNode(SwarmNames.Network)) },
+            { "deploy", Deploy(part) },
+        };
+        if (part.Environment.Count > 0)
+        {
+            var environment = new YamlMappingNode();
+            foreach (var variable in part.Environment)
+            {
+                environment.Add(variable.Name, variable.Value);
+            }
+            service.Add("environment", environment);
+        }
+        var volumes = new YamlSequenceNode();
+        foreach (var folder in part.Folders.Where(f => f.Writable))
+        {
+            var volume = folder.Kind == FolderKind.ProxyConfig
+                ? SwarmNames.ProxyConfigVolume(_inventory.FindProxy(folder.Owner)!)
+                : SwarmNames.StateVolume(folder.Owner);
+            if (!_volumes.Children.ContainsKey(new YamlScalarNode(volume)))
+            {
+                _volumes.Add(volume, new YamlMappingNode());
+            }
+            volumes.Add(new YamlMappingNode { { "type", "volume" }, { "source", volume }, { "target", folder.ContainerFolder } });
+        }
+        if (volumes.Children.Count > 0)
+        {
+            service.Add("volumes", volumes);
+        }
         service.Add("configs", configs);
         if (secrets.Children.Count > 0)
         {
             service.Add("secrets", secrets);
         }
+        AddPorts(service, part);
+        return service;
     }
 
-    // Files added for the service being built, mounted by its MountVolume call.
-    private readonly List<(string Name, bool Secret, string Target)> _pending = [];
+    /// <summary>
+    /// One task on the part's node, or, for the part on no node (the load balancer), one task on every node of the
+    /// swarm: losing a host then leaves the others' balancers up, each publishing the front door on its own host.
+    /// </summary>
+    private static YamlMappingNode Deploy(LabPart part)
+    {
+        var deploy = part.Node is { } node
+            ? new YamlMappingNode
+            {
+                { "mode", "replicated" },
+                { "replicas", "1" },
+            }
+            : new YamlMappingNode { { "mode", "global" } };
+        // No virtual IP: the routing mesh and its load balancer do not work on this machine's kernel (no IPVS), and
+        // one task per service needs none. A name resolves to its tasks' own addresses.
+        deploy.Add("endpoint_mode", "dnsrr");
+        if (part.Node is { } placed)
+        {
+            deploy.Add("placement", new YamlMappingNode { { "constraints", new YamlSequenceNode(new YamlScalarNode(SwarmNames.Constraint(placed))) } });
+        }
+        deploy.Add("restart_policy", new YamlMappingNode
+        {
+            { "condition", RestartPolicies.Condition },
+            { "delay", RestartPolicies.Duration(part.Restart.Delay) },
+        });
+        // No CPU weight for the failover path (LabPart.OnFailoverPath): a stack's cpu_shares is ignored by
+        // docker stack deploy, and a reservation only steers placement.
+        return deploy;
+    }
+
+    /// <summary>
+    /// Host mode (the port opens on the node that runs the task; the ingress routing mesh does not work here): the
+    /// front door and the stats page on their own ports, each Redis and Sentinel on its own host port of one node
+    /// (<see cref="SwarmHostPorts"/>). A proxy behind a load balancer publishes nothing: on a one-node swarm two
+    /// proxies' front-door ports would collide with each other and the balancer's; it is reached on the lab network.
+    /// </summary>
+    private void AddPorts(YamlMappingNode service, LabPart part)
+    {
+        var published = new YamlSequenceNode();
+        var exposed = new YamlSequenceNode();
+        foreach (var port in part.Ports.GroupBy(p => p.ContainerPort))
+        {
+            int? host = port.FirstOrDefault(p => p.Role is PortRole.FrontDoor or PortRole.Stats) is { } outer
+                ? outer.HostPort
+                : _hostPorts.TryGetValue(part.Name, out var ofNode) ? ofNode : null;
+            var target = port.Key.ToString(CultureInfo.InvariantCulture);
+            if (host is { } hostPort)
+            {
+                published.Add(new YamlMappingNode
+                {
+                    { "target", target },
+                    { "published", hostPort.ToString(CultureInfo.InvariantCulture) },
+                    { "protocol", "tcp" },
+                    { "mode", "host" },
+                });
+            }
+            else
+            {
+                // Listened on inside the lab network only (compose's expose: documentation to Swarm, which publishes nothing for it).
+                exposed.Add(target);
+            }
+        }
+        if (published.Children.Count > 0)
+        {
+            service.Add("ports", published);
+        }
+        if (exposed.Children.Count > 0)
+        {
+            service.Add("expose", exposed);
+        }
+    }
 
     private static YamlMappingNode Reference(string name, string target) => new()
     {
@@ -284,31 +295,16 @@ public sealed class SwarmStack
         { "target", target },
     };
 
-    private static void Publish(YamlMappingNode service, int target, int published) =>
-        // Host mode: the port opens on the node that runs the task (the ingress routing mesh does not work here).
-        service.Add("ports", new YamlSequenceNode(new YamlMappingNode
-        {
-            { "target", target.ToString(CultureInfo.InvariantCulture) },
-            { "published", published.ToString(CultureInfo.InvariantCulture) },
-            { "protocol", "tcp" },
-            { "mode", "host" },
-        }));
-
-    /// <summary>An instance's rendered file; a secret when it carries the password. Returns its path inside the container.</summary>
-    private string AddInstanceFile(string instanceName, string fileName, string text) =>
-        AddFile($"{instanceName}.{fileName}", $"files/{instanceName}/{fileName}", text, secret: _password is not null);
-
-    private string AddFile(string name, string relativePath, string text, bool secret)
+    /// <summary>
+    /// Adds a file to write under <c>files/</c> and to declare as a config or a secret named <paramref name="name"/>
+    /// (a secret's target is a file name under /run/secrets, where Swarm puts secrets; a config's is a path).
+    /// </summary>
+    private string AddFile(string name, string text, bool secret, string? relativePath = null)
     {
-        _files.Add(new StackFile(relativePath, text));
-        (secret ? _secrets : _configs).Add(name, new YamlMappingNode { { "file", $"./{relativePath}" } });
-        // A secret's target is a file name under /run/secrets (where Swarm puts secrets); a config's is a path.
-        var target = secret ? $"{SecretFolder}/{name}" : $"{ConfigFolder}/{name}";
-        if (name != StartScriptName)
-        {
-            _pending.Add((name, secret, secret ? name : target));
-        }
-        return target;
+        var path = $"files/{relativePath ?? name}";
+        _files.Add(new StackFile(path, text));
+        (secret ? _secrets : _configs).Add(name, new YamlMappingNode { { "file", $"./{path}" } });
+        return name;
     }
 
     private string RenderEnvironment()
@@ -322,8 +318,9 @@ public sealed class SwarmStack
             $"INVENTORY={Path.GetFileName(_inventory.SourceFile)}",
             $"NODE_LABELS={string.Join(' ', _inventory.Nodes.Select(SwarmNames.NodeLabel))}",
             // reference=folder under containers/, for images missing on the machine.
-            $"IMAGES={string.Join(' ', _images.All.Select(i => $"{i.Reference}={i.ContainersSubfolder}"))}",
-            $"FRONT_DOOR_PORT={_inventory.Proxy.Port}",
+            // Only the images the stack runs: a deploy builds each one missing.
+            $"IMAGES={string.Join(' ', _model.Parts.Select(p => p.Image).Distinct().Select(_images.Of).Select(i => $"{i.Reference}={i.ContainersSubfolder}"))}",
+            $"FRONT_DOOR_PORT={SwarmHostPorts.FrontDoorPort(_inventory)}",
             $"REPLICA_PORTS={string.Join(' ', _inventory.Shards.SelectMany(s => s.Replicas).Select(r => SwarmHostPorts.Of(_inventory, r.Name)))}",
             // Sentinel host ports and the names they monitor: deploy waits until each Sentinel knows all the others for
             // every shard, or the first failover after a deploy can find no majority to elect a leader with.

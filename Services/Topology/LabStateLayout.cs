@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using RedisHaLab.Topology.Model;
 
 namespace RedisHaLab.Topology;
 
@@ -132,6 +133,11 @@ public sealed partial class LabStateLayout
 
     /// <summary>The load balancer's folder (<c>.lab/&lt;inventory&gt;/haproxy/</c>), holding its <c>haproxy.cfg</c>.</summary>
     public string LoadBalancerFolder => InstanceFolder(LoadBalancer.ResourceName);
+
+    /// <summary>The host folder of a part's folder in the lab's model: its own folder, or its proxy's conf folder.</summary>
+    public string FolderOf(PartFolder folder) => folder.Kind == FolderKind.ProxyConfig
+        ? ProxyConfigFolderOf(_inventory.FindProxy(folder.Owner) ?? throw new ArgumentException($"{folder.Owner} is no proxy of the lab", nameof(folder)))
+        : InstanceFolder(folder.Owner);
 
     /// <summary>
     /// Why the lab's folder may not be emptied for a new start, or null when it may (it is missing, or the lab made it):

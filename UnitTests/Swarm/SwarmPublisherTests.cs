@@ -12,7 +12,7 @@ namespace RedisHaLab.UnitTests.Swarm;
 public class SwarmPublisherTests
 {
     private static readonly StackImages Images = new(
-        new("redis-ha-lab/redis:7.0", "redis"), new("redis-ha-lab/twemproxy:0.5.0", "twemproxy"), new("redis-ha-lab/reconfig:lab", "reconfig"));
+        new("redis-ha-lab/redis:7.0", "redis"), new("redis-ha-lab/twemproxy:0.5.0", "twemproxy"), new("redis-ha-lab/reconfig:lab", "reconfig"), new("redis-ha-lab/haproxy:2.6", "haproxy"));
 
     private string _parent = "";
 

@@ -14,7 +14,7 @@ public class SwarmStackTests
     private const string Password = "s3cretPassw0rdOfTheLab";
 
     private static readonly StackImages Images = new(
-        new("redis-ha-lab/redis:7.0", "redis"), new("redis-ha-lab/twemproxy:0.5.0", "twemproxy"), new("redis-ha-lab/reconfig:lab", "reconfig"));
+        new("redis-ha-lab/redis:7.0", "redis"), new("redis-ha-lab/twemproxy:0.5.0", "twemproxy"), new("redis-ha-lab/reconfig:lab", "reconfig"), new("redis-ha-lab/haproxy:2.6", "haproxy"));
 
     private static Inventory Post => InventoryLoader.Load(InventoryFiles.PostPath);
 
@@ -207,14 +207,6 @@ public class SwarmStackTests
             Directory.Delete(folder, recursive: true);
         }
         Assert.That(Directory.Exists(folder), Is.False);
-    }
-
-    [Test]
-    public void An_inventory_with_a_proxy_tier_is_refused_rather_than_published_with_one_proxy()
-    {
-        var proxyHa = InventoryLoader.Load(Path.Combine(TestContext.CurrentContext.TestDirectory, "inventories", "post-2016-proxy-ha.yml"));
-        Assert.That(() => SwarmPublisher.CheckArguments("swarm", Path.Combine(Path.GetTempPath(), $"swarm-publish-test-{Guid.NewGuid():N}"), proxyHa),
-            Throws.TypeOf<SwarmPublishException>().With.Message.Contains("2 proxies and a load balancer"));
     }
 
     [Test]

@@ -1,10 +1,11 @@
 using System.Globalization;
-using RedisHaLab.Topology;
 
-namespace RedisHaLab.Swarm;
+namespace RedisHaLab.Topology.Model;
 
 /// <summary>
-/// How Swarm restarts each kind of service: chosen, not defaulted (Swarm's default is <c>condition: any</c> at once).
+/// How each kind of part is restarted after a crash: chosen, not defaulted (Swarm's default is <c>condition: any</c>
+/// at once). The lab's model (<see cref="LabModel"/>) gives each part its delay; the Swarm stack renders it, and the
+/// AppHost gives Docker's <c>--restart</c> to the parts it may restart at once.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -16,9 +17,10 @@ namespace RedisHaLab.Swarm;
 /// over, and they turn the returning instance into a replica of the new master.
 /// </para>
 /// <para>
-/// Sentinels, the proxy and the reconfig service hold no data a restart could lose (a Sentinel keeps its rewritten
-/// config in its volume; the proxy's current config is in the volume it shares with the reconfig service, which
-/// reconciles at start): they are restarted after a crash within a second or two.
+/// Sentinels, the proxies, their reconfig services and the load balancer hold no data a restart could lose (a
+/// Sentinel keeps its rewritten config in its volume; a proxy's current config is in the volume it shares with its
+/// reconfig service, which reconciles at start; HAProxy's config is rendered): they are restarted after a crash
+/// within a second or two.
 /// </para>
 /// </remarks>
 public static class RestartPolicies
@@ -30,7 +32,7 @@ public static class RestartPolicies
     /// <summary>A Sentinel: after a crash, soon (its config, with what it learnt, is in its volume).</summary>
     public static readonly TimeSpan SentinelDelay = TimeSpan.FromSeconds(2);
 
-    /// <summary>The proxy and the reconfig service: after a crash, at once (every client waits for the proxy).</summary>
+    /// <summary>A proxy, its reconfig service and the load balancer: after a crash, at once (every client waits for them).</summary>
     public static readonly TimeSpan FailoverPathDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>Only a non-zero exit (a kill, a crash) restarts; a clean stop stays stopped.</summary>
