@@ -34,10 +34,10 @@ public class SwarmScenarioTests
     public async Task PublishAndDeploy()
     {
         _stackFolder = Path.Combine(Repository.Root, LabStateLayout.LabsFolder, LabStateLayout.SwarmFolder, "post-2016");
-        await RunAsync("dotnet", ["run", "--project", "AppHost", "-c", "Release", "--no-build", "--",
+        await RepositoryCommand.RunAsync("dotnet", ["run", "--project", "AppHost", "-c", "Release", "--no-build", "--",
             "--inventory", Path.Combine(Repository.Root, "inventories", Chaos.Scenario.DefaultInventory), "--publish", "swarm", "--output", _stackFolder], TimeSpan.FromMinutes(2));
         var clock = Stopwatch.StartNew();
-        await RunAsync(Path.Combine(Repository.Root, "eng", "swarm.sh"), ["deploy", _stackFolder], TimeSpan.FromMinutes(10));
+        await RepositoryCommand.RunAsync(Path.Combine(Repository.Root, "eng", "swarm.sh"), ["deploy", _stackFolder], TimeSpan.FromMinutes(10));
         TestContext.Out.WriteLine($"stack deployed and serving in {clock.Elapsed.TotalSeconds:0.0} s");
 
         var inventory = InventoryLoader.Load(Path.Combine(_stackFolder, "files", Path.GetFileName(Chaos.Scenario.DefaultInventory)));
@@ -53,7 +53,7 @@ public class SwarmScenarioTests
         await WriteSummaryAsync();
         if (_stackFolder.Length > 0 && Directory.Exists(_stackFolder))
         {
-            await RunAsync(Path.Combine(Repository.Root, "eng", "swarm.sh"), ["remove", _stackFolder], TimeSpan.FromMinutes(3));
+            await RepositoryCommand.RunAsync(Path.Combine(Repository.Root, "eng", "swarm.sh"), ["remove", _stackFolder], TimeSpan.FromMinutes(3));
         }
     }
 
@@ -86,32 +86,5 @@ public class SwarmScenarioTests
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, "scenarios-swarm.md"), table);
         TestContext.Out.WriteLine(table);
-    }
-
-    /// <summary>Runs a command from the repository root, its output into the test's; fails the fixture when it fails.</summary>
-    private static async Task RunAsync(string program, string[] arguments, TimeSpan within)
-    {
-        var start = new ProcessStartInfo(program, arguments)
-        {
-            WorkingDirectory = Repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) TestContext.Out.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Out.WriteLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(within);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{Path.GetFileName(program)} {string.Join(' ', arguments)} did not end within {within.TotalMinutes:0} min");
-        }
-        Assert.That(process.ExitCode, Is.Zero, $"{Path.GetFileName(program)} {string.Join(' ', arguments)} failed; its output is above");
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class RenderersAgreeTests(string inventoryFile) : AppHostM
     [OneTimeSetUp]
     public void PublishStack()
     {
-        stack = new SwarmStack(inventory, SwarmPublishing.Images, "#!/bin/sh\n", password: null);
+        stack = new SwarmStack(inventory, SwarmPublishing.ImagesBuiltFrom(Repository.Root), "#!/bin/sh\n", password: null);
         var yaml = new YamlStream();
         yaml.Load(new StringReader(stack.StackYaml));
         root = (YamlMappingNode)yaml.Documents[0].RootNode;

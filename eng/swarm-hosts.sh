@@ -131,10 +131,7 @@ hosts_down() {
   if machine network inspect "$hosts_network" > /dev/null 2>&1; then
     retry 10 machine network rm "$hosts_network" || die "could not remove the network $hosts_network; run eng/swarm.sh hosts down again"
   fi
-  # The stacks deployed onto the hosts went with them.
-  if [ -f "$hosts_dir/nodes" ]; then
-    grep -lsx "hosts=1" "$records"/*.deployed 2> /dev/null | xargs -r rm -f || true
-  fi
+  # With the records of the stacks deployed onto them: those went with the engines.
   rm -rf "$hosts_dir"
   say "hosts down: no engine, front door, network or volume of theirs left"
 }
@@ -164,7 +161,7 @@ hosts_images() {
 
 # The front door on this machine, in front of the port on every engine (see the header).
 hosts_front_door() {
-  local image=$1 folder="$hosts_dir/front-door" node
+  local image=${1%%=*} folder="$hosts_dir/front-door" node
   mkdir -p "$folder"
   {
     echo "# Written by eng/swarm.sh deploy while hosts are up: 127.0.0.1:$FRONT_DOOR_PORT in front of every host's port $FRONT_DOOR_PORT."
@@ -197,7 +194,10 @@ hosts_front_door() {
     for node in $(hosts_nodes); do echo "    server $node $node:$FRONT_DOOR_PORT check"; done
   } > "$folder/haproxy.cfg"
   machine rm -f "$hosts_front_door" > /dev/null 2>&1 || true
-  machine image inspect "$image" > /dev/null 2>&1 || machine_build "$image" haproxy
+  (
+    if [ -n "$machine_docker_host" ]; then export DOCKER_HOST=$machine_docker_host; else unset DOCKER_HOST; fi
+    ensure_image "$1"
+  )
   machine run -d --name "$hosts_front_door" --label "$hosts_label=1" --network "$hosts_network" \
     --restart on-failure -p "127.0.0.1:$FRONT_DOOR_PORT:$FRONT_DOOR_PORT" \
     --mount "type=bind,source=$folder,target=/etc/redis-ha-lab/haproxy,readonly" "$image" > /dev/null

@@ -52,9 +52,9 @@ declare -A env_forms=(
   [STACK]='[a-z][a-z0-9_-]{0,39}'
   [INVENTORY]='[a-z][a-z0-9-]{0,62}[.]ya?ml'
   [NODE_LABELS]='lab[.][a-z][a-z0-9-]*( lab[.][a-z][a-z0-9-]*)*'
-  [IMAGES]='[A-Za-z0-9][A-Za-z0-9._:/-]*=[a-z]+( [A-Za-z0-9][A-Za-z0-9._:/-]*=[a-z]+)*'
+  [IMAGES]='[A-Za-z0-9][A-Za-z0-9._:/-]*=[a-z]+(=[0-9a-f]{16})?( [A-Za-z0-9][A-Za-z0-9._:/-]*=[a-z]+(=[0-9a-f]{16})?)*'
   [FRONT_DOOR_PORT]="$word_port"
-  [FRONT_DOOR_IMAGE]='[A-Za-z0-9][A-Za-z0-9._:/-]*'
+  [FRONT_DOOR_IMAGE]='[A-Za-z0-9][A-Za-z0-9._:/-]*=[a-z]+(=[0-9a-f]{16})?'
   [REPLICA_PORTS]="($word_port( $word_port)*)?"
   [SENTINEL_PORTS]="$word_port( $word_port)*"
   [MASTER_NAMES]='[A-Za-z0-9_.-]+( [A-Za-z0-9_.-]+)*'
@@ -86,7 +86,10 @@ open_stack_folder() {
   dir="$(cd "$1" 2>/dev/null && pwd)" || { echo "[swarm] $1: no such folder; publish one first (dotnet run --project AppHost -- --publish swarm --output DIR)" >&2; exit 2; }
   [ -f "$dir/swarm.env" ] && [ -f "$dir/stack.yml" ] || { echo "[swarm] $dir holds no published stack (stack.yml, swarm.env); publish one first" >&2; exit 2; }
   read_stack_env "$dir/swarm.env"
-  record="$records/$STACK.deployed"   # what deploy made, so that remove undoes exactly that
+  # What deploy made, so that remove undoes exactly that; a deploy onto the hosts is recorded with them (hosts down
+  # ends it too), apart from one onto this machine's engine under the same stack name.
+  record="$records/$STACK.deployed"
+  if hosts_are_up; then record="$hosts_dir/$STACK.deployed"; fi
   password=""
   if [ "$AUTHENTICATION" = password ]; then
     password="$(cat "$dir/files/redis-password")"
@@ -116,14 +119,14 @@ resp_at() {
 }
 
 build_image() {
-  local reference=$1 folder="$root/containers/$2"
+  local reference=$1 name=$2 folder="$root/containers/$2"
   shift 2
-  if [ "$2" = reconfig ] && [ ! -x "$folder/app/RedisHaLab.Reconfig" ]; then
+  if [ "$name" = reconfig ] && [ ! -x "$folder/app/RedisHaLab.Reconfig" ]; then
     # The reconfig image carries the service published self-contained by the AppHost's build.
     say "publishing the reconfig service into containers/reconfig/app (dotnet build AppHost)"
     dotnet build "$root/AppHost" -c Release -nologo -v quiet
   fi
-  say "building $reference from containers/$2"
+  say "building $reference from containers/$name"
   if docker buildx version > /dev/null 2>&1; then
     docker build "$@" -t "$reference" "$folder"
   else
@@ -132,9 +135,22 @@ build_image() {
   fi
 }
 
+# Builds image $1 (reference=folder[=stamp], as swarm.env names it) unless the local one is current: present, and,
+# when the publish stamped it, carrying that stamp (a build of the folder as it was published; the AppHost's stamps).
+ensure_image() {
+  local reference=${1%%=*} rest=${1#*=} stamp=""
+  local folder=${rest%%=*}
+  [ "$folder" = "$rest" ] || stamp=${rest#*=}
+  if [ -z "$stamp" ]; then
+    docker image inspect "$reference" > /dev/null 2>&1 || build_image "$reference" "$folder"
+  elif [ "$(docker image inspect -f '{{ index .Config.Labels "redis-ha-lab.build-stamp" }}' "$reference" 2> /dev/null)" != "$stamp" ]; then
+    build_image "$reference" "$folder" --build-arg "LAB_BUILD_STAMP=$stamp"
+  fi
+}
+
 images() {
   for pair in $IMAGES; do
-    docker image inspect "${pair%%=*}" > /dev/null 2>&1 || build_image "${pair%%=*}" "${pair#*=}"
+    ensure_image "$pair"
   done
 }
 
@@ -150,7 +166,6 @@ deploy() {
   mkdir -p "$records"
   grep -qsxF "dir=$dir" "$record" || echo "dir=$dir" >> "$record"
   if hosts_are_up; then
-    grep -qsx hosts=1 "$record" || echo "hosts=1" >> "$record"
     hosts_front_door "$FRONT_DOOR_IMAGE"
     export DOCKER_HOST
     DOCKER_HOST=$(engine_socket "$(hosts_nodes | head -n 1)")
@@ -225,7 +240,7 @@ retry() {
 }
 
 remove() {
-  if [ -f "$record" ] && grep -qsx hosts=1 "$record"; then
+  if hosts_are_up; then
     remove_from_hosts
     return 0
   fi
@@ -272,11 +287,6 @@ remove() {
 
 # A stack deployed onto the hosts: everything it made is inside their engines (and the front door on this machine).
 remove_from_hosts() {
-  if ! hosts_are_up; then
-    rm -f "$record"
-    say "removed: the hosts stack $STACK was deployed on are down, and it went with them"
-    return 0
-  fi
   local manager node
   manager=$(hosts_nodes | head -n 1)
   engine "$manager" stack rm "$STACK" > /dev/null 2>&1 || true
@@ -320,12 +330,13 @@ case "$action" in
   deploy) open_stack_folder "$2"; deploy ;;
   remove) open_stack_folder "$2"; remove ;;
   leftovers)
-    leftovers
-    # Hosts a run left up (killed before its hosts down) hold their engines, network and volumes.
+    # Hosts a run left up (killed before its hosts down) hold their engines, network and volumes; first, so that the
+    # removes below act on this machine's engine.
     if hosts_are_up || [ -n "$(machine ps -aq --filter "label=$hosts_label=1")" ]; then
       say "hosts an earlier run left up: taking them down"
       hosts_down
     fi
+    leftovers
     ;;
   hosts)
     if [ "$2" = up ]; then open_stack_folder "$3"; hosts_up; else hosts_down; fi

@@ -30,7 +30,7 @@ internal static class SwarmPublishing
                 throw new SwarmPublishException(stackProblem);
             }
             var root = LabOptions.RepositoryRoot(builder);
-            var images = Images.UnderPrefix(builder.Configuration["image-prefix"]);
+            var images = ImagesBuiltFrom(root).UnderPrefix(builder.Configuration["image-prefix"]);
             var (password, generated) = Password(builder, inventory);
             var stack = new SwarmStack(inventory, images, File.ReadAllText(SwarmPublisher.StartScript(root)), password, stackName);
             SwarmPublisher.Write(stack, folder);
@@ -50,10 +50,16 @@ internal static class SwarmPublishing
         }
     }
 
-    /// <summary>The lab's images as the stack names them, before any <c>--image-prefix</c>.</summary>
-    internal static StackImages Images { get; } = new(Image(LabImages.Redis), Image(LabImages.Twemproxy), Image(LabImages.Reconfig), Image(LabImages.Haproxy));
-
-    private static StackImage Image(LabImage image) => new($"{image.Image}:{image.Tag}", image.ContainersSubfolder);
+    /// <summary>
+    /// The lab's images as the stack names them, before any <c>--image-prefix</c>, each with the stamp of its folder
+    /// under <paramref name="repositoryRoot"/> as it is now (<see cref="LabImageStamps"/>).
+    /// </summary>
+    internal static StackImages ImagesBuiltFrom(string repositoryRoot)
+    {
+        StackImage Image(LabImage image) =>
+            new($"{image.Image}:{image.Tag}", image.ContainersSubfolder, LabImageStamps.Of(image.BuildContext(repositoryRoot)));
+        return new(Image(LabImages.Redis), Image(LabImages.Twemproxy), Image(LabImages.Reconfig), Image(LabImages.Haproxy));
+    }
 
     /// <summary>The given password (already checked by <see cref="LabSecret.ProblemWithGiven"/>), else a new one, as the AppHost would generate.</summary>
     private static (string? Password, bool Generated) Password(IDistributedApplicationBuilder builder, Inventory inventory)

@@ -37,6 +37,21 @@ public sealed class KeySet(string prefix)
     }
 
     /// <summary>
+    /// How many of the keys <paramref name="instance"/> (one Redis server, asked directly) holds with their value: on a
+    /// shard's master, the keys of that shard that survived.
+    /// </summary>
+    public async Task<int> CountHeldAsync(IDatabase instance)
+    {
+        var held = 0;
+        foreach (var batch in _keys.Chunk(Batch))
+        {
+            var values = await Task.WhenAll(batch.Select(k => instance.StringGetAsync(k)));
+            held += batch.Where((k, i) => values[i] == k).Count();
+        }
+        return held;
+    }
+
+    /// <summary>
     /// Reads every key back through the proxy now: how many do not read back their value, split into the ones the
     /// proxy answered as missing (the data is gone, or it routes to an instance without it) and the ones that failed.
     /// </summary>

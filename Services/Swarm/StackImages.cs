@@ -49,5 +49,13 @@ public sealed partial record StackImages(StackImage Redis, StackImage Twemproxy,
     private static partial Regex Prefix();
 }
 
-/// <summary>One image: its reference and the folder under <c>containers/</c> it is built from.</summary>
-public sealed record StackImage(string Reference, string ContainersSubfolder);
+/// <summary>
+/// One image: its reference, the folder under <c>containers/</c> it is built from, and the stamp of that folder as it
+/// was published (the AppHost's build stamp, a hash of the folder's files), so that <c>eng/swarm.sh</c> builds an
+/// image again when the local one was built from another version of the folder; null when not known.
+/// </summary>
+public sealed record StackImage(string Reference, string ContainersSubfolder, string? Stamp = null)
+{
+    /// <summary>How <c>swarm.env</c> names it: <c>reference=folder</c>, then <c>=stamp</c> when known.</summary>
+    public string EnvironmentWord => Stamp is null ? $"{Reference}={ContainersSubfolder}" : $"{Reference}={ContainersSubfolder}={Stamp}";
+}

@@ -319,8 +319,10 @@ public sealed class SwarmStack
             $"NODE_LABELS={string.Join(' ', _inventory.Nodes.Select(SwarmNames.NodeLabel))}",
             // reference=folder under containers/, for images missing on the machine.
             // Only the images the stack runs: a deploy builds each one missing.
-            $"IMAGES={string.Join(' ', _model.Parts.Select(p => p.Image).Distinct().Select(_images.Of).Select(i => $"{i.Reference}={i.ContainersSubfolder}"))}",
+            $"IMAGES={string.Join(' ', _model.Parts.Select(p => p.Image).Distinct().Select(_images.Of).Select(i => i.EnvironmentWord))}",
             $"FRONT_DOOR_PORT={SwarmHostPorts.FrontDoorPort(_inventory)}",
+            // On engines of their own (eng/swarm.sh hosts up), this machine runs HAProxy in front of all of them.
+            $"FRONT_DOOR_IMAGE={_images.Haproxy.EnvironmentWord}",
             $"REPLICA_PORTS={string.Join(' ', _inventory.Shards.SelectMany(s => s.Replicas).Select(r => SwarmHostPorts.Of(_inventory, r.Name)))}",
             // Sentinel host ports and the names they monitor: deploy waits until each Sentinel knows all the others for
             // every shard, or the first failover after a deploy can find no majority to elect a leader with.

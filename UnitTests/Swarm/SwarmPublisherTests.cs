@@ -12,7 +12,9 @@ namespace RedisHaLab.UnitTests.Swarm;
 public class SwarmPublisherTests
 {
     private static readonly StackImages Images = new(
-        new("redis-ha-lab/redis:7.0", "redis"), new("redis-ha-lab/twemproxy:0.5.0", "twemproxy"), new("redis-ha-lab/reconfig:lab", "reconfig"), new("redis-ha-lab/haproxy:2.6", "haproxy"));
+        // Two stamped as the AppHost's publish stamps them (eng/swarm.sh builds again when a local image lacks the stamp).
+        new("redis-ha-lab/redis:7.0", "redis", "0123456789abcdef"), new("redis-ha-lab/twemproxy:0.5.0", "twemproxy"),
+        new("redis-ha-lab/reconfig:lab", "reconfig"), new("redis-ha-lab/haproxy:2.6", "haproxy", "fedcba9876543210"));
 
     private string _parent = "";
 
@@ -131,7 +133,10 @@ public class SwarmPublisherTests
         Assert.That(error, Is.Empty);
         Assert.That(exit, Is.EqualTo(0));
         Assert.That(output, Does.Contain("STACK=redis-ha-lab\n").And.Contain("INVENTORY=post-2016-auth.yml\n").And.Contain("AUTHENTICATION=password\n")
-            .And.Contain("NODE_LABELS=lab.node22 lab.node23 lab.node24\n"));
+            .And.Contain("NODE_LABELS=lab.node22 lab.node23 lab.node24\n")
+            // Stamps survive --image-prefix, and the script takes both forms (with and without a stamp).
+            .And.Contain("10.0.0.5:5000/lab/redis-ha-lab/redis:7.0=redis=0123456789abcdef 10.0.0.5:5000/lab/redis-ha-lab/twemproxy:0.5.0=twemproxy ")
+            .And.Contain("FRONT_DOOR_IMAGE=10.0.0.5:5000/lab/redis-ha-lab/haproxy:2.6=haproxy=fedcba9876543210\n"));
     }
 
     // Catches: swarm.env sourced again (a file name in it ran as a command), or a value's form left unchecked.
