@@ -10,9 +10,10 @@ namespace RedisHaLab.IntegrationTests;
 
 /// <summary>
 /// The post's three hosts as three Docker engines on this machine (<c>eng/swarm.sh hosts up</c>), the proxy-HA
-/// inventory deployed on them as a stack, and whole hosts lost: node22's engine killed (both masters, a Sentinel),
-/// then, with node22 back, node23's (a proxy, a Sentinel). Killing the engine's container kills the engine and every
-/// container it runs at once, with no clean shutdown: a host losing power.
+/// inventory deployed on them as a stack, and whole hosts lost: node22's engine killed (both masters, a Sentinel);
+/// node22 back, then node24 (the masters by then) cut off from the others and healed; then node23's engine killed
+/// (a proxy, a Sentinel). Killing the engine's container kills the engine and every container it runs at once, with
+/// no clean shutdown: a host losing power.
 /// </summary>
 /// <remarks>
 /// Everything is read through the front door (127.0.0.1, HAProxy on this machine in front of every engine) or from
@@ -73,14 +74,71 @@ public class ThreeHostsTests
         Assert.That(masters.Values.Select(m => m.Node.Name), Is.All.EqualTo("node22"), "the inventory's masters are all on node22 before the kill");
 
         var clock = await KillHostAsync("node22");
-        var readable = await WhenAsync(() => AllKeysReadAsync(), TimeSpan.FromSeconds(60));
-        TestContext.Out.WriteLine($"node22 killed: every one of {KeyCount} keys read back through the front door after {Seconds(readable, clock)}");
-        Assert.That(readable, Is.Not.Null.And.LessThanOrEqualTo(KeysReadableWithin), $"keys not all readable within {KeysReadableWithin.TotalSeconds} s of node22's loss");
+        await AssertEveryKeyBackWithin(KeysReadableWithin, clock, "node22 killed");
+        await AssertConvergedOffAsync("node22", askingTheSentinelOn: "node24");
+    }
 
-        // The converged truth, not the proxy's word: each shard's master now (by the Sentinels left) is off node22,
-        // says it is one, and holds every key the front door acknowledged on it.
+    /// <summary>
+    /// node22 back (its engine started again: its tasks come back, its old masters as replicas), then node24, which now
+    /// holds both masters, cut off from the other hosts and this machine (its engine's link down: everything on it
+    /// runs, nothing reaches it), and healed again: the two Sentinels left fail both shards over to node22.
+    /// </summary>
+    [Test]
+    [Order(2)]
+    public async Task With_node22_back_node24_cut_off_every_key_reads_back_within_30_s_and_the_heal_protects_again()
+    {
+        await RepositoryCommand.RunAsync("docker", ["start", "node22"], CommandWithin);
+        await AssertProtectedAgainAsync("node22 back");
+        var masters = await MastersAsync("node22");
+        Assert.That(masters.Values.Select(m => m.Node.Name), Is.All.EqualTo("node24"), "both masters on node24 before it is cut off");
+
+        // The engine's route out goes with its link; put back with it, or the host would stay half-healed.
+        var route = (await DockerExecAsync("node24", "ip", "route", "show", "default")).Trim();
+        await DockerExecAsync("node24", "ip", "link", "set", "eth0", "down");
+        var clock = Stopwatch.StartNew();
+        await AssertEveryKeyBackWithin(KeysReadableWithin, clock, "node24 cut off");
+        await AssertConvergedOffAsync("node24", askingTheSentinelOn: "node22");
+
+        await DockerExecAsync("node24", "ip", "link", "set", "eth0", "up");
+        if (route.Length > 0)
+        {
+            await DockerExecAsync("node24", ["ip", "route", "replace", .. route.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
+        }
+        await AssertProtectedAgainAsync("node24 healed");
         masters = await MastersAsync("node24");
-        Assert.That(masters.Values.Select(m => m.Node.Name), Has.None.EqualTo("node22"), "a shard is still mastered on the dead host");
+        Assert.That(masters.Values.Select(m => m.Node.Name), Is.All.EqualTo("node22"), "the healed node24 took a shard back or sees another master than the others");
+    }
+
+    [Test]
+    [Order(3)]
+    public async Task Node23_host_killed_the_front_door_serves_within_10_s()
+    {
+        // The balancers' checks have run since the heal; the front door serves before the loss.
+        Assert.That(await WhenAsync(ServesAsync, TimeSpan.FromSeconds(30)), Is.Not.Null, "the front door does not serve before node23's loss");
+
+        var clock = await KillHostAsync("node23");
+        var serving = await WhenAsync(ServesAsync, TimeSpan.FromSeconds(60));
+        TestContext.Out.WriteLine($"node23 killed: the front door served a SET and GET after {Seconds(serving, clock)}");
+        Assert.That(serving, Is.Not.Null.And.LessThanOrEqualTo(FrontDoorServesWithin), $"the front door did not serve within {FrontDoorServesWithin.TotalSeconds} s of node23's loss");
+        // Every key too, once the balancers have taken node23's proxy out (their checks run every 200 ms).
+        await AssertEveryKeyBackWithin(KeysReadableWithin, clock, "node23 killed");
+    }
+
+    private async Task AssertEveryKeyBackWithin(TimeSpan bound, Stopwatch clock, string what)
+    {
+        var readable = await WhenAsync(() => AllKeysReadAsync(), bound + TimeSpan.FromSeconds(30));
+        TestContext.Out.WriteLine($"{what}: every one of {KeyCount} keys read back through the front door after {Seconds(readable, clock)}");
+        Assert.That(readable, Is.Not.Null.And.LessThanOrEqualTo(bound), $"{what}: keys not all readable within {bound.TotalSeconds} s; last read: {_lastReadBack}");
+    }
+
+    /// <summary>
+    /// The converged truth, not the proxy's word: each shard's master now (by the Sentinel on <paramref name="askingTheSentinelOn"/>)
+    /// is off <paramref name="lost"/>, says it is one, and holds every key the front door acknowledged on it.
+    /// </summary>
+    private async Task AssertConvergedOffAsync(string lost, string askingTheSentinelOn)
+    {
+        var masters = await MastersAsync(askingTheSentinelOn);
+        Assert.That(masters.Values.Select(m => m.Node.Name), Has.None.EqualTo(lost), $"a shard is still mastered on {lost}");
         var held = 0;
         foreach (var master in masters.Values)
         {
@@ -91,28 +149,19 @@ public class ThreeHostsTests
         Assert.That(held, Is.EqualTo(KeyCount), "acknowledged keys missing from the shards' current masters");
     }
 
-    [Test]
-    [Order(2)]
-    public async Task With_node22_back_node23_host_killed_the_front_door_serves_within_10_s()
+    /// <summary>
+    /// Protected again before the next loss: each shard's master has a linked replica, and every Sentinel knows the
+    /// other two (a returning host's Sentinel and Redis come back as its engine restarts their tasks).
+    /// </summary>
+    private async Task AssertProtectedAgainAsync(string what)
     {
-        await RepositoryCommand.RunAsync("docker", ["start", "node22"], CommandWithin);
-        // Protected again before the next loss: each shard's master has a linked replica, and every Sentinel knows the
-        // other two (node22's restarted Sentinel and Redis come back as the engine restarts their tasks).
-        var protectedAfter = await WhenAsync(ProtectedAsync, TimeSpan.FromMinutes(3));
-        Assert.That(protectedAfter, Is.Not.Null, "the lab did not get a linked replica per shard and three acquainted Sentinels back within 3 min of node22's return");
-        TestContext.Out.WriteLine($"node22 back: protected again after {protectedAfter!.Value.TotalSeconds:0.0} s");
-        // node22's balancer comes back with the engine; the front door serves once its checks have run.
-        Assert.That(await WhenAsync(ServesAsync, TimeSpan.FromSeconds(30)), Is.Not.Null, "the front door does not serve before node23's loss");
-
-        var clock = await KillHostAsync("node23");
-        var serving = await WhenAsync(ServesAsync, TimeSpan.FromSeconds(60));
-        TestContext.Out.WriteLine($"node23 killed: the front door served a SET and GET after {Seconds(serving, clock)}");
-        Assert.That(serving, Is.Not.Null.And.LessThanOrEqualTo(FrontDoorServesWithin), $"the front door did not serve within {FrontDoorServesWithin.TotalSeconds} s of node23's loss");
-        // Every key too, once the balancers have taken node23's proxy out (their checks run every 200 ms).
-        var readable = await WhenAsync(() => AllKeysReadAsync(), KeysReadableWithin);
-        TestContext.Out.WriteLine($"node23 killed: every key read back after {Seconds(readable, clock)}");
-        Assert.That(readable, Is.Not.Null, $"keys written before both losses do not all read back: {_lastReadBack}");
+        var after = await WhenAsync(ProtectedAsync, TimeSpan.FromMinutes(3));
+        Assert.That(after, Is.Not.Null, $"{what}: no linked replica per shard and three acquainted Sentinels within 3 min");
+        TestContext.Out.WriteLine($"{what}: protected again after {after!.Value.TotalSeconds:0.0} s");
     }
+
+    private static Task<string> DockerExecAsync(string node, params string[] command) =>
+        RepositoryCommand.RunAsync("docker", ["exec", node, .. command], CommandWithin);
 
     /// <summary>
     /// The run that must fail: g1's keys wiped on its current master (FLUSHALL, asked directly on its engine), and the
@@ -120,7 +169,7 @@ public class ThreeHostsTests
     /// than were acknowledged. A check that passed here would not be reading the data.
     /// </summary>
     [Test]
-    [Order(3)]
+    [Order(4)]
     public async Task Must_fail_with_g1s_keys_wiped_on_its_master_both_checks_see_it()
     {
         var masters = await MastersAsync("node24");
@@ -144,7 +193,7 @@ public class ThreeHostsTests
     }
 
     [Test]
-    [Order(4)]
+    [Order(5)]
     public async Task Hosts_down_leaves_no_engine_network_or_volume()
     {
         await RepositoryCommand.SwarmAsync(CommandWithin, "hosts", "down");
