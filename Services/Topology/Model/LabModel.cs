@@ -68,41 +68,35 @@ public sealed class LabModel
         return new LabModel(inventory, parts);
     }
 
-    private static LabPart Redis(Inventory inventory, RedisInstance instance)
-    {
-        var folder = RedisConfigFile.ContainerFolder(instance);
-        var file = new PartFile("redis.conf", folder, password => RedisConfigFile.RenderRedis(inventory, instance, password));
-        return new LabPart(instance.Name, PartKind.Redis, ImageKind.Redis, instance.Node)
-        {
-            Entrypoint = "redis-server",
-            Arguments = [file.ContainerPath],
-            Ports = [new PartPort(PortRole.Node, instance.Port, instance.Node.Address, instance.Port)],
-            Folders = [new PartFolder(FolderKind.State, instance.Name, folder)],
-            Files = [file],
+    private static LabPart Redis(Inventory inventory, RedisInstance instance) =>
+        Server(instance.Name, PartKind.Redis, instance.Node, instance.Port, "redis-server",
+            new PartFile("redis.conf", RedisConfigFile.ContainerFolder(instance), password => RedisConfigFile.RenderRedis(inventory, instance, password)),
             // Not at once: a master back before its Sentinels see it down returns empty, still the master (RestartPolicies).
-            Restart = new PartRestart(RestartPolicies.RedisDelay(inventory), AtOnceIsSafe: false),
+            new PartRestart(RestartPolicies.RedisDelay(inventory), AtOnceIsSafe: false),
             // Every instance starts at once: a replica whose master is not up yet retries its sync every second on its own.
-        };
-    }
+            waits: []);
 
-    private static LabPart Sentinel(Inventory inventory, SentinelInstance sentinel)
-    {
-        var folder = RedisConfigFile.SentinelContainerFolder;
-        var file = new PartFile("sentinel.conf", folder, password => RedisConfigFile.RenderSentinel(inventory, sentinel, password));
-        return new LabPart(sentinel.Name, PartKind.Sentinel, ImageKind.Redis, sentinel.Node)
-        {
-            Entrypoint = "redis-sentinel",
-            Arguments = [file.ContainerPath],
-            Ports = [new PartPort(PortRole.Node, sentinel.Port, sentinel.Node.Address, sentinel.Port)],
-            Folders = [new PartFolder(FolderKind.State, sentinel.Name, folder)],
-            Files = [file],
-            Restart = new PartRestart(RestartPolicies.SentinelDelay, AtOnceIsSafe: true),
+    private static LabPart Sentinel(Inventory inventory, SentinelInstance sentinel) =>
+        Server(sentinel.Name, PartKind.Sentinel, sentinel.Node, sentinel.Port, "redis-sentinel",
+            new PartFile("sentinel.conf", RedisConfigFile.SentinelContainerFolder, password => RedisConfigFile.RenderSentinel(inventory, sentinel, password)),
+            new PartRestart(RestartPolicies.SentinelDelay, AtOnceIsSafe: true),
             // Once every Redis container runs, not once each answers: a Sentinel started first would see a master whose
             // container is still being created as down and, knowing its replica from its config, fail the shard over
             // before the lab has begun. Sentinel also refuses to start on a monitored name that does not resolve yet.
-            Waits = [.. inventory.RedisInstances.Select(i => new PartWait(i.Name, WaitUntil.Started))],
+            waits: [.. inventory.RedisInstances.Select(i => new PartWait(i.Name, WaitUntil.Started))]);
+
+    /// <summary>A server of the Redis image (redis-server or redis-sentinel) on its config file, in its own state folder, on its node's port.</summary>
+    private static LabPart Server(string name, PartKind kind, LabNode node, int port, string entrypoint, PartFile file, PartRestart restart, IReadOnlyList<PartWait> waits) =>
+        new(name, kind, ImageKind.Redis, node)
+        {
+            Entrypoint = entrypoint,
+            Arguments = [file.ContainerPath],
+            Ports = [new PartPort(PortRole.Node, port, node.Address, port)],
+            Folders = [new PartFolder(FolderKind.State, name, file.ContainerFolder)],
+            Files = [file],
+            Restart = restart,
+            Waits = waits,
         };
-    }
 
     private static LabPart Proxy(Inventory inventory, ProxyInstance proxy)
     {
