@@ -152,7 +152,7 @@ public class PlayCommandTests
     private static string Tail(string text, int lines = 40) =>
         string.Join('\n', text.Split('\n').TakeLast(lines));
 
-    /// <summary>The README's command, built already: <c>dotnet run --project AppHost --no-build -c Release -- ARGS</c> from the repository root.</summary>
+    /// <summary>The command of docs/chaos-and-playbooks.md ("Playing a playbook from a shell"), built already: <c>dotnet run --project AppHost --no-build -c Release -- ARGS</c> from the repository root.</summary>
     private static async Task<(int Exit, string Stdout, string Stderr)> PlayAsync(string[] args, TimeSpan within)
     {
         var start = new ProcessStartInfo("dotnet")

@@ -16,7 +16,7 @@
 # deploy builds missing images from the same recipes as the Aspire lab (containers/*), creates a one-node swarm at
 # 127.0.0.1 only when the engine is in none (and records that it did, with the machine: see `records`), labels the node with one
 # boolean label per inventory node when the swarm has one node (on a bigger swarm the labels must be set already:
-# README, "Docker Swarm"), deploys, and waits (bounded) until a SET/GET through 127.0.0.1:<front door> works and
+# docs/swarm.md, "Three real hosts"), deploys, and waits (bounded) until a SET/GET through 127.0.0.1:<front door> works and
 # every replica's link to its master is up, and every Sentinel knows the others. It prints how long the deploy took.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

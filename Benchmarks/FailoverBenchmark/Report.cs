@@ -177,7 +177,7 @@ public static class Report
         return md.ToString();
     }
 
-    /// <summary>What each figure means; also the README's explanation.</summary>
+    /// <summary>What each figure means; also what docs/reports.md explains.</summary>
     public const string Definitions = """
         ## What the figures mean
 

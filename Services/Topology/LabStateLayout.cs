@@ -20,7 +20,7 @@ public sealed partial class LabStateLayout
     /// <summary>Under <see cref="LabsFolder"/>: playbook reports, one folder per run.</summary>
     public const string PlaybooksFolder = "playbooks";
 
-    /// <summary>Under <see cref="LabsFolder"/>: published Swarm stacks, as the README publishes them.</summary>
+    /// <summary>Under <see cref="LabsFolder"/>: published Swarm stacks, as docs/swarm.md publishes them.</summary>
     public const string SwarmFolder = "swarm";
 
     /// <summary>Under <see cref="LabsFolder"/>: what eng/test.sh and the integration tests keep.</summary>

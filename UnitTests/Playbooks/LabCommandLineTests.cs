@@ -5,7 +5,7 @@ namespace RedisHaLab.UnitTests.Playbooks;
 /// <summary>The AppHost's command line: only options it knows, each once (but --play), each with its value.</summary>
 public class LabCommandLineTests
 {
-    // Every command line the README, the scripts and the tests give the AppHost.
+    // Every command line the README, docs/, the scripts and the tests give the AppHost.
     [TestCase]
     [TestCase("--inventory", "inventories/post-2016-auth.yml", "--play", "scenarios/a.yml", "--play=scenarios/b.yml", "--sample-app", "false")]
     [TestCase("--inventory", "inventories/post-2016.yml", "--publish", "swarm", "--output", ".lab/swarm/post-2016", "--stack", "lab", "--image-prefix", "10.0.0.5:5000/lab")]

@@ -1,4 +1,4 @@
-// Takes the README's dashboard screenshot in headless Chromium (Debian's chromium + npm's puppeteer-core):
+// Takes the dashboard screenshot of README.md and docs/using-the-lab.md in headless Chromium (Debian's chromium + npm's puppeteer-core):
 //   node eng/screenshot/dashboard.mjs <login URL printed by the AppHost> <output.png> [resource to open]
 // Logs in with the URL's token, waits until the resource table has settled, and captures the page.
 import puppeteer from 'puppeteer-core';

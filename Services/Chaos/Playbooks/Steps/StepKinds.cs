@@ -5,7 +5,7 @@ namespace RedisHaLab.Chaos;
 /// <summary>
 /// Every kind of step a playbook may use. The loader reads a step by its name here; the validator, the worst-case
 /// budget and the runner ask the step itself. A new step is one file in this folder (its record with its
-/// <see cref="StepKind"/>), one line in <see cref="All"/>, its tests and its line in the README.
+/// <see cref="StepKind"/>), one line in <see cref="All"/>, its tests and its line in docs/chaos-and-playbooks.md's list of steps.
 /// </summary>
 public static class StepKinds
 {
