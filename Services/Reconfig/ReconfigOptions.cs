@@ -31,7 +31,7 @@ internal sealed class ReconfigOptions
     public double ReconcileIntervalSeconds { get; set; } = 5;
 
     /// <summary>How long to wait for the proxy to report running a new config (<c>Lab__ProxyConfirmTimeoutMilliseconds</c>).</summary>
-    public int ProxyConfirmTimeoutMilliseconds { get; set; } = 3000;
+    public int ProxyConfirmTimeoutMilliseconds { get; set; } = RedisHaLab.Topology.Model.ApplyTimeouts.ServiceConfirmMilliseconds;
 
     /// <summary>Every setting that is missing or unusable, each naming its environment variable; empty when all is well.</summary>
     public IReadOnlyList<string> Problems()

@@ -105,6 +105,7 @@ public sealed class LabModel
         [
             // The supervisor resolves these ahead of time, so that a failover's apply looks no name up (see its header).
             new(KnownHostsVariable, string.Join(' ', inventory.RedisInstances.Select(i => i.Name))),
+            new(ApplyTimeouts.ProxyAcceptVariable, ApplyTimeouts.ProxyAcceptMilliseconds.ToString(CultureInfo.InvariantCulture)),
         ];
         if (inventory.LoadBalancer is { } balancer)
         {
@@ -144,6 +145,7 @@ public sealed class LabModel
                 new("Lab__Inventory", inventoryFile.ContainerPath),
                 new("Lab__Proxy", proxy.Name),
                 new("Lab__ProxyConfigFile", $"{ProxyConfigFolder}/{proxy.ConfigFileName}"),
+                new(ApplyTimeouts.ServiceConfirmVariable, ApplyTimeouts.ServiceConfirmMilliseconds.ToString(CultureInfo.InvariantCulture)),
             ],
             PasswordVariable = inventory.Authentication == LabAuthentication.Password ? ReconfigPasswordVariable : null,
             // Its proxy's folder, at the same path as in the proxy's container: no Docker socket, no other host path.
@@ -176,6 +178,30 @@ public sealed class LabModel
                 .. inventory.Proxies.Select(p => new PartWait(p.ReconfigName, WaitUntil.Healthy)),
             ],
         };
+}
+
+/// <summary>
+/// The time limits of one apply that must agree between the proxy's supervisor and its reconfig service, owned here
+/// and handed to both through their environment.
+/// </summary>
+public static class ApplyTimeouts
+{
+    /// <summary>The supervisor's variable for <see cref="ProxyAcceptMilliseconds"/>.</summary>
+    public const string ProxyAcceptVariable = "NUTCRACKER_ACCEPT_TIMEOUT_MS";
+
+    /// <summary>How long a new nutcracker may take to accept connections before the supervisor counts the config failed.</summary>
+    public const int ProxyAcceptMilliseconds = 2000;
+
+    /// <summary>The reconfig service's variable for <see cref="ServiceConfirmMilliseconds"/>.</summary>
+    public const string ServiceConfirmVariable = "Lab__ProxyConfirmTimeoutMilliseconds";
+
+    /// <summary>
+    /// How long the reconfig service waits for the proxy to report a new config running: the supervisor's whole apply
+    /// (reading, checking and stopping take tens of milliseconds, then up to <see cref="ProxyAcceptMilliseconds"/>
+    /// for the start), and a second more for a loaded machine. Any shorter, and the service would call an apply failed
+    /// that the supervisor is still completing, and try again on top of it.
+    /// </summary>
+    public const int ServiceConfirmMilliseconds = ProxyAcceptMilliseconds + 1000;
 }
 
 /// <summary>What a part is.</summary>
