@@ -39,6 +39,9 @@ internal static class RepositoryCommand
             process.Kill(entireProcessTree: true);
             Assert.Fail($"{Path.GetFileName(program)} {string.Join(' ', arguments)} did not end within {within.TotalMinutes:0.#} min");
         }
+        // The output's last lines may still be on their way to the handlers once the process has exited: the
+        // parameterless wait returns only after both streams reached their end (seen: an inspect read back as "").
+        process.WaitForExit();
         Assert.That(process.ExitCode, Is.Zero, $"{Path.GetFileName(program)} {string.Join(' ', arguments)} failed; its output is above");
         lock (output) return output.ToString();
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using RedisHaLab.Chaos;
+using RedisHaLab.Chaos.Playbooks;
 using RedisHaLab.Clients;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
@@ -11,7 +12,8 @@ namespace RedisHaLab.IntegrationTests;
 /// <summary>
 /// The post's three hosts as three Docker engines on this machine (<c>eng/swarm.sh hosts up</c>), the proxy-HA
 /// inventory deployed on them as a stack, and whole hosts lost: node22's engine killed (both masters, a Sentinel);
-/// node22 back, then node24 (the masters by then) cut off from the others and healed; then node23's engine killed
+/// node22 back, then node24 (the masters by then) cut off from the others and healed, both as playbooks under a
+/// write load (<c>scenarios/three-hosts/</c>, through <see cref="LabSite.Hosts"/>); then node23's engine killed
 /// (a proxy, a Sentinel). Killing the engine's container kills the engine and every container it runs at once, with
 /// no clean shutdown: a host losing power.
 /// </summary>
@@ -39,6 +41,9 @@ public class ThreeHostsTests
     private IPEndPoint _frontDoor = null!;
     private readonly KeySet _keys = new($"three-hosts:{DateTime.UtcNow:HHmmss}");
     private string _lastReadBack = "none yet";
+    private readonly List<PlaybookResult> _results = [];
+    private IDisposable? _site;
+    private ChaosLab? _lab;
 
     [OneTimeSetUp]
     public async Task HostsUpAndDeploy()
@@ -53,15 +58,36 @@ public class ThreeHostsTests
         var hostsUp = clock.Elapsed;
         await RepositoryCommand.SwarmAsync(TimeSpan.FromMinutes(6), "deploy", _folder);
         TestContext.Out.WriteLine($"three hosts up in {hostsUp.TotalSeconds:0.0} s, the stack deployed on them and serving {clock.Elapsed.TotalSeconds:0.0} s after the start");
+
+        // Playbooks reach instances on their hosts' engines and aim faults at whole hosts.
+        var addresses = new Dictionary<string, IPAddress>();
+        foreach (var node in _inventory.Nodes)
+        {
+            addresses[node.Name] = await EngineAddressAsync(node.Name);
+        }
+        _site = LabEndpoints.Use(LabSite.Hosts(_inventory, addresses));
+        _lab = new ChaosLab(_inventory, password: null);
     }
 
     [OneTimeTearDown]
     public async Task HostsDown()
     {
+        _lab?.Dispose();
+        _site?.Dispose();
+        if (_results.Count > 0)
+        {
+            // The same table as the other fixtures' (.lab/test-results/scenarios-three-hosts.md).
+            var folder = Path.Combine(Repository.Root, LabStateLayout.LabsFolder, LabStateLayout.TestResultsFolder);
+            Directory.CreateDirectory(folder);
+            var table = PlaybookReport.Table(_results);
+            await File.WriteAllTextAsync(Path.Combine(folder, "scenarios-three-hosts.md"), table);
+            TestContext.Out.WriteLine(table);
+        }
         // Whatever a failed test left: hosts down takes the stack with the engines.
         await RepositoryCommand.SwarmAsync(CommandWithin, "hosts", "down");
     }
 
+    /// <summary>node22's host killed under a write load (<c>scenarios/three-hosts/kill-host-node22.yml</c>), then started again.</summary>
     [Test]
     [Order(1)]
     public async Task Node22_host_killed_with_both_masters_every_key_reads_back_through_the_front_door_within_30_s()
@@ -73,40 +99,39 @@ public class ThreeHostsTests
         var masters = await MastersAsync("node24");
         Assert.That(masters.Values.Select(m => m.Node.Name), Is.All.EqualTo("node22"), "the inventory's masters are all on node22 before the kill");
 
-        var clock = await KillHostAsync("node22");
-        await AssertEveryKeyBackWithin(KeysReadableWithin, clock, "node22 killed");
+        await PlayAsync("kill-host-node22.yml");
+        await AssertEveryKeyBackWithin(KeysReadableWithin, Stopwatch.StartNew(), "node22 killed and started again");
         await AssertConvergedOffAsync("node22", askingTheSentinelOn: "node24");
     }
 
     /// <summary>
-    /// node22 back (its engine started again: its tasks come back, its old masters as replicas), then node24, which now
-    /// holds both masters, cut off from the other hosts and this machine (its engine's link down: everything on it
-    /// runs, nothing reaches it), and healed again: the two Sentinels left fail both shards over to node22.
+    /// node22 back (its old masters as replicas), then node24, which now holds both masters, cut off from the other
+    /// hosts and this machine while all on it runs (<c>scenarios/three-hosts/partition-host-node24-then-heal.yml</c>):
+    /// the two Sentinels left fail both shards over to node22. Healed, the lab is protected again.
     /// </summary>
     [Test]
     [Order(2)]
     public async Task With_node22_back_node24_cut_off_every_key_reads_back_within_30_s_and_the_heal_protects_again()
     {
-        await RepositoryCommand.RunAsync("docker", ["start", "node22"], CommandWithin);
         await AssertProtectedAgainAsync("node22 back");
         var masters = await MastersAsync("node22");
         Assert.That(masters.Values.Select(m => m.Node.Name), Is.All.EqualTo("node24"), "both masters on node24 before it is cut off");
 
-        // The engine's route out goes with its link; put back with it, or the host would stay half-healed.
-        var route = (await DockerExecAsync("node24", "ip", "route", "show", "default")).Trim();
-        await DockerExecAsync("node24", "ip", "link", "set", "eth0", "down");
-        var clock = Stopwatch.StartNew();
-        await AssertEveryKeyBackWithin(KeysReadableWithin, clock, "node24 cut off");
+        await PlayAsync("partition-host-node24-then-heal.yml");
         await AssertConvergedOffAsync("node24", askingTheSentinelOn: "node22");
-
-        await DockerExecAsync("node24", "ip", "link", "set", "eth0", "up");
-        if (route.Length > 0)
-        {
-            await DockerExecAsync("node24", ["ip", "route", "replace", .. route.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
-        }
         await AssertProtectedAgainAsync("node24 healed");
         masters = await MastersAsync("node24");
         Assert.That(masters.Values.Select(m => m.Node.Name), Is.All.EqualTo("node22"), "the healed node24 took a shard back or sees another master than the others");
+    }
+
+    private async Task PlayAsync(string file)
+    {
+        var scenario = ScenarioLoader.Load(Path.Combine(AppContext.BaseDirectory, "Scenarios", "three-hosts", file), $"scenarios/three-hosts/{file}");
+        ScenarioValidator.Validate(scenario, _inventory);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var result = await new PlaybookRunner(_lab!, new TextPlaybookProgress(TestContext.Out)).RunAsync(scenario, timeout.Token);
+        _results.Add(result);
+        Assert.That(result.Failure, Is.Null, $"{file} failed on three hosts");
     }
 
     [Test]
@@ -159,9 +184,6 @@ public class ThreeHostsTests
         Assert.That(after, Is.Not.Null, $"{what}: no linked replica per shard and three acquainted Sentinels within 3 min");
         TestContext.Out.WriteLine($"{what}: protected again after {after!.Value.TotalSeconds:0.0} s");
     }
-
-    private static Task<string> DockerExecAsync(string node, params string[] command) =>
-        RepositoryCommand.RunAsync("docker", ["exec", node, .. command], CommandWithin);
 
     /// <summary>
     /// The run that must fail: g1's keys wiped on its current master (FLUSHALL, asked directly on its engine), and the
@@ -334,6 +356,8 @@ public class ThreeHostsTests
     {
         var text = await RepositoryCommand.RunAsync("docker",
             ["inspect", "-f", "{{ (index .NetworkSettings.Networks \"redis-ha-lab-hosts\").IPAddress }}", node], CommandWithin, echo: false);
-        return IPAddress.Parse(text.Trim());
+        return IPAddress.TryParse(text.Trim(), out var address)
+            ? address
+            : throw new AssertionException($"host {node} has no address on the engines' network (docker inspect said '{text.Trim()}'); is its engine running?");
     }
 }

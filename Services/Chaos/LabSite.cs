@@ -20,6 +20,19 @@ public abstract class LabSite
     /// </summary>
     public static LabSite Swarm(Inventory inventory, string stack) => new SwarmLabSite(inventory, stack);
 
+    /// <summary>
+    /// The post's three hosts as three Docker engines on this machine (<c>eng/swarm.sh hosts up</c>) with a stack of
+    /// the inventory on their swarm: each instance on its node's engine at its <see cref="SwarmHostPorts"/> port, and a
+    /// node's faults hitting the whole host (its engine's container on this machine).
+    /// </summary>
+    /// <param name="inventory">The inventory the stack was published from.</param>
+    /// <param name="engineAddresses">Each node's engine on the engines' network (where its published ports are).</param>
+    public static LabSite Hosts(Inventory inventory, IReadOnlyDictionary<string, IPAddress> engineAddresses) =>
+        new HostsLabSite(inventory, engineAddresses);
+
+    /// <summary>What a fault aimed at <paramref name="node"/> hits: every container the inventory puts on it.</summary>
+    public virtual IReadOnlyList<string> ContainersOn(Inventory inventory, LabNode node) => TargetResolver.ContainersOn(inventory, node);
+
     /// <summary>Where host code reaches a Redis instance.</summary>
     public abstract IPEndPoint Of(RedisInstance instance);
 

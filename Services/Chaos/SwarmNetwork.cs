@@ -16,7 +16,12 @@ namespace RedisHaLab.Chaos;
 /// namespace touches nothing of the host's; this refuses a container whose namespace is the host's own (network
 /// mode host), so a host interface is never what goes down. Needs root and <c>nsenter</c>/<c>ip</c> on the host.
 /// </remarks>
-internal sealed class SwarmNetwork(IDockerClient docker, LabSite site) : ILabNetwork
+/// <param name="onlyLink">
+/// The one link to cut, or null for every link but loopback. A host's engine (<see cref="HostsLabSite"/>) is cut at
+/// its link to the other hosts only: its own bridges and its containers' links stay up, as on a host whose cable
+/// was pulled.
+/// </param>
+internal sealed class SwarmNetwork(IDockerClient docker, LabSite site, string? onlyLink = null) : ILabNetwork
 {
     // Routes of a container before its links went down (a link going down drops its routes): restored on heal.
     private readonly ConcurrentDictionary<string, string[]> _routes = new();
@@ -74,7 +79,7 @@ internal sealed class SwarmNetwork(IDockerClient docker, LabSite site) : ILabNet
         (await RunAsync(pid, ["ip", "-o", "link", "show"], cancellationToken))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(ParseLink)
-            .Where(l => l.Name != "lo")
+            .Where(l => onlyLink is null ? l.Name != "lo" : l.Name == onlyLink)
             .ToList();
 
     /// <summary>One line of <c>ip -o link show</c>: <c>12: eth0@if13: &lt;BROADCAST,MULTICAST,UP,LOWER_UP&gt; mtu ...</c>.</summary>

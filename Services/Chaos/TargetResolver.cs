@@ -9,7 +9,8 @@ public sealed class TargetResolver(Inventory inventory, SentinelView sentinels, 
     /// <exception cref="ChaosException">The target names nothing in the inventory, or its shard has no master now.</exception>
     public async Task<IReadOnlyList<string>> ContainersAsync(FaultTarget target) => target switch
     {
-        FaultTarget.Node node => ContainersOn(inventory, NodeNamed(node.Name)),
+        // The site says what a node is: its containers in the Aspire lab and on one engine, the host itself on three.
+        FaultTarget.Node node => LabEndpoints.Site.ContainersOn(inventory, NodeNamed(node.Name)),
         FaultTarget.SentinelOn on => [SentinelOn(on.NodeName).Name],
         FaultTarget.AnySentinel => [((await sentinels.FirstAnsweringAsync()) ?? inventory.Sentinels.Instances[0]).Name],
         FaultTarget.Proxy => [inventory.Proxy.Name],
@@ -56,6 +57,10 @@ public sealed class TargetResolver(Inventory inventory, SentinelView sentinels, 
         .. inventory.Sentinels.Instances.Where(s => s.Node == node).Select(s => s.Name),
         .. inventory.Proxies.Where(p => p.Node == node).SelectMany(p => new[] { p.Name, p.ReconfigName }),
     ];
+
+    /// <summary>The node whose containers (<see cref="ContainersOn"/>) include <paramref name="container"/>, or null.</summary>
+    public static string? NodeOf(Inventory inventory, string container) =>
+        inventory.Nodes.FirstOrDefault(n => ContainersOn(inventory, n).Contains(container))?.Name;
 
     /// <summary>The shard of the inventory called <paramref name="name"/>.</summary>
     /// <exception cref="ChaosException">There is none.</exception>
