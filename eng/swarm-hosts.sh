@@ -22,17 +22,16 @@ engine_image=redis-ha-lab/engine:20.10
 
 # This machine's engine, whatever DOCKER_HOST a deploy onto the hosts sets for the swarm's commands.
 machine_docker_host=${DOCKER_HOST:-}
-machine() {
-  if [ -n "$machine_docker_host" ]; then DOCKER_HOST=$machine_docker_host docker "$@"; else env -u DOCKER_HOST docker "$@"; fi
-}
 
-# build_image (eng/swarm.sh) on this machine's engine.
-machine_build() {
+# Runs a command (a program, or a function of eng/swarm.sh such as build_image) against this machine's engine.
+on_machine() {
   (
     if [ -n "$machine_docker_host" ]; then export DOCKER_HOST=$machine_docker_host; else unset DOCKER_HOST; fi
-    build_image "$@"
+    "$@"
   )
 }
+
+machine() { on_machine docker "$@"; }
 
 hosts_are_up() { [ -f "$hosts_dir/nodes" ]; }
 hosts_nodes() { cat "$hosts_dir/nodes"; }
@@ -71,7 +70,7 @@ hosts_up() {
   local stamp
   stamp=$(cd "$root/containers/engine" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
   if [ "$(machine image inspect -f '{{ index .Config.Labels "redis-ha-lab.build-stamp" }}' "$engine_image" 2> /dev/null)" != "$stamp" ]; then
-    machine_build "$engine_image" engine --build-arg "LAB_BUILD_STAMP=$stamp"
+    on_machine build_image "$engine_image" engine --build-arg "LAB_BUILD_STAMP=$stamp"
   fi
 
   mkdir -p "$hosts_dir"
@@ -194,10 +193,7 @@ hosts_front_door() {
     for node in $(hosts_nodes); do echo "    server $node $node:$FRONT_DOOR_PORT check"; done
   } > "$folder/haproxy.cfg"
   machine rm -f "$hosts_front_door" > /dev/null 2>&1 || true
-  (
-    if [ -n "$machine_docker_host" ]; then export DOCKER_HOST=$machine_docker_host; else unset DOCKER_HOST; fi
-    ensure_image "$1"
-  )
+  on_machine ensure_image "$1"
   machine run -d --name "$hosts_front_door" --label "$hosts_label=1" --network "$hosts_network" \
     --restart on-failure -p "127.0.0.1:$FRONT_DOOR_PORT:$FRONT_DOOR_PORT" \
     --mount "type=bind,source=$folder,target=/etc/redis-ha-lab/haproxy,readonly" "$image" > /dev/null
