@@ -29,10 +29,22 @@ var playing = playFiles.Count > 0;
 var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = hostArgs, DisableDashboard = playing });
 var refusal = SwarmPublishing.Requested(builder) ? SwarmPublishing.Refusal : "The lab was not started.";
 
+if (LabOptions.LabIndex(builder, out var labIndexProblem) is not { } labIndex)
+{
+    Console.Error.WriteLine($"{refusal} {labIndexProblem}");
+    return 2;
+}
+if (labIndex != 0 && (SwarmPublishing.Requested(builder) || builder.ExecutionContext.IsPublishMode))
+{
+    // A stack or a manifest describes the lab as its inventory writes it; where it runs is the deployer's choice.
+    Console.Error.WriteLine($"{refusal} --lab-index places a lab the AppHost runs on this machine; publish without it");
+    return 2;
+}
+
 Inventory inventory;
 try
 {
-    inventory = InventoryLoader.Load(LabOptions.InventoryPath(builder));
+    inventory = LabPlacement.Place(InventoryLoader.Load(LabOptions.InventoryPath(builder)), labIndex);
 }
 catch (InventoryException e)
 {

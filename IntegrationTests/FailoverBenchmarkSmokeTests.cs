@@ -7,6 +7,7 @@ namespace RedisHaLab.IntegrationTests;
 /// report files and that the figures are sane; the speed targets are the benchmark's to print, not this test's.
 /// </summary>
 [TestFixture]
+[NonParallelizable]
 public class FailoverBenchmarkSmokeTests
 {
     private string _output = null!;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using Aspire.Hosting;
@@ -11,7 +12,8 @@ namespace RedisHaLab.IntegrationTests;
 
 /// <summary>
 /// Starts the real lab of one inventory through the AppHost, once per fixture, and waits until every instance is
-/// healthy. Tests reach the lab only through the loopback ports the inventory names.
+/// healthy. Tests reach the lab only through the loopback ports the inventory names. Each fixture's lab has an index of
+/// its own (<see cref="LabIndexes"/>, <c>--lab-index</c>), so fixtures run side by side on this machine.
 /// </summary>
 public abstract class LabFixture(string inventoryFile)
 {
@@ -28,31 +30,37 @@ public abstract class LabFixture(string inventoryFile)
     /// </summary>
     protected string? Password { get; private set; }
 
+    /// <summary>Which lab of those side by side this fixture runs (<see cref="LabPlacement"/>); 0 while it holds none.</summary>
+    protected int LabIndex { get; private set; }
+
     /// <summary>The inventory file (under inventories/) of the lab running now.</summary>
     protected string InventoryFile { get; private set; } = inventoryFile;
 
     [OneTimeSetUp]
     public async Task StartLab()
     {
+        LabIndex = LabIndexes.Take();
         var inventoryPath = Path.Combine(Repository.Root, "inventories", InventoryFile);
-        Inventory = InventoryLoader.Load(inventoryPath);
+        Inventory = LabPlacement.Place(InventoryLoader.Load(inventoryPath), LabIndex);
         // Hex: letters and digits only, as a lab password must be.
         Password = Inventory.Authentication == LabAuthentication.Password ? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)) : null;
         // No sample app: the tests bring their own clients, and its traffic is not theirs to account for.
-        string[] args = Password is null
-            ? ["--inventory", inventoryPath, "--sample-app", "false"]
-            : ["--inventory", inventoryPath, "--sample-app", "false", $"--Parameters:redis-password={Password}"];
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            args,
-            (options, _) => options.DisableDashboard = true,
-            timeout.Token);
-        App = await builder.BuildAsync(timeout.Token);
-        await App.StartAsync(timeout.Token);
-        foreach (var name in ContainerNames)
+        string[] args = ["--inventory", inventoryPath, "--sample-app", "false", "--lab-index", LabIndex.ToString(CultureInfo.InvariantCulture),
+            .. Password is null ? Array.Empty<string>() : [$"--Parameters:redis-password={Password}"]];
+        await LabIndexes.FirstStart.RunAsync(async () =>
         {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
-        }
+            using var timeout = new CancellationTokenSource(StartTimeout);
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+                args,
+                (options, _) => options.DisableDashboard = true,
+                timeout.Token);
+            App = await builder.BuildAsync(timeout.Token);
+            await App.StartAsync(timeout.Token);
+            foreach (var name in ContainerNames)
+            {
+                await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            }
+        });
     }
 
     [OneTimeTearDown]
@@ -63,6 +71,11 @@ public abstract class LabFixture(string inventoryFile)
             await App.StopAsync();
             await App.DisposeAsync();
             App = null!;
+        }
+        if (LabIndex != 0)
+        {
+            LabIndexes.Return(LabIndex);
+            LabIndex = 0;
         }
     }
 

@@ -13,6 +13,7 @@ namespace RedisHaLab.IntegrationTests;
 /// the exit-code logic itself is unit-tested (UnitTests/Playbooks).
 /// </summary>
 [TestFixture]
+[NonParallelizable]
 public class PlayCommandTests
 {
     private static readonly TimeSpan RunWithin = TimeSpan.FromMinutes(12);

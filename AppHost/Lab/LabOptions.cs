@@ -34,6 +34,28 @@ internal static class LabOptions
         new(RepositoryRoot(builder), inventory);
 
     /// <summary>
+    /// Which lab of several side by side this is (<c>--lab-index N</c>, configuration key <c>lab-index</c>; 0 by
+    /// default, the inventory as written): <see cref="LabPlacement"/> gives lab N its own loopback range and names. Null
+    /// with <paramref name="problem"/> set when the value is no index.
+    /// </summary>
+    public static int? LabIndex(IDistributedApplicationBuilder builder, out string? problem)
+    {
+        var given = builder.Configuration["lab-index"];
+        problem = null;
+        if (given is null)
+        {
+            return 0;
+        }
+        if (!int.TryParse(given, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+        {
+            problem = $"--lab-index '{given}' is not a number; pass --lab-index 1 (up to {LabPlacement.MaxIndex}) to run a lab beside the one at index 0";
+            return null;
+        }
+        problem = LabPlacement.IndexProblem(index);
+        return problem is null ? index : null;
+    }
+
+    /// <summary>
     /// Whether the sample client app runs with the lab (<c>--sample-app true|false</c>, configuration key
     /// <c>sample-app</c>; on by default). Null with <paramref name="problem"/> set when the value is neither.
     /// </summary>

@@ -28,7 +28,7 @@ if (options.Problems() is { Count: > 0 } problems)
 Inventory inventory;
 try
 {
-    inventory = InventoryLoader.Load(options.Inventory!);
+    inventory = LabPlacement.Place(InventoryLoader.Load(options.Inventory!), options.LabIndex);
 }
 catch (InventoryException e)
 {

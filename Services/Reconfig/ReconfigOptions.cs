@@ -27,6 +27,12 @@ internal sealed class ReconfigOptions
     /// </summary>
     public string? RedisPassword { get; set; }
 
+    /// <summary>
+    /// Which lab of several side by side this service's lab is (<c>Lab__LabIndex</c>, 0 by default): the inventory is
+    /// placed as the AppHost placed it (<see cref="RedisHaLab.Topology.LabPlacement"/>), so the names Sentinels give are its own.
+    /// </summary>
+    public int LabIndex { get; set; }
+
     /// <summary>Seconds between two comparisons of what the proxy runs with the Sentinels' view (<c>Lab__ReconcileIntervalSeconds</c>).</summary>
     public double ReconcileIntervalSeconds { get; set; } = 5;
 
@@ -39,6 +45,10 @@ internal sealed class ReconfigOptions
         var problems = new List<string>();
         AbsolutePath(problems, Inventory, nameof(Inventory), "absolute path of the inventory YAML, e.g. /etc/redis-ha-lab/post-2016.yml");
         AbsolutePath(problems, ProxyConfigFile, nameof(ProxyConfigFile), "absolute path of the proxy's wanted config, e.g. /usr/local/twemproxy/conf/redis_14555.yml");
+        if (RedisHaLab.Topology.LabPlacement.IndexProblem(LabIndex) is { } indexProblem)
+        {
+            problems.Add($"{Variable(nameof(LabIndex))}: {indexProblem}");
+        }
         if (!(ReconcileIntervalSeconds > 0))
         {
             problems.Add($"{Variable(nameof(ReconcileIntervalSeconds))} must be a positive number of seconds, not {ReconcileIntervalSeconds}");

@@ -15,6 +15,12 @@ public sealed record Inventory(
     LoadBalancer? LoadBalancer = null)
 {
     /// <summary>
+    /// Which of the labs side by side on this machine this is (<c>--lab-index</c>, <see cref="LabPlacement"/>): 0, the
+    /// inventory as written, or 1 to <see cref="LabPlacement.MaxIndex"/>, moved to a loopback range and names of its own.
+    /// </summary>
+    public int LabIndex { get; init; }
+
+    /// <summary>
     /// The first proxy of the inventory (the only one in the post's lab). Every proxy shares the pool's settings (pool,
     /// hash, distribution, server names, reconfig mode), so code that needs those reads them here; code about one
     /// proxy's container, node or folder goes through <see cref="Proxies"/>.
@@ -67,7 +73,15 @@ public enum LabAuthentication
 }
 
 /// <summary>A host of the post's table, mapped to its own loopback address (192.168.16.22 becomes 127.0.0.22).</summary>
-public sealed record LabNode(string Name, IPAddress Address);
+public sealed record LabNode(string Name, IPAddress Address)
+{
+    /// <summary>
+    /// What goes before the name of every container on this node: "" for a lab as written, <c>lab1-</c> for a lab placed
+    /// beside others (<see cref="LabPlacement"/>), so that two labs' containers never share a name. Playbooks and reports
+    /// still say <see cref="Name"/>.
+    /// </summary>
+    public string ContainerPrefix { get; init; } = "";
+}
 
 /// <summary>Whether an instance starts as its shard's master or as a replica of it.</summary>
 public enum RedisRole { Master, Replica }
@@ -76,7 +90,7 @@ public enum RedisRole { Master, Replica }
 public sealed record RedisInstance(LabNode Node, int Port, string ShardName, RedisRole Role)
 {
     /// <summary>Container and resource name, also the host name other containers reach it by (e.g. <c>node22-redis-4500</c>).</summary>
-    public string Name => $"{Node.Name}-redis-{Port}";
+    public string Name => $"{Node.ContainerPrefix}{Node.Name}-redis-{Port}";
 
     /// <summary>The post's data folder name (<c>redis_4500</c>).</summary>
     public string DataFolderName => $"redis_{Port}";
@@ -116,7 +130,7 @@ public sealed record SentinelGroup(
 public sealed record SentinelInstance(LabNode Node, int Port)
 {
     /// <summary>Container and resource name (e.g. <c>node23-sentinel</c>).</summary>
-    public string Name => $"{Node.Name}-sentinel";
+    public string Name => $"{Node.ContainerPrefix}{Node.Name}-sentinel";
 }
 
 /// <summary>How proxy servers are named in nutcracker's config, which decides where ketama places keys.</summary>
@@ -164,7 +178,7 @@ public sealed record ProxyInstance(
     ProxyReconfigMode Reconfig = ProxyReconfigMode.Lab)
 {
     /// <summary>Container and resource name (e.g. <c>node23-twemproxy</c>).</summary>
-    public string Name => $"{Node.Name}-twemproxy";
+    public string Name => $"{Node.ContainerPrefix}{Node.Name}-twemproxy";
 
     /// <summary>The config file name the post derives from the pool (<c>redis_14555.yml</c>).</summary>
     /// <remarks>
@@ -196,7 +210,7 @@ public sealed record ProxyInstance(
     public string ReadinessFileName => $"{Pool}.readiness";
 
     /// <summary>Container and resource name of the reconfig service that runs beside this proxy (e.g. <c>node23-reconfig</c>).</summary>
-    public string ReconfigName => $"{Node.Name}-reconfig";
+    public string ReconfigName => $"{Node.ContainerPrefix}{Node.Name}-reconfig";
 }
 
 /// <summary>
@@ -216,6 +230,9 @@ public sealed record LoadBalancer(
     /// <summary>Container and resource name; it belongs to no node, so losing any node leaves it up.</summary>
     public const string ResourceName = "haproxy";
 
-    /// <summary>Container and resource name (<c>haproxy</c>).</summary>
-    public string Name => ResourceName;
+    /// <summary>What goes before <see cref="ResourceName"/>: "" for a lab as written, <c>lab1-</c> for one placed beside others.</summary>
+    public string ContainerPrefix { get; init; } = "";
+
+    /// <summary>Container and resource name (<c>haproxy</c>, or <c>lab1-haproxy</c> for a lab placed beside others).</summary>
+    public string Name => ContainerPrefix + ResourceName;
 }

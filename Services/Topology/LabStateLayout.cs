@@ -64,13 +64,21 @@ public sealed partial class LabStateLayout
         _labs = Path.Combine(Path.GetFullPath(repositoryRoot), LabsFolder);
         _inventory = inventory;
         Name = NameOf(inventory.SourceFile);
-        Root = Path.Combine(_labs, Name);
+        // A lab placed beside others gets a folder of its own; '.' is no letter of a lab name, so no inventory's lab can take it.
+        FolderName = inventory.LabIndex == 0 ? Name : $"{Name}.lab{inventory.LabIndex}";
+        Root = Path.Combine(_labs, FolderName);
     }
 
     /// <summary>The lab's name, from its inventory's file name: <c>post-2016</c> for <c>inventories/post-2016.yml</c>.</summary>
     public string Name { get; }
 
-    /// <summary>The lab's folder: <c>.lab/post-2016/</c> for <c>inventories/post-2016.yml</c>.</summary>
+    /// <summary>The name of the lab's folder under <c>.lab/</c>: <see cref="Name"/>, with <c>.labN</c> after it for lab N of several side by side.</summary>
+    public string FolderName { get; }
+
+    /// <summary>
+    /// The lab's folder: <c>.lab/post-2016/</c> for <c>inventories/post-2016.yml</c>, <c>.lab/post-2016.lab1/</c> for the
+    /// same inventory placed at <c>--lab-index 1</c>.
+    /// </summary>
     public string Root { get; }
 
     /// <summary>
@@ -132,7 +140,7 @@ public sealed partial class LabStateLayout
     public string ProxyConfigFolderOf(ProxyInstance proxy) => Path.Combine(InstanceFolder(proxy.Name), "conf");
 
     /// <summary>The load balancer's folder (<c>.lab/&lt;inventory&gt;/haproxy/</c>), holding its <c>haproxy.cfg</c>.</summary>
-    public string LoadBalancerFolder => InstanceFolder(LoadBalancer.ResourceName);
+    public string LoadBalancerFolder => InstanceFolder(_inventory.LoadBalancer?.Name ?? LoadBalancer.ResourceName);
 
     /// <summary>The host folder of a part's folder in the lab's model: its own folder, or its proxy's conf folder.</summary>
     public string FolderOf(PartFolder folder) => folder.Kind == FolderKind.ProxyConfig
@@ -146,7 +154,7 @@ public sealed partial class LabStateLayout
     public string? ClearProblem()
     {
         var fix = $"move it away (or delete it yourself if it is an old lab folder), then start again";
-        if (Path.GetDirectoryName(Root) != _labs || Path.GetFileName(Root) != Name)
+        if (Path.GetDirectoryName(Root) != _labs || Path.GetFileName(Root) != FolderName)
         {
             // Unreachable with a checked name; kept so that this stays the one place deciding what a start deletes.
             return $"{Root} is not a folder directly under {_labs}; the lab deletes nothing else";

@@ -35,7 +35,7 @@ public class LabCommandLineTests
 
         Assert.That(problems, Has.Count.EqualTo(2));
         Assert.That(problems[0], Is.EqualTo("unknown option '--inventroy'; did you mean --inventory?"));
-        Assert.That(problems[1], Does.StartWith("the options are: --inventory FILE, --play FILE (repeatable), --sample-app true|false, --publish swarm, --output DIR, --stack NAME, --image-prefix REGISTRY[/PATH]; Aspire's parameters as --Parameters:NAME=VALUE; and Aspire's own: --operation"));
+        Assert.That(problems[1], Does.StartWith("the options are: --inventory FILE, --play FILE (repeatable), --sample-app true|false, --lab-index N, --publish swarm, --output DIR, --stack NAME, --image-prefix REGISTRY[/PATH]; Aspire's parameters as --Parameters:NAME=VALUE; and Aspire's own: --operation"));
     }
 
     [Test]

@@ -21,6 +21,7 @@ public static class LabCommandLine
         new("--inventory", "FILE"),
         new(PlayCommandLine.Option, "FILE", Repeatable: true),
         new("--sample-app", "true|false"),
+        new("--lab-index", "N"),
         new("--publish", "swarm"),
         new("--output", "DIR"),
         new("--stack", "NAME"),

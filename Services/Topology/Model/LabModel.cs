@@ -146,6 +146,8 @@ public sealed class LabModel
                 new("Lab__Proxy", proxy.Name),
                 new("Lab__ProxyConfigFile", $"{ProxyConfigFolder}/{proxy.ConfigFileName}"),
                 new(ApplyTimeouts.ServiceConfirmVariable, ApplyTimeouts.ServiceConfirmMilliseconds.ToString(CultureInfo.InvariantCulture)),
+                // The service places the inventory file as the AppHost did; lab 0 needs nothing (and its manifest says nothing).
+                .. inventory.LabIndex == 0 ? Array.Empty<PartVariable>() : [new PartVariable("Lab__LabIndex", inventory.LabIndex.ToString(CultureInfo.InvariantCulture))],
             ],
             PasswordVariable = inventory.Authentication == LabAuthentication.Password ? ReconfigPasswordVariable : null,
             // Its proxy's folder, at the same path as in the proxy's container: no Docker socket, no other host path.
