@@ -16,6 +16,8 @@ namespace RedisHaLab.IntegrationTests;
 /// for an outage a poller saw last 4 s.
 /// </summary>
 [TestFixture]
+// It times outages of 0.3 s and more: a second lab on the two cores would make some of its own.
+[NonParallelizable]
 public partial class SampleAppTests() : LabFixture(Scenario.DefaultInventory)
 {
     private static readonly TimeSpan InTime = TimeSpan.FromMilliseconds(250);
