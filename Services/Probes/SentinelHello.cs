@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Probes;
 
 /// <summary>
 /// A Sentinel hello message: what each Sentinel publishes every 2 s on <see cref="Channel"/> of the instances it

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Probes;
 
 /// <summary>One probe key written through the front door: the current masters found holding it, or why the write failed.</summary>
 /// <param name="Key">The key; its value is its own name.</param>
@@ -38,8 +38,9 @@ public static class RoutingProbe
     /// <param name="shard">The shard whose routing is checked.</param>
     /// <param name="masters">Every shard's current master (see <see cref="ShardMasters"/>).</param>
     /// <param name="within">How long to keep writing probe keys before giving up.</param>
+    /// <param name="endpoints">Where the lab's instances answer on its site.</param>
     /// <param name="password">The lab's password, null when it has no authentication.</param>
-    public static async Task<string?> ProblemAsync(IDatabase frontDoor, Shard shard, IReadOnlyDictionary<Shard, RedisInstance> masters, TimeSpan within, string? password)
+    public static async Task<string?> ProblemAsync(IDatabase frontDoor, Shard shard, IReadOnlyDictionary<Shard, RedisInstance> masters, TimeSpan within, LabEndpoints endpoints, string? password)
     {
         var clock = Stopwatch.StartNew();
         var readers = new List<(RedisInstance Master, ConnectionMultiplexer Connection)>();
@@ -49,11 +50,11 @@ public static class RoutingProbe
             {
                 try
                 {
-                    readers.Add((master, await LabClients.RedisAsync(LabEndpoints.Of(master), password)));
+                    readers.Add((master, await LabClients.RedisAsync(endpoints.Of(master), password)));
                 }
                 catch (Exception e) when (LabClients.IsUnreachable(e))
                 {
-                    return $"cannot read from {master.Name}, a current master, at {LabEndpoints.Of(master)}: {e.Message}";
+                    return $"cannot read from {master.Name}, a current master, at {endpoints.Of(master)}: {e.Message}";
                 }
             }
             var probes = new List<ProbeKey>();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Probes;
 
 /// <summary>Whether a shard had settled when its writes were counted, and on which master they were read.</summary>
 /// <param name="Shard">The shard.</param>
@@ -26,7 +26,7 @@ public sealed record ShardConvergence(Shard Shard, RedisInstance? Master, string
 /// written through the front door lands on that master. Until then an old master may still hold writes it is about to
 /// throw away (a demoted master resynchronises from the promoted replica), or a replica may not have them yet.
 /// </summary>
-public sealed class LabConvergence(ChaosLab lab)
+public sealed class LabConvergence(LabView lab)
 {
     /// <summary>
     /// How long to wait for every shard to settle: a demoted master is told so by Sentinel about 10-15 s after a
@@ -68,11 +68,11 @@ public sealed class LabConvergence(ChaosLab lab)
         // The data has settled on one master per shard; the front door must send each shard there too.
         try
         {
-            await using var frontDoor = await LabClients.ProxyQuickAsync(LabEndpoints.FrontDoor(lab.Inventory), lab.Password);
+            await using var frontDoor = await LabClients.ProxyQuickAsync(lab.Endpoints.FrontDoor(lab.Inventory), lab.Password);
             var routed = new List<ShardConvergence>();
             foreach (var state in data)
             {
-                var problem = state.Problem ?? await RoutingProbe.ProblemAsync(frontDoor.GetDatabase(), state.Shard, masters, RoutingProbeWithin, lab.Password);
+                var problem = state.Problem ?? await RoutingProbe.ProblemAsync(frontDoor.GetDatabase(), state.Shard, masters, RoutingProbeWithin, lab.Endpoints, lab.Password);
                 routed.Add(state with { Problem = problem is null ? null : state.Problem ?? $"the front door does not route {state.Shard.Name} to {state.Master!.Name}: {problem}" });
             }
             return routed;
@@ -87,7 +87,7 @@ public sealed class LabConvergence(ChaosLab lab)
     private async Task<ShardConvergence> DataStateAsync(Shard shard)
     {
         var instances = shard.Replicas.Prepend(shard.Master).ToList();
-        var first = await Task.WhenAll(instances.Select(i => RedisProbe.ReplicationAsync(i, lab.Password)));
+        var first = await Task.WhenAll(instances.Select(i => RedisProbe.ReplicationAsync(i, lab.Endpoints, lab.Password)));
         var judged = Judge(shard, instances.Zip(first).ToList());
         if (judged.Master is null)
         {
@@ -99,11 +99,11 @@ public sealed class LabConvergence(ChaosLab lab)
             return judged;
         }
         // The master's offset first, then the replicas': a replica at or past it has everything acknowledged before.
-        var master = await RedisProbe.ReplicationAsync(judged.Master, lab.Password);
+        var master = await RedisProbe.ReplicationAsync(judged.Master, lab.Endpoints, lab.Password);
         var replicas = new List<(RedisInstance, ReplicationInfo)> { (judged.Master, master) };
         foreach (var instance in instances.Where(i => i != judged.Master))
         {
-            replicas.Add((instance, await RedisProbe.ReplicationAsync(instance, lab.Password)));
+            replicas.Add((instance, await RedisProbe.ReplicationAsync(instance, lab.Endpoints, lab.Password)));
         }
         return Judge(shard, replicas) is { Master: not null } again && again.Master == judged.Master ? again : judged with { Problem = $"{shard.Name}'s master changed while it was checked" };
     }

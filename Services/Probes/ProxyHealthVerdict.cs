@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Probes;
 
 /// <summary>How writing and reading back one health key through the proxy went: <paramref name="Failure"/> null when it did both.</summary>
 public sealed record HealthKeyOutcome(HealthKey Key, string? Failure);

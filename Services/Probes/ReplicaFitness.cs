@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Probes;
 
 /// <summary>
 /// Whether a Sentinel would promote a replica now, from that Sentinel's own view of it (<c>SENTINEL REPLICAS</c>): the

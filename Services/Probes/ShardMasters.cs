@@ -1,6 +1,6 @@
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Probes;
 
 /// <summary>What one instance answered to <c>ROLE</c>: <c>master</c>, <c>slave</c>, or null when it did not answer.</summary>
 public sealed record RoleAnswer(RedisInstance Instance, string? Role)
@@ -30,7 +30,7 @@ public sealed record ShardMaster(Shard Shard, RedisInstance? Instance, string Ev
 public sealed class ShardMasters(SentinelView sentinels)
 {
     /// <summary>The shard's current master by the rule above.</summary>
-    public async Task<ShardMaster> OfAsync(Shard shard) => await OfAsync(shard, await RolesAsync(shard, sentinels.Password));
+    public async Task<ShardMaster> OfAsync(Shard shard) => await OfAsync(shard, await RolesAsync(shard, sentinels.Endpoints, sentinels.Password));
 
     /// <summary>The shard's current master by the rule above, from ROLE answers the caller already has (a watch keeps its own connections).</summary>
     public async Task<ShardMaster> OfAsync(Shard shard, IReadOnlyList<RoleAnswer> roles)
@@ -64,10 +64,10 @@ public sealed class ShardMasters(SentinelView sentinels)
     }
 
     /// <summary>What every instance of <paramref name="shard"/> answers to ROLE now, in inventory order.</summary>
-    public static async Task<IReadOnlyList<RoleAnswer>> RolesAsync(Shard shard, string? password)
+    public static async Task<IReadOnlyList<RoleAnswer>> RolesAsync(Shard shard, LabEndpoints endpoints, string? password)
     {
         var instances = shard.Replicas.Prepend(shard.Master).ToList();
-        var roles = await Task.WhenAll(instances.Select(i => RedisProbe.RoleAsync(i, password)));
+        var roles = await Task.WhenAll(instances.Select(i => RedisProbe.RoleAsync(i, endpoints, password)));
         return instances.Zip(roles, (instance, role) => new RoleAnswer(instance, role)).ToList();
     }
 

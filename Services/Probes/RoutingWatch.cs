@@ -3,7 +3,7 @@ using System.Globalization;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Probes;
 
 /// <summary>From <see cref="At"/> on, probe keys written through the front door landed on <see cref="Instance"/>, of <see cref="Shard"/>.</summary>
 public sealed record RoutingChange(TimeSpan At, string Shard, string Instance)
@@ -56,12 +56,13 @@ public sealed class RoutingWatch : IAsyncDisposable
 
     /// <summary>Starts watching the lab of <paramref name="inventory"/> through its front door and its instances' loopback ports.</summary>
     /// <param name="inventory">The lab.</param>
+    /// <param name="endpoints">Where the lab's instances answer on its site.</param>
     /// <param name="password">The lab's password, null when it has no authentication.</param>
-    public static async Task<RoutingWatch> StartAsync(Inventory inventory, string? password)
+    public static async Task<RoutingWatch> StartAsync(Inventory inventory, LabEndpoints endpoints, string? password)
     {
-        var frontDoor = await LabClients.ProxyAsync(LabEndpoints.FrontDoor(inventory), password);
+        var frontDoor = await LabClients.ProxyAsync(endpoints.FrontDoor(inventory), password);
         var instances = inventory.RedisInstances.ToList();
-        var connections = await Task.WhenAll(instances.Select(i => LabClients.RedisForWatchAsync(LabEndpoints.Of(i), password)));
+        var connections = await Task.WhenAll(instances.Select(i => LabClients.RedisForWatchAsync(endpoints.Of(i), password)));
         return new RoutingWatch(frontDoor, instances.Zip(connections).ToList());
     }
 

@@ -2,7 +2,7 @@ using System.Net;
 using RedisHaLab.Clients;
 using StackExchange.Redis;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Probes;
 
 /// <summary>The chaos library's StackExchange.Redis connections: each kind of lab server, with how long chaos waits on it.</summary>
 /// <remarks>
@@ -13,10 +13,10 @@ namespace RedisHaLab.Chaos;
 public static class LabClients
 {
     // Short: a paused or cut-off instance must read as "not answering" within a poll, not hold the caller up.
-    internal const int QuickMilliseconds = 1500;
+    public const int QuickMilliseconds = 1500;
 
     // The playbook's own front-door connection: a write answered within this or counted as failed.
-    internal const int ProxyMilliseconds = 2000;
+    public const int ProxyMilliseconds = 2000;
 
     // A watch probes many times a second: a paused or cut-off instance may cost it half a second per probe, no more.
     private const int WatchMilliseconds = 500;

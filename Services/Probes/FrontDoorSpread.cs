@@ -2,7 +2,7 @@ using System.Net;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Probes;
 
 /// <summary>
 /// Checks, by data, what every new client of the front door gets: behind a load balancer each new connection may reach
@@ -18,14 +18,14 @@ public static class FrontDoorSpread
     private static readonly TimeSpan KeyLifetime = TimeSpan.FromMinutes(10);
 
     /// <summary>Null when every one of <paramref name="connections"/> new connections is served, else what went wrong and how often.</summary>
-    public static async Task<string?> ProblemAsync(IPEndPoint frontDoor, IReadOnlyDictionary<Shard, RedisInstance> masters, int connections, string? password)
+    public static async Task<string?> ProblemAsync(IPEndPoint frontDoor, IReadOnlyDictionary<Shard, RedisInstance> masters, int connections, LabEndpoints endpoints, string? password)
     {
         var readers = new List<ConnectionMultiplexer>();
         try
         {
             foreach (var master in masters.Values)
             {
-                readers.Add(await LabClients.RedisAsync(LabEndpoints.Of(master), password));
+                readers.Add(await LabClients.RedisAsync(endpoints.Of(master), password));
             }
             var results = new List<string?>();
             // One after another: connections opened together would all be spread over the proxies at once, which is

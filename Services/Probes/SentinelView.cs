@@ -3,7 +3,7 @@ using System.Net;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Probes;
 
 /// <summary>Who masters a shard, as a majority of the inventory's Sentinels says; null with the answers when none has a majority.</summary>
 /// <param name="Master">The instance more than half of the inventory's Sentinels name.</param>
@@ -73,10 +73,13 @@ public sealed record SentinelShardView(string Sentinel, string? Master, IReadOnl
 /// The Sentinels of the inventory, asked through their loopback ports: who masters each shard, whether they see the
 /// lab as the inventory describes it, to fail a shard over by hand, and to hear an announcement as any client can make one.
 /// </summary>
-public sealed class SentinelView(Inventory inventory, string? password)
+public sealed class SentinelView(Inventory inventory, string? password, LabEndpoints endpoints)
 {
     /// <summary>The lab's password, null when it has no authentication: every Sentinel and Redis instance asks for it.</summary>
     public string? Password => password;
+
+    /// <summary>Where the Sentinels, and the instances they name, answer on the lab's site.</summary>
+    public LabEndpoints Endpoints => endpoints;
 
     /// <summary>
     /// Asks every Sentinel at once for the shard's master and maps the host name it reports (a container name such as
@@ -107,8 +110,8 @@ public sealed class SentinelView(Inventory inventory, string? password)
         {
             try
             {
-                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
-                await connection.GetServer(LabEndpoints.Of(sentinel)).SentinelFailoverAsync(shard.SentinelMasterName);
+                await using var connection = await LabClients.SentinelAsync(endpoints.Of(sentinel), password);
+                await connection.GetServer(endpoints.Of(sentinel)).SentinelFailoverAsync(shard.SentinelMasterName);
                 return sentinel.Name;
             }
             catch (Exception e) when (LabClients.IsUnreachable(e))
@@ -136,8 +139,8 @@ public sealed class SentinelView(Inventory inventory, string? password)
         {
             try
             {
-                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
-                var master = Fields(await connection.GetServer(LabEndpoints.Of(sentinel)).SentinelMasterAsync(shard.SentinelMasterName));
+                await using var connection = await LabClients.SentinelAsync(endpoints.Of(sentinel), password);
+                var master = Fields(await connection.GetServer(endpoints.Of(sentinel)).SentinelMasterAsync(shard.SentinelMasterName));
                 return long.TryParse(master.GetValueOrDefault("config-epoch"), NumberStyles.None, CultureInfo.InvariantCulture, out var epoch) ? epoch : (long?)null;
             }
             catch (Exception e) when (LabClients.IsUnreachable(e))
@@ -163,8 +166,8 @@ public sealed class SentinelView(Inventory inventory, string? password)
         {
             try
             {
-                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
-                var server = connection.GetServer(LabEndpoints.Of(sentinel));
+                await using var connection = await LabClients.SentinelAsync(endpoints.Of(sentinel), password);
+                var server = connection.GetServer(endpoints.Of(sentinel));
                 await server.ExecuteAsync("PUBLISH", SentinelHello.Channel, hello.Payload);
                 if (thenReset)
                 {
@@ -185,8 +188,8 @@ public sealed class SentinelView(Inventory inventory, string? password)
         {
             try
             {
-                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
-                var server = connection.GetServer(LabEndpoints.Of(sentinel));
+                await using var connection = await LabClients.SentinelAsync(endpoints.Of(sentinel), password);
+                var server = connection.GetServer(endpoints.Of(sentinel));
                 var master = Fields(await server.SentinelMasterAsync(shard.SentinelMasterName));
                 var replicas = (await server.SentinelReplicasAsync(shard.SentinelMasterName)).Select(Fields)
                     .Select(r => $"{r.GetValueOrDefault("ip")}:{r.GetValueOrDefault("port")}")
@@ -211,8 +214,8 @@ public sealed class SentinelView(Inventory inventory, string? password)
         {
             try
             {
-                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
-                var replicas = (await connection.GetServer(LabEndpoints.Of(sentinel)).SentinelReplicasAsync(shard.SentinelMasterName)).Select(Fields);
+                await using var connection = await LabClients.SentinelAsync(endpoints.Of(sentinel), password);
+                var replicas = (await connection.GetServer(endpoints.Of(sentinel)).SentinelReplicasAsync(shard.SentinelMasterName)).Select(Fields);
                 var view = replicas.FirstOrDefault(r => string.Equals(r.GetValueOrDefault("ip"), candidate.Name, StringComparison.OrdinalIgnoreCase) &&
                                                         r.GetValueOrDefault("port") == candidate.Port.ToString(CultureInfo.InvariantCulture));
                 return (sentinel.Name, view is null
@@ -239,8 +242,8 @@ public sealed class SentinelView(Inventory inventory, string? password)
         {
             try
             {
-                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
-                await connection.GetServer(LabEndpoints.Of(sentinel)).PingAsync();
+                await using var connection = await LabClients.SentinelAsync(endpoints.Of(sentinel), password);
+                await connection.GetServer(endpoints.Of(sentinel)).PingAsync();
                 return sentinel;
             }
             catch (Exception e) when (LabClients.IsUnreachable(e))
@@ -256,8 +259,8 @@ public sealed class SentinelView(Inventory inventory, string? password)
         var otherSentinels = inventory.Sentinels.Instances.Count - 1;
         try
         {
-            await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
-            var masters = (await connection.GetServer(LabEndpoints.Of(sentinel)).SentinelMastersAsync())
+            await using var connection = await LabClients.SentinelAsync(endpoints.Of(sentinel), password);
+            var masters = (await connection.GetServer(endpoints.Of(sentinel)).SentinelMastersAsync())
                 .Select(m => m.ToDictionary(p => p.Key, p => p.Value))
                 .ToDictionary(m => m["name"]);
             var differences = new List<string>();
@@ -279,7 +282,7 @@ public sealed class SentinelView(Inventory inventory, string? password)
         }
         catch (Exception e) when (LabClients.IsUnreachable(e))
         {
-            return [$"{sentinel.Name} does not answer at {LabEndpoints.Of(sentinel)}: {e.Message}"];
+            return [$"{sentinel.Name} does not answer at {endpoints.Of(sentinel)}: {e.Message}"];
         }
     }
 
@@ -294,8 +297,8 @@ public sealed class SentinelView(Inventory inventory, string? password)
         {
             try
             {
-                await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
-                var server = connection.GetServer(LabEndpoints.Of(sentinel));
+                await using var connection = await LabClients.SentinelAsync(endpoints.Of(sentinel), password);
+                var server = connection.GetServer(endpoints.Of(sentinel));
                 var master = Fields(await server.SentinelMasterAsync(shard.SentinelMasterName));
                 var info = (await server.InfoAsync("sentinel")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
                 return $"{sentinel.Name}: flags {master.GetValueOrDefault("flags")}, failover-state {master.GetValueOrDefault("failover-state") ?? "none"}, " +
@@ -313,8 +316,8 @@ public sealed class SentinelView(Inventory inventory, string? password)
     {
         try
         {
-            await using var connection = await LabClients.SentinelAsync(LabEndpoints.Of(sentinel), password);
-            var endPoint = await connection.GetServer(LabEndpoints.Of(sentinel)).SentinelGetMasterAddressByNameAsync(shard.SentinelMasterName);
+            await using var connection = await LabClients.SentinelAsync(endpoints.Of(sentinel), password);
+            var endPoint = await connection.GetServer(endpoints.Of(sentinel)).SentinelGetMasterAddressByNameAsync(shard.SentinelMasterName);
             var (host, port) = endPoint switch
             {
                 DnsEndPoint dns => (dns.Host, dns.Port),

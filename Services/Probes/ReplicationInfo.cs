@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Probes;
 
 /// <summary>What a Redis instance says about its role (<c>INFO replication</c>), or why it said nothing.</summary>
 /// <param name="Role"><c>master</c> or <c>slave</c>, as Redis words it; empty when it did not answer.</param>

@@ -1,6 +1,6 @@
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Probes;
 
 /// <summary>One proxy as the load balancer sees it: HAProxy's status word (<c>UP</c>, <c>DOWN</c>, <c>UP 1/2</c>, <c>MAINT</c>...) and its last check.</summary>
 public sealed record RotationState(string Proxy, string Status, string LastCheck)
