@@ -1,6 +1,7 @@
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>
 /// How the running lab differs from its inventory's starting state: a container down, paused or cut off; a shard whose
@@ -22,7 +23,7 @@ public static class LabDifferences
         }
         foreach (var shard in lab.Inventory.Shards)
         {
-            differences.AddRange(await ShardDifferencesAsync(shard, lab.Password));
+            differences.AddRange(await ShardDifferencesAsync(shard, lab.Endpoints, lab.Password));
         }
         differences.AddRange(await lab.Sentinels.DifferencesFromInventoryAsync());
         // Only once everything else agrees: the routing of a lab still settling says nothing new.
@@ -65,17 +66,17 @@ public static class LabDifferences
         return differences;
     }
 
-    private static async Task<IReadOnlyList<string>> ShardDifferencesAsync(Shard shard, string? password)
+    private static async Task<IReadOnlyList<string>> ShardDifferencesAsync(Shard shard, LabEndpoints endpoints, string? password)
     {
         var differences = new List<string>();
-        var master = await RedisProbe.ReplicationAsync(shard.Master, password);
+        var master = await RedisProbe.ReplicationAsync(shard.Master, endpoints, password);
         if (!master.IsMaster)
         {
             differences.Add($"{shard.Master.Name}, the inventory's master of {shard.Name}, is {master}");
         }
         foreach (var replica in shard.Replicas)
         {
-            var info = await RedisProbe.ReplicationAsync(replica, password);
+            var info = await RedisProbe.ReplicationAsync(replica, endpoints, password);
             if (!info.IsReplicaOf(shard.Master))
             {
                 differences.Add($"{replica.Name}, a replica of {shard.Name} in the inventory, is {info}");
@@ -88,11 +89,11 @@ public static class LabDifferences
     private static async Task<IReadOnlyList<string>> RoutingDifferencesAsync(ChaosLab lab)
     {
         var masters = lab.Inventory.Shards.ToDictionary(s => s, s => s.Master);
-        await using var frontDoor = await LabClients.ProxyAsync(LabEndpoints.FrontDoor(lab.Inventory), lab.Password);
+        await using var frontDoor = await LabClients.ProxyAsync(lab.Endpoints.FrontDoor(lab.Inventory), lab.Password);
         var differences = new List<string>();
         foreach (var shard in lab.Inventory.Shards)
         {
-            if (await RoutingProbe.ProblemAsync(frontDoor.GetDatabase(), shard, masters, ProbeWithin, lab.Password) is { } problem)
+            if (await RoutingProbe.ProblemAsync(frontDoor.GetDatabase(), shard, masters, ProbeWithin, lab.Endpoints, lab.Password) is { } problem)
             {
                 differences.Add($"the front door does not route {shard.Name} to {shard.Master.Name}: {problem}");
             }

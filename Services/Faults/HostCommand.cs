@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using RedisHaLab.Probes;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>A program run on the host for a fault (<c>ip</c>, <c>nsenter</c>): its output, or a chaos error that says what was missing.</summary>
 internal static class HostCommand

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>
 /// Brings a running lab back to its inventory's starting state without restarting it: every container (the reconfig
@@ -81,7 +82,7 @@ public sealed class LabReset(ChaosLab lab)
                 return failovers == 0 ? null : $"failed {shard.Name} back to {shard.Master.Name} ({failovers} manual failovers)";
             }
             // Sentinel promotes only a replica that is in sync; a restarted old master first has to rejoin.
-            var candidate = await RedisProbe.ReplicationAsync(shard.Master, lab.Password);
+            var candidate = await RedisProbe.ReplicationAsync(shard.Master, lab.Endpoints, lab.Password);
             if (master.Instance is null || !candidate.IsReplicaOf(master.Instance))
             {
                 last = $"waiting for {shard.Master.Name} to replicate the master ({master}); it is {candidate}";

@@ -1,6 +1,7 @@
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>What one planned switchover did and how long writes to the shard were held.</summary>
 /// <param name="Shard">The shard.</param>
@@ -61,7 +62,7 @@ public sealed class Switchover(ChaosLab lab)
             }
             foreach (var candidate in shard.Replicas.Prepend(shard.Master).Where(i => i != master))
             {
-                if ((await RedisProbe.ReplicationAsync(candidate, lab.Password)).IsReplicaOf(master))
+                if ((await RedisProbe.ReplicationAsync(candidate, lab.Endpoints, lab.Password)).IsReplicaOf(master))
                 {
                     replica = candidate;
                     // The Sentinels must see it fit too (a replica just demoted from master waits for their next INFO of

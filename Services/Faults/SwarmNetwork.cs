@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Docker.DotNet;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>
 /// Partitions on a Swarm stack: every interface of the container but loopback taken down inside the container's own

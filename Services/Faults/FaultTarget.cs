@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>
 /// What a fault is aimed at, named by role ("master of g1", "node22", "a sentinel") rather than by container, so that a

@@ -1,8 +1,9 @@
 using System.Globalization;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>A switchover's acts on the running lab: the old master's admin connection, the Sentinels, the front door.</summary>
 public sealed class LabSwitchoverActions : ISwitchoverActions, IAsyncDisposable
@@ -25,10 +26,10 @@ public sealed class LabSwitchoverActions : ISwitchoverActions, IAsyncDisposable
     {
         // The front door's first, while the proxy is steady: during the switchover it restarts, refusing new connections
         // for a moment, and this one reconnects on its own.
-        var proxy = await LabClients.ProxyAsync(LabEndpoints.FrontDoor(lab.Inventory), lab.Password);
+        var proxy = await LabClients.ProxyAsync(lab.Endpoints.FrontDoor(lab.Inventory), lab.Password);
         try
         {
-            return new LabSwitchoverActions(lab, shard, master, replica, proxy, await LabClients.RedisAsync(LabEndpoints.Of(master), lab.Password));
+            return new LabSwitchoverActions(lab, shard, master, replica, proxy, await LabClients.RedisAsync(lab.Endpoints.Of(master), lab.Password));
         }
         catch
         {
@@ -37,7 +38,7 @@ public sealed class LabSwitchoverActions : ISwitchoverActions, IAsyncDisposable
         }
     }
 
-    private IServer OldMaster => _admin.GetServer(LabEndpoints.Of(_master));
+    private IServer OldMaster => _admin.GetServer(_lab.Endpoints.Of(_master));
 
     /// <inheritdoc />
     public Task PauseWritesAsync(TimeSpan bound) =>
@@ -46,7 +47,7 @@ public sealed class LabSwitchoverActions : ISwitchoverActions, IAsyncDisposable
     /// <inheritdoc />
     public async Task<string?> ReplicaBehindAsync()
     {
-        var (m, r) = (await RedisProbe.ReplicationAsync(_master, _lab.Password), await RedisProbe.ReplicationAsync(_replica, _lab.Password));
+        var (m, r) = (await RedisProbe.ReplicationAsync(_master, _lab.Endpoints, _lab.Password), await RedisProbe.ReplicationAsync(_replica, _lab.Endpoints, _lab.Password));
         return m.IsMaster && r.IsReplicaOf(_master) && r.Offset >= m.Offset ? null : $"{_master.Name} {m}; {_replica.Name} {r}";
     }
 
@@ -68,7 +69,7 @@ public sealed class LabSwitchoverActions : ISwitchoverActions, IAsyncDisposable
     public async Task<(RedisInstance? Promoted, string Seen)> PromotedAsync()
     {
         var vote = await _lab.Sentinels.MasterOfAsync(_shard);
-        var promoted = vote.Master is { } m && m != _master && await RedisProbe.RoleAsync(m, _lab.Password) == "master" ? m : null;
+        var promoted = vote.Master is { } m && m != _master && await RedisProbe.RoleAsync(m, _lab.Endpoints, _lab.Password) == "master" ? m : null;
         return (promoted, $"the Sentinels name {vote}");
     }
 
@@ -87,7 +88,7 @@ public sealed class LabSwitchoverActions : ISwitchoverActions, IAsyncDisposable
         string? problem;
         try
         {
-            problem = await RoutingProbe.ProblemAsync(connection.GetDatabase(), _shard, masters, within, _lab.Password);
+            problem = await RoutingProbe.ProblemAsync(connection.GetDatabase(), _shard, masters, within, _lab.Endpoints, _lab.Password);
         }
         catch (Exception e) when (LabClients.IsUnreachable(e))
         {
@@ -102,7 +103,7 @@ public sealed class LabSwitchoverActions : ISwitchoverActions, IAsyncDisposable
 
     /// <inheritdoc />
     public async Task<RedisInstance?> ReplicaIfPromotedAsync() =>
-        await RedisProbe.RoleAsync(_replica, _lab.Password) == "master" ? _replica : null;
+        await RedisProbe.RoleAsync(_replica, _lab.Endpoints, _lab.Password) == "master" ? _replica : null;
 
     /// <inheritdoc />
     public async Task DemoteOldMasterAsync(RedisInstance promoted)
@@ -148,7 +149,7 @@ public sealed class LabSwitchoverActions : ISwitchoverActions, IAsyncDisposable
         }
         try
         {
-            _fresh = await LabClients.ProxyQuickAsync(LabEndpoints.FrontDoor(_lab.Inventory), _lab.Password);
+            _fresh = await LabClients.ProxyQuickAsync(_lab.Endpoints.FrontDoor(_lab.Inventory), _lab.Password);
         }
         catch (Exception e) when (LabClients.IsUnreachable(e))
         {

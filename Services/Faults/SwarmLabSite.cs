@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>
 /// A Swarm stack of the lab on this machine's one-node swarm. Swarm names a task's container

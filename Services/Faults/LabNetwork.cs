@@ -4,8 +4,9 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using RedisHaLab.Probes;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>
 /// Partitions: a container's cable to the lab network pulled out, then plugged back in. The cable is the host end of

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>
 /// What a planned switchover does to the lab, one call per act: the seam between <see cref="SwitchoverProcedure"/>'s

@@ -3,8 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using RedisHaLab.Probes;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>
 /// A partial partition: a container cut off from some of its peers (a master from its replicas and the Sentinels)

@@ -1,6 +1,7 @@
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>
 /// Every fault the lab can stage, aimed by role: the target is resolved when the fault runs, then the fault goes to

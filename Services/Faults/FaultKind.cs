@@ -1,4 +1,4 @@
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>What a fault does to its target.</summary>
 public enum FaultKind

@@ -1,16 +1,17 @@
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>Turns a role target into the instances holding that role now: "master of g1" goes by <see cref="ShardMasters"/>' rule.</summary>
-public sealed class TargetResolver(Inventory inventory, SentinelView sentinels, ShardMasters masters)
+public sealed class TargetResolver(Inventory inventory, SentinelView sentinels, ShardMasters masters, LabSite site)
 {
     /// <summary>The containers <paramref name="target"/> means at this moment.</summary>
     /// <exception cref="ChaosException">The target names nothing in the inventory, or its shard has no master now.</exception>
     public async Task<IReadOnlyList<string>> ContainersAsync(FaultTarget target) => target switch
     {
         // The site says what a node is: its containers in the Aspire lab and on one engine, the host itself on three.
-        FaultTarget.Node node => LabEndpoints.Site.ContainersOn(inventory, NodeNamed(node.Name)),
+        FaultTarget.Node node => site.ContainersOn(inventory, NodeNamed(node.Name)),
         FaultTarget.SentinelOn on => [SentinelOn(on.NodeName).Name],
         FaultTarget.AnySentinel => [((await sentinels.FirstAnsweringAsync()) ?? inventory.Sentinels.Instances[0]).Name],
         FaultTarget.Proxy => [inventory.Proxy.Name],

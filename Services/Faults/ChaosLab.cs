@@ -1,70 +1,58 @@
 using Docker.DotNet;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>
 /// The running lab as chaos sees it: the inventory, the Docker engine (API 1.41, what Debian's engine 20.10 speaks),
 /// the Sentinels, and every instance through its loopback port. Every container of the lab, the reconfig service's
 /// included, is reached through Docker; nothing reads the proxy's config files.
 /// </summary>
-public sealed class ChaosLab : IDisposable
+public sealed class ChaosLab : LabView, IDisposable
 {
     private static readonly Version DockerApiVersion = new(1, 41);
     private readonly DockerClient _docker;
 
-    /// <summary>Connects to the local Docker engine for the lab of <paramref name="inventory"/>.</summary>
+    /// <summary>Connects to the local Docker engine for the Aspire lab of <paramref name="inventory"/>.</summary>
     /// <param name="inventory">The lab's inventory: which instances exist, on which nodes, in which shards.</param>
     /// <param name="password">
     /// The lab's password when its inventory turns authentication on (from the host: the AppHost's parameter, or what a
     /// test started the lab with), else null.
     /// </param>
     public ChaosLab(Inventory inventory, string? password)
+        : this(inventory, password, LabSite.Aspire)
     {
-        if ((inventory.Authentication == LabAuthentication.Password) != (password is not null))
-        {
-            throw new ChaosException(inventory.Authentication == LabAuthentication.Password
-                ? $"{Path.GetFileName(inventory.SourceFile)} turns authentication on: give chaos the lab's password"
-                : $"{Path.GetFileName(inventory.SourceFile)} has no authentication: give chaos no password");
-        }
-        Inventory = inventory;
-        Password = password;
+    }
+
+    /// <summary>Connects to the local Docker engine for the lab of <paramref name="inventory"/> running on <paramref name="site"/>.</summary>
+    /// <param name="inventory">The lab's inventory: which instances exist, on which nodes, in which shards.</param>
+    /// <param name="password">The lab's password, null when its inventory has no authentication.</param>
+    /// <param name="site">Where the lab runs (the Aspire lab, or a Swarm stack): how its containers are found and cut off, and where its instances answer.</param>
+    public ChaosLab(Inventory inventory, string? password, LabSite site)
+        : base(inventory, password, site)
+    {
         _docker = new DockerClientConfiguration().CreateClient(DockerApiVersion);
-        // Where the lab runs (the Aspire lab, or a Swarm stack): how its containers are found and cut off.
-        Site = LabEndpoints.Site;
+        Site = site;
         Containers = new LabContainers(_docker, [.. inventory.Proxies.SelectMany(p => new[] { p.Name, p.ReconfigName })], Site);
         var network = new IsolatingNetwork(Site.Network(_docker), new PeerIsolation(_docker, Site));
         Network = network;
         Isolation = network;
-        Sentinels = new SentinelView(inventory, password);
-        Masters = new ShardMasters(Sentinels);
-        Targets = new TargetResolver(inventory, Sentinels, Masters);
+        Targets = new TargetResolver(inventory, Sentinels, Masters, Site);
         Faults = new LabFaults(this);
     }
-
-    /// <summary>The lab's inventory.</summary>
-    public Inventory Inventory { get; }
 
     /// <summary>The partial partition (<see cref="FaultKind.Isolate"/>); <see cref="Network"/>'s heal undoes it.</summary>
     internal IsolatingNetwork Isolation { get; }
 
-    /// <summary>The lab's password, null when it has no authentication.</summary>
-    public string? Password { get; }
-
     /// <summary>Signals and state changes of single containers.</summary>
     public LabContainers Containers { get; }
 
-    /// <summary>Where the lab runs: <see cref="LabEndpoints.Site"/> when this was made.</summary>
+    /// <summary>Where the lab runs, as given when this was made.</summary>
     public LabSite Site { get; }
 
     /// <summary>Partitions and heals.</summary>
     public ILabNetwork Network { get; }
-
-    /// <summary>The Sentinels' view: masters by majority, manual failover, announcements.</summary>
-    public SentinelView Sentinels { get; }
-
-    /// <summary>Who masters each shard now: the one rule every step that asks uses.</summary>
-    public ShardMasters Masters { get; }
 
     /// <summary>Turns role targets into containers and instances.</summary>
     public TargetResolver Targets { get; }

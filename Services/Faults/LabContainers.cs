@@ -1,8 +1,9 @@
 using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using RedisHaLab.Probes;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>The fault actions that are a signal or a state change of one container, by its name, through the Docker API.</summary>
 /// <param name="docker">The local Docker engine.</param>

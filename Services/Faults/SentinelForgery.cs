@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>
 /// A forged Sentinel announcement, staged as any local process that reaches a Sentinel can stage one today, and its
@@ -58,7 +59,7 @@ public sealed class SentinelForgery(Inventory inventory, SentinelView sentinels)
     {
         var clock = Stopwatch.StartNew();
         // By ROLE only: the Sentinels are the ones lied to, so their majority is no evidence here.
-        var roles = await ShardMasters.RolesAsync(shard, sentinels.Password);
+        var roles = await ShardMasters.RolesAsync(shard, sentinels.Endpoints, sentinels.Password);
         var master = ShardMasters.ByRole(roles) ?? throw new ChaosException(
             $"cannot restore {shard.Name}: not exactly one of its instances answers ROLE master ({string.Join(", ", roles)}); " +
             "if a Sentinel has already made its master a replica of the forged one, the shard's data is gone: start a fresh lab");
@@ -66,7 +67,7 @@ public sealed class SentinelForgery(Inventory inventory, SentinelView sentinels)
         var outcomes = await sentinels.AnnounceAsync(hello, thenReset: true);
         while (true)
         {
-            var replicas = await ReplicasOfAsync(shard, master, sentinels.Password);
+            var replicas = await ReplicasOfAsync(shard, master, sentinels.Endpoints, sentinels.Password);
             var views = await sentinels.ShardViewsAsync(shard);
             var differences = views.Select(v => v.Difference(master, replicas)).ToList();
             var agreeing = differences.Count(d => d is null);
@@ -85,10 +86,10 @@ public sealed class SentinelForgery(Inventory inventory, SentinelView sentinels)
     }
 
     /// <summary>The shard's instances that replicate <paramref name="master"/> now, link up: what a Sentinel should list as its replicas.</summary>
-    private static async Task<IReadOnlyList<RedisInstance>> ReplicasOfAsync(Shard shard, RedisInstance master, string? password)
+    private static async Task<IReadOnlyList<RedisInstance>> ReplicasOfAsync(Shard shard, RedisInstance master, LabEndpoints endpoints, string? password)
     {
         var others = shard.Replicas.Prepend(shard.Master).Where(i => i != master).ToList();
-        var infos = await Task.WhenAll(others.Select(i => RedisProbe.ReplicationAsync(i, password)));
+        var infos = await Task.WhenAll(others.Select(i => RedisProbe.ReplicationAsync(i, endpoints, password)));
         return others.Where((_, i) => infos[i].IsReplicaOf(master)).ToList();
     }
 }

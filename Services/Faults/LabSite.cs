@@ -1,18 +1,20 @@
 using System.Net;
 using Docker.DotNet;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>
 /// Where the lab's parts are: how host code reaches each instance, which Docker container runs an instance now, how a
 /// stopped one comes back, and how one is cut off the network. The Aspire lab and a Swarm stack of the same
-/// inventory answer differently; everything above (faults by role, scenarios, probes, reset) is the same.
+/// inventory answer differently; everything above (faults by role, scenarios, probes, reset) is the same. Its
+/// addresses (<see cref="LabEndpoints"/>) are what the probes get; the rest is Docker's side.
 /// </summary>
-public abstract class LabSite
+public abstract class LabSite : LabEndpoints
 {
     /// <summary>The Aspire lab: each instance on its node's loopback address, each container named after its instance.</summary>
-    public static LabSite Aspire { get; } = new AspireLabSite();
+    public static new LabSite Aspire { get; } = new AspireLabSite();
 
     /// <summary>
     /// A Swarm stack of the inventory on a one-node swarm: each instance at 127.0.0.1 on its <see cref="SwarmHostPorts"/>
@@ -33,17 +35,6 @@ public abstract class LabSite
     /// <summary>What a fault aimed at <paramref name="node"/> hits: every container the inventory puts on it.</summary>
     public virtual IReadOnlyList<string> ContainersOn(Inventory inventory, LabNode node) => TargetResolver.ContainersOn(inventory, node);
 
-    /// <summary>Where host code reaches a Redis instance.</summary>
-    public abstract IPEndPoint Of(RedisInstance instance);
-
-    /// <summary>Where host code reaches a Sentinel.</summary>
-    public abstract IPEndPoint Of(SentinelInstance sentinel);
-
-    /// <summary>The lab's front door, e.g. 127.0.0.1:14555 (the same on both): the load balancer's when the inventory has one, else the proxy's.</summary>
-    public virtual IPEndPoint FrontDoor(Inventory inventory) => inventory.LoadBalancer is { } balancer
-        ? new(balancer.FrontDoorAddress, balancer.Port)
-        : new(inventory.Proxy.FrontDoorAddress ?? inventory.Proxy.Node.Address, inventory.Proxy.Port);
-
     /// <summary>The Docker container (an ID or name the engine takes) that runs <paramref name="instance"/> now.</summary>
     /// <exception cref="ChaosException">None does.</exception>
     public abstract Task<string> ContainerAsync(IDockerClient docker, string instance, CancellationToken cancellationToken);
@@ -56,9 +47,9 @@ public abstract class LabSite
 
     private sealed class AspireLabSite : LabSite
     {
-        public override IPEndPoint Of(RedisInstance instance) => new(instance.Node.Address, instance.Port);
+        public override IPEndPoint Of(RedisInstance instance) => LabEndpoints.Aspire.Of(instance);
 
-        public override IPEndPoint Of(SentinelInstance sentinel) => new(sentinel.Node.Address, sentinel.Port);
+        public override IPEndPoint Of(SentinelInstance sentinel) => LabEndpoints.Aspire.Of(sentinel);
 
         // Fixed container names (WithContainerName): the instance's name is its container's.
         public override Task<string> ContainerAsync(IDockerClient docker, string instance, CancellationToken cancellationToken) =>

@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Faults;
 
 /// <summary>
 /// A stack of the lab on three Docker engines of this machine, one per inventory node (<c>eng/swarm.sh hosts up</c>):
