@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Load;
 
 /// <summary>What a client can know about one write it sent through the proxy.</summary>
 public enum WriteOutcome

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Load;
 
 /// <summary>One write a load lane sent: its number in the lane (also the value written), its key, what the client learned.</summary>
 /// <param name="Number">The lane's write number, from 0; the value the write set.</param>

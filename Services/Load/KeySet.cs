@@ -1,12 +1,13 @@
+using RedisHaLab.Probes;
 using StackExchange.Redis;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Load;
 
 /// <summary>Keys a scenario wrote through the proxy before its faults, each holding its own name, to be read back after them.</summary>
 public sealed class KeySet(string prefix)
 {
     // Pipelined in batches: enough to be quick, few enough that one slow batch does not hit the client's timeout.
-    internal const int Batch = 500;
+    public const int Batch = 500;
 
     private readonly List<string> _keys = [];
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Load;
 
 /// <summary>
 /// A steady stream of writes through the proxy while faults happen, one lane per shard: each lane has its own
@@ -38,7 +39,7 @@ public sealed class WriteLoad : IAsyncDisposable
     /// <param name="ratePerSecond">Writes a second, all shards together.</param>
     /// <param name="keyPrefix">What every key written starts with.</param>
     /// <exception cref="ChaosException">The proxy hashes otherwise, or does not send keys where the ring says.</exception>
-    public static async Task<WriteLoad> StartAsync(ChaosLab lab, int ratePerSecond, string keyPrefix)
+    public static async Task<WriteLoad> StartAsync(LabView lab, int ratePerSecond, string keyPrefix)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ratePerSecond, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ratePerSecond, MaxRatePerSecond);
@@ -56,7 +57,7 @@ public sealed class WriteLoad : IAsyncDisposable
         {
             for (var s = 0; s < shards.Count; s++)
             {
-                lanes[s] = new WriteLane(shards[s].Name, await LabClients.ProxyAsync(LabEndpoints.FrontDoor(inventory), lab.Password), keys[s], perLane, clock);
+                lanes[s] = new WriteLane(shards[s].Name, await LabClients.ProxyAsync(lab.Endpoints.FrontDoor(inventory), lab.Password), keys[s], perLane, clock);
             }
         }
         catch
@@ -73,6 +74,9 @@ public sealed class WriteLoad : IAsyncDisposable
         }
         return new WriteLoad(lanes, clock);
     }
+
+    /// <summary>How long <see cref="StopAsync"/> waits for the answers still due.</summary>
+    public static TimeSpan StopWithin => WriteLane.DrainWithin;
 
     /// <summary>The counts so far, per shard.</summary>
     public LoadCounters Counters => new([.. _lanes.Select(l => l.Counters)]);
@@ -98,7 +102,7 @@ public sealed class WriteLoad : IAsyncDisposable
     }
 
     /// <summary>Writes a few keys of each shard through the front door and finds them on exactly their shard's current master.</summary>
-    private static async Task CheckPlacementAsync(ChaosLab lab, KetamaRing ring, string keyPrefix)
+    private static async Task CheckPlacementAsync(LabView lab, KetamaRing ring, string keyPrefix)
     {
         var masters = await lab.Masters.RequireAllAsync(lab.Inventory);
         var shards = lab.Inventory.Shards;
@@ -109,12 +113,12 @@ public sealed class WriteLoad : IAsyncDisposable
         }).ToList();
         try
         {
-            await using var proxy = await LabClients.ProxyAsync(LabEndpoints.FrontDoor(lab.Inventory), lab.Password);
+            await using var proxy = await LabClients.ProxyAsync(lab.Endpoints.FrontDoor(lab.Inventory), lab.Password);
             var db = proxy.GetDatabase();
             await Task.WhenAll(check.Select(c => db.StringSetAsync(c.Key, "placement", TimeSpan.FromMinutes(10))));
             for (var s = 0; s < shards.Count; s++)
             {
-                await using var master = await LabClients.RedisAsync(LabEndpoints.Of(masters[shards[s]]), lab.Password);
+                await using var master = await LabClients.RedisAsync(lab.Endpoints.Of(masters[shards[s]]), lab.Password);
                 var found = await Task.WhenAll(check.Select(c => master.GetDatabase().KeyExistsAsync(c.Key)));
                 var wrong = check.Where((c, i) => found[i] != (c.Shard == s)).ToList();
                 if (wrong.Count > 0)

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using StackExchange.Redis;
 using RedisHaLab.Topology;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Load;
 
 /// <summary>
 /// One shard's part of a <see cref="WriteLoad"/>: its own connection to the front door, keys of that shard only, a

@@ -1,7 +1,8 @@
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Load;
 
 /// <summary>
 /// A write load that has stopped sending, its writes not yet counted. Counting waits for convergence (see
@@ -22,7 +23,7 @@ public sealed class StoppedLoad(IReadOnlyList<LaneRecord> lanes, TimeSpan durati
     /// <see cref="LabConvergence.WaitAsync"/>). A shard that had not converged is still counted, from the master the
     /// one rule names, and its report says it had not: such figures prove nothing.
     /// </summary>
-    public async Task<LoadReport> CountAsync(IReadOnlyList<ShardConvergence> states, string? password)
+    public async Task<LoadReport> CountAsync(IReadOnlyList<ShardConvergence> states, LabEndpoints endpoints, string? password)
     {
         var shards = new List<ShardLoadReport>();
         foreach (var lane in lanes)
@@ -31,7 +32,7 @@ public sealed class StoppedLoad(IReadOnlyList<LaneRecord> lanes, TimeSpan durati
             var keys = lane.Writes.Select(w => w.Key).Distinct().ToList();
             var (values, problem) = state.Master is null
                 ? (new Dictionary<string, string?>(), null)
-                : await ReadAsync(state.Master, keys, password);
+                : await ReadAsync(state.Master, keys, endpoints, password);
             if (problem is not null)
             {
                 state = state with { Problem = state.Problem ?? problem };
@@ -44,14 +45,14 @@ public sealed class StoppedLoad(IReadOnlyList<LaneRecord> lanes, TimeSpan durati
     }
 
     /// <summary>Each key's value on <paramref name="master"/>, read there directly; or why it could not be read.</summary>
-    private static async Task<(Dictionary<string, string?> Values, string? Problem)> ReadAsync(RedisInstance master, IReadOnlyList<string> keys, string? password)
+    private static async Task<(Dictionary<string, string?> Values, string? Problem)> ReadAsync(RedisInstance master, IReadOnlyList<string> keys, LabEndpoints endpoints, string? password)
     {
         var values = new Dictionary<string, string?>();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var redis = await LabClients.RedisAsync(LabEndpoints.Of(master), password);
+                await using var redis = await LabClients.RedisAsync(endpoints.Of(master), password);
                 var db = redis.GetDatabase();
                 foreach (var batch in keys.Chunk(ReadBatch))
                 {

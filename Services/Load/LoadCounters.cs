@@ -1,4 +1,4 @@
-namespace RedisHaLab.Chaos;
+namespace RedisHaLab.Load;
 
 /// <summary>A running write load's counts so far, per shard: what a live progress line shows while a fault happens.</summary>
 public sealed record LoadCounters(IReadOnlyList<ShardCounters> Shards)

@@ -1,4 +1,7 @@
-namespace RedisHaLab.Chaos;
+using RedisHaLab.Probes;
+
+
+namespace RedisHaLab.Load;
 
 /// <summary>
 /// What a write load saw, and what became of it once the lab had converged (see <see cref="LabConvergence"/>), per shard
