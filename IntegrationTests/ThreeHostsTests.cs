@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using RedisHaLab.Chaos;
-using RedisHaLab.Chaos.Playbooks;
 using RedisHaLab.Clients;
+using RedisHaLab.Faults;
+using RedisHaLab.Load;
+using RedisHaLab.Playbooks;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -42,7 +44,6 @@ public class ThreeHostsTests
     private readonly KeySet _keys = new($"three-hosts:{DateTime.UtcNow:HHmmss}");
     private string _lastReadBack = "none yet";
     private readonly List<PlaybookResult> _results = [];
-    private IDisposable? _site;
     private ChaosLab? _lab;
 
     [OneTimeSetUp]
@@ -65,15 +66,13 @@ public class ThreeHostsTests
         {
             addresses[node.Name] = await EngineAddressAsync(node.Name);
         }
-        _site = LabEndpoints.Use(LabSite.Hosts(_inventory, addresses));
-        _lab = new ChaosLab(_inventory, password: null);
+        _lab = new ChaosLab(_inventory, password: null, LabSite.Hosts(_inventory, addresses));
     }
 
     [OneTimeTearDown]
     public async Task HostsDown()
     {
         _lab?.Dispose();
-        _site?.Dispose();
         if (_results.Count > 0)
         {
             // The same table as the other fixtures' (.lab/test-results/scenarios-three-hosts.md).
