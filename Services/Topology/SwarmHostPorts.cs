@@ -6,7 +6,7 @@ namespace RedisHaLab.Topology;
 /// <summary>
 /// The host ports a Swarm stack of the lab publishes for each Redis and Sentinel, so that host-side code (chaos,
 /// tests) reaches every instance of a one-node swarm at 127.0.0.1. The owner of that mapping: the publisher writes
-/// these ports into the stack file, <see cref="LabSite.Swarm"/> connects to them.
+/// these ports into the stack file, the stack's site (<c>LabSite.Swarm</c>, Services/Faults) connects to them.
 /// </summary>
 /// <remarks>
 /// Swarm publishes a host-mode port on every address of its node (no per-address binding, and the routing mesh does
