@@ -12,10 +12,10 @@ namespace RedisHaLab.Probes;
 /// </remarks>
 public static class LabClients
 {
-    // Short: a paused or cut-off instance must read as "not answering" within a poll, not hold the caller up.
+    /// <summary>A short-lived connection's wait: a paused or cut-off instance must read as "not answering" within a poll, not hold the caller up.</summary>
     public const int QuickMilliseconds = 1500;
 
-    // The playbook's own front-door connection: a write answered within this or counted as failed.
+    /// <summary>The playbook's own front-door connection's wait: a write answered within this or counted as failed.</summary>
     public const int ProxyMilliseconds = 2000;
 
     // A watch probes many times a second: a paused or cut-off instance may cost it half a second per probe, no more.
