@@ -2,8 +2,7 @@
 using RedisHaLab.AppHost.Lab;
 using RedisHaLab.AppHost.Playbooks;
 using RedisHaLab.AppHost.Publishing;
-using RedisHaLab.Chaos;
-using RedisHaLab.Chaos.Playbooks;
+using RedisHaLab.Playbooks;
 using RedisHaLab.Topology;
 
 DockerCliAdapter.UseIfInstalled();

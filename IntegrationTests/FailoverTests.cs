@@ -4,8 +4,8 @@ using System.Text;
 using Aspire.Hosting.ApplicationModel;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using RedisHaLab.Chaos;
 using RedisHaLab.Clients;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -169,7 +169,7 @@ public class FailoverTests(string inventoryFile) : LabFixture(inventoryFile)
     {
         // The shard StackExchange.Redis's handshake would read from by default (its tie-breaker key) is the one
         // taken down: the lab's front door options must not depend on it. Last in order: it leaves that shard down.
-        var masters = await new ShardMasters(new SentinelView(Inventory, Password)).RequireAllAsync(Inventory);
+        var masters = await new ShardMasters(new SentinelView(Inventory, Password, LabEndpoints.Aspire)).RequireAllAsync(Inventory);
         await using var proxy = await ConnectResilientProxyAsync();
         var db = proxy.GetDatabase();
         var tieBreakerKey = new ConfigurationOptions().TieBreaker;
@@ -261,11 +261,11 @@ public class FailoverTests(string inventoryFile) : LabFixture(inventoryFile)
     /// </summary>
     private async Task<IReadOnlyDictionary<Shard, RedisInstance>> AssertEveryShardRoutedToItsMasterAsync()
     {
-        var masters = await new ShardMasters(new SentinelView(Inventory, Password)).RequireAllAsync(Inventory);
+        var masters = await new ShardMasters(new SentinelView(Inventory, Password, LabEndpoints.Aspire)).RequireAllAsync(Inventory);
         await using var proxy = await ConnectResilientProxyAsync();
         foreach (var shard in Inventory.Shards)
         {
-            await Eventually(() => RoutingProbe.ProblemAsync(proxy.GetDatabase(), shard, masters, TimeSpan.FromSeconds(5), Password),
+            await Eventually(() => RoutingProbe.ProblemAsync(proxy.GetDatabase(), shard, masters, TimeSpan.FromSeconds(5), LabEndpoints.Aspire, Password),
                 FailoverWithin, $"keys of {shard.Name} written through 14555 land on {masters[shard].Name}");
         }
         return masters;

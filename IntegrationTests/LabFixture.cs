@@ -3,8 +3,8 @@ using System.Net;
 using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using RedisHaLab.Chaos;
 using RedisHaLab.Clients;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -95,11 +95,11 @@ public abstract class LabFixture(string inventoryFile)
     protected IEnumerable<string> ContainerNames => Inventory.ContainerNames;
 
     /// <summary>The lab's front door: the proxy on 127.0.0.1 (or the inventory's front_door address).</summary>
-    protected IPEndPoint FrontDoor => LabEndpoints.FrontDoor(Inventory);
+    protected IPEndPoint FrontDoor => LabEndpoints.Aspire.FrontDoor(Inventory);
 
-    protected static IPEndPoint EndpointOf(RedisInstance instance) => LabEndpoints.Of(instance);
+    protected static IPEndPoint EndpointOf(RedisInstance instance) => LabEndpoints.Aspire.Of(instance);
 
-    protected static IPEndPoint EndpointOf(SentinelInstance sentinel) => LabEndpoints.Of(sentinel);
+    protected static IPEndPoint EndpointOf(SentinelInstance sentinel) => LabEndpoints.Aspire.Of(sentinel);
 
     // Each with the running lab's password (none when it has no authentication).
 

@@ -145,7 +145,7 @@ public class PostLabTests() : LabShapeTests("post-2016.yml")
     public async Task The_posts_own_keys_work_through_port_14555()
     {
         // The post's own address of the proxy (192.168.16.23:14555), not the front door.
-        await using var proxy = await ConnectProxyAsync(RedisHaLab.Chaos.LabEndpoints.Of(Inventory.Proxy));
+        await using var proxy = await ConnectProxyAsync(RedisHaLab.Probes.LabEndpoints.Of(Inventory.Proxy));
         var db = proxy.GetDatabase();
 
         await db.StringSetAsync("huang", "dc");

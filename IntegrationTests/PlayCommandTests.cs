@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using RedisHaLab.Chaos;
+using RedisHaLab.Playbooks;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.IntegrationTests;

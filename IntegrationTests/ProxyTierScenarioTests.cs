@@ -1,5 +1,5 @@
 using System.Net;
-using RedisHaLab.Chaos;
+using RedisHaLab.Probes;
 
 namespace RedisHaLab.IntegrationTests;
 
@@ -67,7 +67,7 @@ public class ProxyTierScenarioTests() : ScenarioFixture("post-2016-proxy-ha.yml"
             Assert.That((string?)await direct.GetDatabase().ExecuteAsync("PING"), Is.EqualTo("PONG"), proxy.Name);
         }
         var masters = await Lab.Masters.RequireAllAsync(Inventory);
-        Assert.That(await FrontDoorSpread.ProblemAsync(FrontDoor, masters, connections: 10, Password), Is.Null);
+        Assert.That(await FrontDoorSpread.ProblemAsync(FrontDoor, masters, connections: 10, LabEndpoints.Aspire, Password), Is.Null);
         using var http = new HttpClient();
         Assert.That((await http.GetAsync(LabEndpoints.StatsPage(balancer))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }

@@ -1,6 +1,7 @@
 using Aspire.Hosting.ApplicationModel;
-using RedisHaLab.Chaos;
-using RedisHaLab.Chaos.Playbooks;
+using RedisHaLab.Faults;
+using RedisHaLab.Playbooks;
+using RedisHaLab.Probes;
 
 namespace RedisHaLab.IntegrationTests;
 
@@ -10,7 +11,7 @@ namespace RedisHaLab.IntegrationTests;
 /// fresh lab started (minutes on this machine).
 /// </summary>
 [TestFixture]
-public class ScenarioTests() : ScenarioFixture(Chaos.Scenario.DefaultInventory, "scenarios.md")
+public class ScenarioTests() : ScenarioFixture(RedisHaLab.Playbooks.Scenario.DefaultInventory, "scenarios.md")
 {
     /// <summary>
     /// Every scenario file copied beside the tests, in name order, those on another inventory last: each such file costs
@@ -18,7 +19,7 @@ public class ScenarioTests() : ScenarioFixture(Chaos.Scenario.DefaultInventory, 
     /// </summary>
     public static IEnumerable<TestCaseData> ScenarioFiles() =>
         Directory.EnumerateFiles(ScenarioFolder, "*.yml")
-            .OrderBy(path => ScenarioLoader.Load(path).InventoryFile != Chaos.Scenario.DefaultInventory)
+            .OrderBy(path => ScenarioLoader.Load(path).InventoryFile != RedisHaLab.Playbooks.Scenario.DefaultInventory)
             .ThenBy(path => path, StringComparer.Ordinal)
             .Select(path => new TestCaseData(Path.GetFileName(path)).SetArgDisplayNames(Path.GetFileNameWithoutExtension(path)));
 
@@ -73,10 +74,10 @@ public class ScenarioTests() : ScenarioFixture(Chaos.Scenario.DefaultInventory, 
 
         await Command(g2Replica.Name, "chaos-partition");
         Assert.That(await Lab.Network.IsCutOffAsync(g2Replica.Name, CancellationToken.None), Is.True, "cut off");
-        Assert.That((await RedisProbe.ReplicationAsync(g2Replica, Password)).Answered, Is.False, "a cut-off replica does not answer on its published port");
+        Assert.That((await RedisProbe.ReplicationAsync(g2Replica, Lab.Endpoints, Password)).Answered, Is.False, "a cut-off replica does not answer on its published port");
         await Command(g2Replica.Name, "chaos-heal");
         Assert.That(await Lab.Network.IsCutOffAsync(g2Replica.Name, CancellationToken.None), Is.False, "reconnected");
-        Assert.That((await RedisProbe.ReplicationAsync(g2Replica, Password)).Answered, Is.True, "a reconnected replica answers again");
+        Assert.That((await RedisProbe.ReplicationAsync(g2Replica, Lab.Endpoints, Password)).Answered, Is.True, "a reconnected replica answers again");
 
         await Command(sentinel, "chaos-kill");
         Assert.That(await Lab.Containers.IsRunningAsync(sentinel, CancellationToken.None), Is.False, "killed");
@@ -122,7 +123,7 @@ public abstract class ScenarioFixture(string inventory, string summaryFile) : La
     protected async Task<PlaybookResult> PlayAsync(string file)
     {
         var scenario = ScenarioLoader.Load(Path.Combine(ScenarioFolder, file), $"scenarios/{file}");
-        var inventory = scenario.InventoryFile == Chaos.Scenario.DefaultInventory ? HomeInventory : scenario.InventoryFile;
+        var inventory = scenario.InventoryFile == RedisHaLab.Playbooks.Scenario.DefaultInventory ? HomeInventory : scenario.InventoryFile;
         if (inventory != InventoryFile)
         {
             await FreshLabAsync(inventory, $"{file} runs on {inventory}");

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using RedisHaLab.Chaos;
+using RedisHaLab.Faults;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 

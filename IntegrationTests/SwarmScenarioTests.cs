@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using RedisHaLab.Chaos;
-using RedisHaLab.Chaos.Playbooks;
+using RedisHaLab.Faults;
+using RedisHaLab.Playbooks;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.IntegrationTests;
@@ -22,7 +23,6 @@ public class SwarmScenarioTests
 
     private readonly List<PlaybookResult> _results = [];
     private string _stackFolder = "";
-    private IDisposable? _site;
     private ChaosLab? _lab;
 
     /// <summary>The playbooks run on the stack (the others stay on the Aspire lab's fixture).</summary>
@@ -35,21 +35,19 @@ public class SwarmScenarioTests
     {
         _stackFolder = Path.Combine(Repository.Root, LabStateLayout.LabsFolder, LabStateLayout.SwarmFolder, "post-2016");
         await RepositoryCommand.RunAsync("dotnet", ["run", "--project", "AppHost", "-c", "Release", "--no-build", "--",
-            "--inventory", Path.Combine(Repository.Root, "inventories", Chaos.Scenario.DefaultInventory), "--publish", "swarm", "--output", _stackFolder], TimeSpan.FromMinutes(2));
+            "--inventory", Path.Combine(Repository.Root, "inventories", RedisHaLab.Playbooks.Scenario.DefaultInventory), "--publish", "swarm", "--output", _stackFolder], TimeSpan.FromMinutes(2));
         var clock = Stopwatch.StartNew();
         await RepositoryCommand.RunAsync(Path.Combine(Repository.Root, "eng", "swarm.sh"), ["deploy", _stackFolder], TimeSpan.FromMinutes(10));
         TestContext.Out.WriteLine($"stack deployed and serving in {clock.Elapsed.TotalSeconds:0.0} s");
 
-        var inventory = InventoryLoader.Load(Path.Combine(_stackFolder, "files", Path.GetFileName(Chaos.Scenario.DefaultInventory)));
-        _site = LabEndpoints.Use(LabSite.Swarm(inventory, Swarm.SwarmNames.DefaultStack));
-        _lab = new ChaosLab(inventory, password: null);
+        var inventory = InventoryLoader.Load(Path.Combine(_stackFolder, "files", Path.GetFileName(RedisHaLab.Playbooks.Scenario.DefaultInventory)));
+        _lab = new ChaosLab(inventory, password: null, LabSite.Swarm(inventory, Swarm.SwarmNames.DefaultStack));
     }
 
     [OneTimeTearDown]
     public async Task Remove()
     {
         _lab?.Dispose();
-        _site?.Dispose();
         await WriteSummaryAsync();
         if (_stackFolder.Length > 0 && Directory.Exists(_stackFolder))
         {

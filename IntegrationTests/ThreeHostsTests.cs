@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using RedisHaLab.Chaos;
-using RedisHaLab.Chaos.Playbooks;
 using RedisHaLab.Clients;
+using RedisHaLab.Faults;
+using RedisHaLab.Load;
+using RedisHaLab.Playbooks;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -42,7 +44,6 @@ public class ThreeHostsTests
     private readonly KeySet _keys = new($"three-hosts:{DateTime.UtcNow:HHmmss}");
     private string _lastReadBack = "none yet";
     private readonly List<PlaybookResult> _results = [];
-    private IDisposable? _site;
     private ChaosLab? _lab;
 
     [OneTimeSetUp]
@@ -65,15 +66,13 @@ public class ThreeHostsTests
         {
             addresses[node.Name] = await EngineAddressAsync(node.Name);
         }
-        _site = LabEndpoints.Use(LabSite.Hosts(_inventory, addresses));
-        _lab = new ChaosLab(_inventory, password: null);
+        _lab = new ChaosLab(_inventory, password: null, LabSite.Hosts(_inventory, addresses));
     }
 
     [OneTimeTearDown]
     public async Task HostsDown()
     {
         _lab?.Dispose();
-        _site?.Dispose();
         if (_results.Count > 0)
         {
             // The same table as the other fixtures' (.lab/test-results/scenarios-three-hosts.md).
@@ -312,8 +311,13 @@ public class ThreeHostsTests
         {
             foreach (var sentinel in _inventory.Sentinels.Instances)
             {
+                // A host just started again may not have its address on the engines' network yet: not protected yet.
+                if (await TryEngineAddressAsync(sentinel.Node.Name) is not { } host)
+                {
+                    return false;
+                }
                 await using var connection = await ConnectionMultiplexer.ConnectAsync(LabConnections.ToSentinel(
-                    new IPEndPoint(await EngineAddressAsync(sentinel.Node.Name), SwarmHostPorts.Of(_inventory, sentinel.Name)), null, Probe));
+                    new IPEndPoint(host, SwarmHostPorts.Of(_inventory, sentinel.Name)), null, Probe));
                 var server = connection.GetServers()[0];
                 foreach (var shard in _inventory.Shards)
                 {
@@ -352,12 +356,15 @@ public class ThreeHostsTests
         new(await EngineAddressAsync(instance.Node.Name), SwarmHostPorts.Of(_inventory, instance.Name));
 
     /// <summary>A host's address on the engines' network (eng/swarm-hosts.sh): where its tasks' ports are published.</summary>
-    private static async Task<IPAddress> EngineAddressAsync(string node)
+    private static async Task<IPAddress> EngineAddressAsync(string node) =>
+        await TryEngineAddressAsync(node)
+        ?? throw new AssertionException($"host {node} has no address on the engines' network; is its engine running?");
+
+    /// <summary>A host's address on the engines' network, or null while it has none (its engine stopped, or just started).</summary>
+    private static async Task<IPAddress?> TryEngineAddressAsync(string node)
     {
         var text = await RepositoryCommand.RunAsync("docker",
             ["inspect", "-f", "{{ (index .NetworkSettings.Networks \"redis-ha-lab-hosts\").IPAddress }}", node], CommandWithin, echo: false);
-        return IPAddress.TryParse(text.Trim(), out var address)
-            ? address
-            : throw new AssertionException($"host {node} has no address on the engines' network (docker inspect said '{text.Trim()}'); is its engine running?");
+        return IPAddress.TryParse(text.Trim(), out var address) ? address : null;
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using RedisHaLab.Chaos;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 

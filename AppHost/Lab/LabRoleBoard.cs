@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RedisHaLab.Chaos;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -45,13 +45,13 @@ internal sealed class LabRoleBoard(
         var password = await lab.Secret.GetAsync(stoppingToken);
         var instances = lab.Inventory.RedisInstances.ToList();
         // Kept open: they reconnect on their own after a kill, and fail at once while an instance is away.
-        var connections = await Task.WhenAll(instances.Select(i => LabClients.RedisForWatchAsync(LabEndpoints.Of(i), password)));
+        var connections = await Task.WhenAll(instances.Select(i => LabClients.RedisForWatchAsync(LabEndpoints.Aspire.Of(i), password)));
         try
         {
-            var masters = new ShardMasters(new SentinelView(lab.Inventory, password));
+            var masters = new ShardMasters(new SentinelView(lab.Inventory, password, LabEndpoints.Aspire));
             // A tighter budget than Aspire's check: a healthy front door answers in milliseconds, and the board must show
             // a shard the front door cannot serve within about a second (measured with 1.3 s: 2.9 s after the kill).
-            var frontDoor = ProxyHealthCheck.For(lab.Inventory, "role-board", LabEndpoints.FrontDoor(lab.Inventory), lab.Secret, FrontDoorBudget);
+            var frontDoor = ProxyHealthCheck.For(lab.Inventory, "role-board", LabEndpoints.Aspire.FrontDoor(lab.Inventory), lab.Secret, FrontDoorBudget);
             var shownRoles = new Dictionary<RedisInstance, string>();
             var shownMasters = new Dictionary<Shard, string>();
             using var timer = new PeriodicTimer(Period);
@@ -86,7 +86,7 @@ internal sealed class LabRoleBoard(
     private async Task ShowOnceAsync(List<RedisInstance> instances, ConnectionMultiplexer[] connections, ShardMasters masters,
         IReadOnlyList<HealthKeyOutcome> served, Dictionary<RedisInstance, string> shownRoles, Dictionary<Shard, string> shownMasters)
     {
-        var answers = await Task.WhenAll(instances.Select(async (instance, i) => new RoleAnswer(instance, await RedisProbe.RoleAsync(instance, connections[i]))));
+        var answers = await Task.WhenAll(instances.Select(async (instance, i) => new RoleAnswer(instance, await RedisProbe.RoleAsync(instance, LabEndpoints.Aspire, connections[i]))));
         foreach (var answer in answers)
         {
             var text = ShardMasters.RoleText(answer);
@@ -114,7 +114,7 @@ internal sealed class LabRoleBoard(
     private Task ShowRoleAsync(RedisInstance instance, string role)
     {
         var resource = lab.Redis[instance.Name].Resource;
-        var text = $"{role} ({LabEndpoints.Of(instance)})";
+        var text = $"{role} ({LabEndpoints.Aspire.Of(instance)})";
         // Aspire rebuilds a container's URLs from these annotations at each change Docker reports: the text is set
         // there, so it survives, and in the snapshot, so it shows now.
         foreach (var url in resource.Annotations.OfType<ResourceUrlAnnotation>().Where(IsRedisEndpoint))
@@ -143,7 +143,7 @@ internal sealed class LabRoleBoard(
                 : new ResourceStateSnapshot("served", KnownResourceStateStyles.Success),
             Urls = master.Instance is null
                 ? []
-                : [new UrlSnapshot("master", $"tcp://{LabEndpoints.Of(master.Instance)}", IsInternal: false)
+                : [new UrlSnapshot("master", $"tcp://{LabEndpoints.Aspire.Of(master.Instance)}", IsInternal: false)
                 {
                     DisplayProperties = new UrlDisplayPropertiesSnapshot($"master: {master.Instance.Name}", 0),
                 }],

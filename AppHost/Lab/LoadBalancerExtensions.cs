@@ -1,5 +1,5 @@
 using System.Net;
-using RedisHaLab.Chaos;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using RedisHaLab.Topology.Model;
 
@@ -26,7 +26,7 @@ internal static class LoadBalancerExtensions
             .WithUrlForEndpoint(HaproxyResource.StatsEndpointName, url => url.DisplayText = "HAProxy stats")
             .WithIconName("ArrowSplit")
             // A key on every shard through the front door, as for each proxy (and as rarely: see WithLabHealthCheck).
-            .WithLabHealthCheck(builder, ProxyHealthCheck.For(inventory, part.Name, LabEndpoints.FrontDoor(inventory), secret))
+            .WithLabHealthCheck(builder, ProxyHealthCheck.For(inventory, part.Name, LabEndpoints.Aspire.FrontDoor(inventory), secret))
             // Started once every proxy runs (and, added with the reconfig services, once each vouches for its proxy).
             .WithPartWaits(part, proxies.ToDictionary(p => p.Resource.Name, p => (IResourceBuilder<IResource>)p));
     }

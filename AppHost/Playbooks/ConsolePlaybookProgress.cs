@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using RedisHaLab.Chaos;
-using RedisHaLab.Chaos.Playbooks;
+using RedisHaLab.Load;
+using RedisHaLab.Playbooks;
 using Spectre.Console;
 
 namespace RedisHaLab.AppHost.Playbooks;

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using RedisHaLab.AppHost.Lab;
-using RedisHaLab.Chaos;
-using RedisHaLab.Chaos.Playbooks;
+using RedisHaLab.Faults;
+using RedisHaLab.Playbooks;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using Spectre.Console;
 

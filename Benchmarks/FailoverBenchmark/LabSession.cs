@@ -7,8 +7,8 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using RedisHaLab.Chaos;
 using RedisHaLab.Clients;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
 
@@ -49,7 +49,7 @@ internal sealed class LabSession : IAsyncDisposable
     public string? Password { get; }
 
     /// <summary>The lab's front door, 127.0.0.1:14555 (the proxy's, or the load balancer's in front of several).</summary>
-    public IPEndPoint FrontDoor => RedisHaLab.Chaos.LabEndpoints.FrontDoor(Inventory);
+    public IPEndPoint FrontDoor => LabEndpoints.Aspire.FrontDoor(Inventory);
 
     /// <summary>Starts the AppHost with <paramref name="inventoryPath"/> and waits until every container is healthy and the reconfig service listens.</summary>
     public static async Task<LabSession> StartAsync(string inventoryPath, CancellationToken cancellationToken)
@@ -144,7 +144,7 @@ internal sealed class LabSession : IAsyncDisposable
 
     /// <summary>The master of <paramref name="shard"/> by the lab's one rule (<see cref="ShardMasters"/>), or null when it settles nothing.</summary>
     public async Task<RedisInstance?> CurrentMasterAsync(Shard shard) =>
-        (await new ShardMasters(new SentinelView(Inventory, Password)).OfAsync(shard)).Instance;
+        (await new ShardMasters(new SentinelView(Inventory, Password, LabEndpoints.Aspire)).OfAsync(shard)).Instance;
 
     /// <summary>
     /// Null when <paramref name="shard"/> is whole: every Sentinel names <paramref name="master"/> and flags none of its

@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using RedisHaLab.Chaos;
+using RedisHaLab.Load;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.FailoverBenchmark;

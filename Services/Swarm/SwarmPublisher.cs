@@ -1,4 +1,3 @@
-using RedisHaLab.Chaos;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.Swarm;

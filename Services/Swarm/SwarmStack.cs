@@ -1,5 +1,4 @@
 using System.Globalization;
-using RedisHaLab.Chaos;
 using RedisHaLab.Topology;
 using RedisHaLab.Topology.Model;
 using YamlDotNet.Core;

@@ -1,4 +1,6 @@
-using RedisHaLab.Chaos;
+using RedisHaLab.Faults;
+
+
 
 namespace RedisHaLab.UnitTests.Chaos;
 

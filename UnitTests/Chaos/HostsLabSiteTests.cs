@@ -1,5 +1,6 @@
 using System.Net;
-using RedisHaLab.Chaos;
+using RedisHaLab.Faults;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using RedisHaLab.UnitTests.Topology;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using Docker.DotNet.Models;
-using RedisHaLab.Chaos;
+using RedisHaLab.Faults;
+using RedisHaLab.Playbooks;
+using RedisHaLab.Probes;
 
 namespace RedisHaLab.UnitTests.Chaos;
 

@@ -1,4 +1,6 @@
-using RedisHaLab.Chaos;
+using RedisHaLab.Faults;
+using RedisHaLab.Playbooks;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.UnitTests.Chaos;

@@ -1,4 +1,6 @@
-using RedisHaLab.Chaos;
+using RedisHaLab.Probes;
+
+
 
 namespace RedisHaLab.UnitTests.Chaos;
 

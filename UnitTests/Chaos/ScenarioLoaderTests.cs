@@ -1,4 +1,5 @@
-using RedisHaLab.Chaos;
+using RedisHaLab.Faults;
+using RedisHaLab.Playbooks;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.UnitTests.Chaos;

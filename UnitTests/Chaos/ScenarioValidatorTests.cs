@@ -1,4 +1,6 @@
-using RedisHaLab.Chaos;
+using RedisHaLab.Playbooks;
+
+
 
 namespace RedisHaLab.UnitTests.Chaos;
 

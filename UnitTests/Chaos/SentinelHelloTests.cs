@@ -1,5 +1,5 @@
 using System.Net;
-using RedisHaLab.Chaos;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.UnitTests.Chaos;

@@ -1,4 +1,4 @@
-using RedisHaLab.Chaos;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.UnitTests.Chaos;

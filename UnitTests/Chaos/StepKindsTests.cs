@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using RedisHaLab.Chaos;
+using RedisHaLab.Faults;
+using RedisHaLab.Playbooks;
 
 namespace RedisHaLab.UnitTests.Chaos;
 
@@ -101,7 +102,7 @@ public class StepKindsTests
     public void A_forged_master_left_standing_is_undone_before_the_load_is_counted()
     {
         // Counting waits up to a minute for convergence; a forgery destroys a shard's data within seconds.
-        Assert.That(StepKinds.UndoLeftStanding, Is.EqualTo(new Func<RedisHaLab.Chaos.Playbooks.PlaybookRun, Task>[]
+        Assert.That(StepKinds.UndoLeftStanding, Is.EqualTo(new Func<RedisHaLab.Playbooks.PlaybookRun, Task>[]
         {
             ForgeMasterStep.RestoreLeftStandingAsync, StartLoadStep.StopAndCountLeftStandingAsync,
         }));

@@ -1,4 +1,5 @@
-using RedisHaLab.Chaos;
+using RedisHaLab.Faults;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using RedisHaLab.UnitTests.Topology;
 
@@ -27,7 +28,7 @@ public class SwarmSiteTests
     {
         var g1Replica = Post.Shards[0].Replicas[0];
         Assert.That(LabSite.Aspire.Of(g1Replica).ToString(), Is.EqualTo("127.0.0.24:4500"));
-        Assert.That(LabEndpoints.Of(g1Replica).ToString(), Is.EqualTo("127.0.0.24:4500"), "the Aspire lab unless a caller chose another");
+        Assert.That(LabEndpoints.Aspire.Of(g1Replica).ToString(), Is.EqualTo("127.0.0.24:4500"), "the probes' default: the Aspire lab");
     }
 
     [Test]

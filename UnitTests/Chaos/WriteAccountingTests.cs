@@ -1,4 +1,6 @@
-using RedisHaLab.Chaos;
+using RedisHaLab.Load;
+
+
 
 namespace RedisHaLab.UnitTests.Chaos;
 

@@ -1,4 +1,4 @@
-using RedisHaLab.Chaos;
+using RedisHaLab.Load;
 using StackExchange.Redis;
 
 namespace RedisHaLab.UnitTests.Chaos;

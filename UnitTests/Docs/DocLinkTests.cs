@@ -7,7 +7,7 @@ namespace RedisHaLab.UnitTests.Docs;
 public class DocLinkTests
 {
     /// <summary>The repository root: the folder that holds Lab.sln, found upwards from the tests' output folder.</summary>
-    private static string Root { get; } = FindRoot(AppContext.BaseDirectory);
+    internal static string Root { get; } = FindRoot(AppContext.BaseDirectory);
 
     private static string FindRoot(string folder) =>
         File.Exists(Path.Combine(folder, "Lab.sln")) ? folder

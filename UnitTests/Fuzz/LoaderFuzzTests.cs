@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using RedisHaLab.Chaos;
-using RedisHaLab.Chaos.Playbooks;
+using RedisHaLab.Playbooks;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.UnitTests.Fuzz;

@@ -1,4 +1,6 @@
-using RedisHaLab.Chaos.Playbooks;
+using RedisHaLab.Playbooks;
+
+
 
 namespace RedisHaLab.UnitTests.Playbooks;
 

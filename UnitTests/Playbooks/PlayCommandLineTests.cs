@@ -1,5 +1,5 @@
-using RedisHaLab.Chaos;
-using RedisHaLab.Chaos.Playbooks;
+using RedisHaLab.Faults;
+using RedisHaLab.Playbooks;
 using RedisHaLab.Topology;
 using RedisHaLab.UnitTests.Chaos;
 

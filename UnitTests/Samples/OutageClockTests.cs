@@ -1,4 +1,3 @@
-using RedisHaLab.Chaos;
 using RedisHaLab.Samples.FrontDoorClient;
 using RedisHaLab.Topology;
 using RedisHaLab.UnitTests.Topology;

@@ -99,7 +99,7 @@ public class SwarmStackTests
         Assert.That((Text(frontDoor, "target"), Text(frontDoor, "published")), Is.EqualTo(("14555", "14555")));
         var g1Replica = ((YamlSequenceNode)Map(root, "services", "node24-redis-4500")["ports"]).Children.Cast<YamlMappingNode>().Single();
         Assert.That((Text(g1Replica, "target"), Text(g1Replica, "published")),
-            Is.EqualTo(("4500", RedisHaLab.Chaos.SwarmHostPorts.Of(inventory, "node24-redis-4500").ToString())));
+            Is.EqualTo(("4500", RedisHaLab.Topology.SwarmHostPorts.Of(inventory, "node24-redis-4500").ToString())));
     }
 
     [Test]

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using RedisHaLab.Chaos;
+using RedisHaLab.Playbooks;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.UnitTests.Topology;

@@ -1,5 +1,6 @@
 using System.Net;
-using RedisHaLab.Chaos;
+using RedisHaLab.Faults;
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.UnitTests.Topology;
@@ -22,7 +23,7 @@ public class ProxyTierInventoryTests
             ("node24-twemproxy", "node24-reconfig", "127.0.0.24:14555", null),
         }));
         Assert.That(inventory.LoadBalancer, Is.EqualTo(new LoadBalancer(IPAddress.Loopback, 14555, 18404, 14556, 200, 2, 2)));
-        Assert.That(LabEndpoints.FrontDoor(inventory).ToString(), Is.EqualTo("127.0.0.1:14555"));
+        Assert.That(LabEndpoints.Aspire.FrontDoor(inventory).ToString(), Is.EqualTo("127.0.0.1:14555"));
         Assert.That(inventory.ContainerNames, Is.SupersetOf(new[] { "node23-twemproxy", "node23-reconfig", "node24-twemproxy", "node24-reconfig", "haproxy" }));
     }
 
@@ -48,7 +49,7 @@ public class ProxyTierInventoryTests
 
         Assert.That(post.Proxies.Select(p => p.Name), Is.EqualTo(new[] { "node23-twemproxy" }));
         Assert.That(post.LoadBalancer, Is.Null);
-        Assert.That(LabEndpoints.FrontDoor(post).ToString(), Is.EqualTo("127.0.0.1:14555"));
+        Assert.That(LabEndpoints.Aspire.FrontDoor(post).ToString(), Is.EqualTo("127.0.0.1:14555"));
     }
 
     [Test]

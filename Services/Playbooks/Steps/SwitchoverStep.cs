@@ -1,0 +1,32 @@
+using RedisHaLab.Faults;
+using RedisHaLab.Topology;
+
+namespace RedisHaLab.Playbooks;
+
+/// <summary>
+/// <c>switchover: g1</c>: a planned switchover that loses no acknowledged write (see <see cref="Switchover"/>): writes
+/// paused on the master, the replica caught up, <c>SENTINEL FAILOVER</c>, the proxy seen following, the pause released.
+/// </summary>
+public sealed record SwitchoverStep(int Line, string Shard) : ScenarioStep(Line)
+{
+    internal static StepKind Definition { get; } = new("switchover", (read, step) =>
+    {
+        var shard = step.Value is null ? read.Missing(step.Item, step.Name, "switchover: g1") : read.Text(step.Value, step.Name);
+        return shard is null ? null : new SwitchoverStep(step.Line, shard);
+    });
+
+    /// <inheritdoc />
+    public override string Text => $"switchover: {Shard}";
+
+    internal override void Check(StepChecks checks) => checks.Shard(this, Shard);
+
+    internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) => Switchover.Within;
+
+    internal override async Task<string> RunAsync(PlaybookRun run, CancellationToken cancellationToken)
+    {
+        var outcome = await new Switchover(run.Lab).RunAsync(run.Lab.Shard(Shard), cancellationToken);
+        run.Switchovers.Add(outcome);
+        run.Masters[run.Lab.Shard(Shard)] = outcome.To;
+        return outcome.ToString();
+    }
+}
