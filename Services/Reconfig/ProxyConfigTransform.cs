@@ -15,10 +15,17 @@ internal static class ProxyConfigTransform
         MasterAddress newMaster, MasterAddress? oldMaster = null)
     {
         var shard = inventory.FindShardBySentinelName(masterName);
-        if (shard is null)
-        {
-            return new ProxyConfigChange.UnknownMaster(masterName);
-        }
+        return shard is null ? new ProxyConfigChange.UnknownMaster(masterName) : Retarget(config, inventory, shard, newMaster, oldMaster);
+    }
+
+    /// <summary>How <paramref name="config"/> must change to follow <paramref name="decision"/>, as the verifier made it (its shard is not looked up again).</summary>
+    public static ProxyConfigChange Retarget(NutcrackerConfig config, Inventory inventory, MasterDecision decision) =>
+        Retarget(config, inventory, decision.Shard, decision.Address, decision.Evidence.OldMaster);
+
+    /// <summary>How <paramref name="config"/> must change so that <paramref name="shard"/> is served by <paramref name="newMaster"/>.</summary>
+    public static ProxyConfigChange Retarget(NutcrackerConfig config, Inventory inventory, Shard shard,
+        MasterAddress newMaster, MasterAddress? oldMaster = null)
+    {
         // nutcracker splits 'host:port:weight name' on ':' and ' ', so such a host cannot be written (e.g. IPv6).
         if (newMaster.Host.Length == 0 || newMaster.Host.Any(c => c == ':' || char.IsWhiteSpace(c)))
         {
