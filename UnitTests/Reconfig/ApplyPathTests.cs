@@ -58,6 +58,16 @@ public class ApplyPathTests
             FakeRoles.IdOf("node24-redis-4501"), At("node22-redis-4501:4501"), "")));
     }
 
+    // Catches: a master name parsed instead of looked up in the inventory (this one looks like g1's but is no shard's).
+    [Test]
+    public async Task A_master_name_no_shard_is_monitored_as_is_refused_before_anything_is_asked()
+    {
+        var outcome = await _path.ClaimAsync("redis_14555_g1_4501", "node24-redis-4500:4500", 9);
+
+        Assert.That(outcome, Is.Null);
+        Assert.That((_proxy.Writes, _roles.Asked.Count), Is.EqualTo((0, 0)));
+    }
+
     // Catches: dropping the inventory check (a): g1's keys would go to g2's master.
     [Test]
     public async Task An_address_of_another_shard_is_refused_and_nothing_is_written()

@@ -1,6 +1,7 @@
 using RedisHaLab.Reconfig;
 using RedisHaLab.Topology;
 using RedisHaLab.UnitTests.Topology;
+using static RedisHaLab.UnitTests.Reconfig.Fixtures;
 
 namespace RedisHaLab.UnitTests.Reconfig;
 
@@ -180,7 +181,7 @@ public class ProxyReadinessTests
     private static RunningLook Running(Inventory inventory) => Look(RunningText(inventory));
 
     private static RunningLook Retargeted(Inventory inventory, string masterName, MasterAddress master) =>
-        Look(((ProxyConfigChange.Rewrite)ProxyConfigTransform.Retarget(NutcrackerConfig.Parse(RunningText(inventory)), inventory, masterName, master)).Config.Render());
+        Look(((ProxyConfigChange.Rewrite)ProxyConfigTransform.Retarget(NutcrackerConfig.Parse(RunningText(inventory)), inventory, ShardNamed(inventory, masterName), master)).Config.Render());
 
     private static RunningLook Look(string text) => new(RunningConfig.Of(text, NutcrackerConfig.Parse(text)), null, MayPass: false);
 }
