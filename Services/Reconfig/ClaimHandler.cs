@@ -35,22 +35,24 @@ internal sealed class ClaimHandler(ClaimVerifier verifier, ProxyReconfigurator r
         switch (verdict)
         {
             case ClaimVerdict.Refused refused:
-                telemetry.Refused(refused.Shard?.Name ?? claim.MasterName, refused.Check, claim.ToTarget().TriggerName);
+                telemetry.Refused(refused.Shard?.Name ?? claim.MasterName, refused.Check, claim.TriggerName);
                 logger.LogWarning("Refused: {MasterName} -> {Address} ({Trigger} from {Source}), check {Check}: {Reason}; the proxy is left as it is",
-                    claim.MasterName, claim.Address, claim.ToTarget().TriggerName, claim.Source, refused.Check, refused.Reason);
+                    claim.MasterName, claim.Address, claim.TriggerName, claim.Source, refused.Check, refused.Reason);
                 return null;
-            case ClaimVerdict.Trusted trusted:
-                if (trusted.Reset)
+            case ClaimVerdict.Trusted { Decision: var decision }:
+                var evidence = decision.Evidence;
+                if (evidence.Reset)
                 {
                     // Sentinels rebuilt from their config, or a hand re-point: the epochs start again lower. The facts decide.
                     logger.LogWarning("Reset followed: {MasterName} -> {Address} at config epoch {Epoch}, lower than epoch {Applied} applied before ({Source}); trusted because {Why}",
-                        claim.MasterName, claim.Address, trusted.ConfigEpoch, verifier.AppliedEpoch(trusted.Shard), claim.Source, trusted.Why);
+                        claim.MasterName, decision.Address, evidence.ConfigEpoch, verifier.AppliedEpoch(decision.Shard), evidence.Source, evidence.Why);
                 }
-                logger.Log(claim.Trigger == ReconfigTrigger.Event ? LogLevel.Information : LogLevel.Debug,
+                logger.Log(evidence.Trigger == ReconfigTrigger.Event ? LogLevel.Information : LogLevel.Debug,
                     "Trusted: {MasterName} -> {Address} at epoch {Epoch} ({Source}): {Why}; epoch and facts asked in {LookupMs:F2} ms, checks done {ChecksMs:F2} ms later",
-                    claim.MasterName, claim.Address, trusted.ConfigEpoch, claim.Source, trusted.Why, epochLookup.TotalMilliseconds, checks.TotalMilliseconds);
-                var outcome = await reconfigurator.ApplyAsync(trusted.Shard, claim.ToTarget(), cancellationToken);
-                if (outcome is ApplyOutcome.Applied or ApplyOutcome.Unchanged && verifier.Remember(trusted))
+                    claim.MasterName, decision.Address, evidence.ConfigEpoch, evidence.Source, evidence.Why, epochLookup.TotalMilliseconds, checks.TotalMilliseconds);
+                // The decision goes on as the verifier made it: the proxy side neither looks the shard up nor re-reads the claim.
+                var outcome = await reconfigurator.ApplyAsync(decision, cancellationToken);
+                if (outcome is ApplyOutcome.Applied or ApplyOutcome.Unchanged && verifier.Remember(decision))
                 {
                     // Beside the proxy's running report, so a restarted service starts from what was verified.
                     await verifiedState.SaveAsync(verifier.Applied, cancellationToken);

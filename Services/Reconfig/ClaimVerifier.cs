@@ -29,16 +29,17 @@ internal sealed class ClaimVerifier(Inventory inventory, IRoleProbe roles)
     public IReadOnlyDictionary<string, AppliedMaster> Applied => _applied;
 
     /// <summary>
-    /// Records that the proxy now serves <paramref name="verdict"/>'s master. The epoch never moves backwards, except
+    /// Records that the proxy now serves <paramref name="decision"/>'s master. The epoch never moves backwards, except
     /// on a reset the facts confirmed; the replication ID is the master's as it was verified.
     /// </summary>
     /// <returns>True when something remembered changed.</returns>
-    public bool Remember(ClaimVerdict.Trusted verdict)
+    public bool Remember(MasterDecision decision)
     {
-        var before = _applied.GetValueOrDefault(verdict.Shard.Name);
-        var epoch = verdict.ConfigEpoch is { } value && (verdict.Reset || !(before?.ConfigEpoch > value)) ? value : before?.ConfigEpoch;
-        var now = new AppliedMaster(verdict.Instance.Name, epoch, verdict.ReplId ?? before?.ReplId);
-        _applied[verdict.Shard.Name] = now;
+        var evidence = decision.Evidence;
+        var before = _applied.GetValueOrDefault(decision.Shard.Name);
+        var epoch = evidence.ConfigEpoch is { } value && (evidence.Reset || !(before?.ConfigEpoch > value)) ? value : before?.ConfigEpoch;
+        var now = new AppliedMaster(decision.Instance.Name, epoch, evidence.ReplId ?? before?.ReplId);
+        _applied[decision.Shard.Name] = now;
         return now != before;
     }
 
@@ -99,7 +100,7 @@ internal sealed class ClaimVerifier(Inventory inventory, IRoleProbe roles)
                 return new ClaimVerdict.Refused(shard, ClaimCheck.Contradicted, evidence.Reason);
             case EvidenceKind.Confirmed:
                 var reset = claim.ConfigEpoch is { } lower && applied?.ConfigEpoch is { } appliedEpoch && lower < appliedEpoch;
-                return new ClaimVerdict.Trusted(shard, instance, claim.ConfigEpoch, own.ReplId, evidence.Reason, reset);
+                return new ClaimVerdict.Trusted(claim.Decide(shard, instance, claim.ConfigEpoch, own.ReplId, evidence.Reason, reset));
         }
         // The facts say nothing either way (no other instance answers, no history to compare): epochs order the claim.
         if (claim.ConfigEpoch is not { } epoch)
@@ -112,7 +113,7 @@ internal sealed class ClaimVerifier(Inventory inventory, IRoleProbe roles)
             return new ClaimVerdict.Refused(shard, ClaimCheck.Stale,
                 $"config epoch {epoch} is older than epoch {last}, which the proxy was last set to, and {evidence.Reason}");
         }
-        return new ClaimVerdict.Trusted(shard, instance, epoch, own.ReplId, $"ROLE master at epoch {epoch}; {evidence.Reason}", Reset: false);
+        return new ClaimVerdict.Trusted(claim.Decide(shard, instance, epoch, own.ReplId, $"ROLE master at epoch {epoch}; {evidence.Reason}", reset: false));
     }
 
     /// <summary>Every instance of <paramref name="shard"/> asked at once; null for one that did not answer.</summary>

@@ -15,8 +15,12 @@ namespace RedisHaLab.Reconfig;
 internal sealed record MasterClaim(string MasterName, MasterAddress Address, long? ConfigEpoch, MasterAddress? OldMaster,
     ReconfigTrigger Trigger, string Source)
 {
-    /// <summary>The claim as the apply path takes it.</summary>
-    public ReconfigTarget ToTarget() => new(MasterName, Address, OldMaster, Trigger, Source);
+    /// <summary>The trigger as it appears in spans, metrics and logs.</summary>
+    public string TriggerName => MasterDecision.TriggerNameOf(Trigger);
+
+    /// <summary>The decision this claim becomes once checked: <paramref name="instance"/> of <paramref name="shard"/>, with what the checks found.</summary>
+    public MasterDecision Decide(Shard shard, RedisInstance instance, long? configEpoch, string? replId, string why, bool reset) =>
+        new(shard, instance, Address, new DecisionEvidence(Trigger, Source, configEpoch, replId, OldMaster, why, reset));
 }
 
 /// <summary>Which check refused a claim; also the <c>check</c> tag of the <c>reconfig.refused</c> metric.</summary>
@@ -48,14 +52,9 @@ internal abstract record ClaimVerdict
     {
     }
 
-    /// <summary>Every check passed: <see cref="Instance"/> of <see cref="Shard"/> says it is master, and the shard agrees.</summary>
-    /// <param name="Shard">The shard.</param>
-    /// <param name="Instance">Its master.</param>
-    /// <param name="ConfigEpoch">The claim's config epoch, when known.</param>
-    /// <param name="ReplId">The master's replication ID as it was verified.</param>
-    /// <param name="Why">The facts that carried the verdict, for the log.</param>
-    /// <param name="Reset">True when the facts confirmed a claim at an epoch lower than the one applied (Sentinels rebuilt, a hand re-point).</param>
-    public sealed record Trusted(Shard Shard, RedisInstance Instance, long? ConfigEpoch, string? ReplId, string Why, bool Reset) : ClaimVerdict;
+    /// <summary>Every check passed: the decision's instance says it is master, and the shard agrees.</summary>
+    /// <param name="Decision">What the proxy is to run, with its evidence, as it travels on to the proxy side.</param>
+    public sealed record Trusted(MasterDecision Decision) : ClaimVerdict;
 
     /// <summary>A check failed; nothing may change. <see cref="Reason"/> is for the log.</summary>
     public sealed record Refused(Shard? Shard, ClaimCheck Check, string Reason) : ClaimVerdict;

@@ -67,7 +67,8 @@ else
                       $"use one of {string.Join(", ", inventory.Proxies.Select(p => p.Name))}");
 }
 
-// The proxy's reports sit beside the wanted file, under the names the inventory gives them.
+// The proxy's reports sit beside the wanted file, under the names the inventory gives them (the supervisor is handed
+// the same names by its container's command: LabModel).
 var wanted = new ProxyConfigFile(options.ProxyConfigFile!);
 var folder = Path.GetDirectoryName(wanted.Path)!;
 builder.Services
@@ -76,7 +77,7 @@ builder.Services
     .AddSingleton(wanted)
     .AddSingleton(proxy)
     .AddSingleton<IProxySide>(new ProxyConfigFolder(wanted, Path.Combine(folder, proxy.RunningConfigFileName),
-        Path.Combine(folder, proxy.RejectedConfigFileName), Path.Combine(folder, proxy.VerifiedFileName), Path.Combine(folder, proxy.ReadinessFileName)));
+        Path.Combine(folder, proxy.RunningRecordFileName), Path.Combine(folder, proxy.RejectedConfigFileName), Path.Combine(folder, proxy.VerifiedFileName), Path.Combine(folder, proxy.ReadinessFileName)));
 if (inventory.Proxy.Reconfig == ProxyReconfigMode.PostScript)
 {
     // The inventory asks for the post's own mechanism (inventories/post-fidelity.yml), for comparison.
@@ -94,6 +95,7 @@ else
         .AddSingleton<ClaimVerifier>()
         .AddSingleton<VerifiedState>()
         .AddSingleton<ReconfigQueue>()
+        .AddSingleton<RunningConfigView>()
         .AddSingleton<ProxyReconfigurator>()
         .AddSingleton<ClaimHandler>()
         .AddSingleton<Reconciler>()

@@ -15,9 +15,6 @@ internal abstract record ProxyConfigChange
     /// <summary>The shard's server already points at that master: nothing to write, nothing to restart.</summary>
     public sealed record Unchanged(Shard Shard, ProxyServer Server) : ProxyConfigChange;
 
-    /// <summary>No shard of the inventory is monitored under that name (another lab's Sentinel, a typo): ignore it.</summary>
-    public sealed record UnknownMaster(string MasterName) : ProxyConfigChange;
-
     /// <summary>The shard is known but the config cannot be pointed at the master; <see cref="Reason"/> says why.</summary>
     public sealed record CannotApply(Shard Shard, string Reason) : ProxyConfigChange;
 }

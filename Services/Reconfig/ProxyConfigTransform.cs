@@ -5,20 +5,19 @@ namespace RedisHaLab.Reconfig;
 /// <summary>Points the proxy server of one shard at a new master, leaving the rest of the config as it was.</summary>
 internal static class ProxyConfigTransform
 {
+    /// <summary>How <paramref name="config"/> must change to follow <paramref name="decision"/>, as the verifier made it (its shard is not looked up again).</summary>
+    public static ProxyConfigChange Retarget(NutcrackerConfig config, Inventory inventory, MasterDecision decision) =>
+        Retarget(config, inventory, decision.Shard, decision.Address, decision.Evidence.OldMaster);
+
     /// <summary>
-    /// Decides how <paramref name="config"/> must change so that the shard Sentinel monitors as <paramref name="masterName"/>
-    /// is served by <paramref name="newMaster"/>. Only that server's host and port change; its weight and name, the other
-    /// servers and every pool setting (known to the model or not) stay.
+    /// Decides how <paramref name="config"/> must change so that <paramref name="shard"/> is served by
+    /// <paramref name="newMaster"/>. Only that server's host and port change; its weight and name, the other servers
+    /// and every pool setting (known to the model or not) stay.
     /// </summary>
     /// <param name="oldMaster">The master being replaced when an event said so; with unnamed servers it finds the server as the post's script did.</param>
-    public static ProxyConfigChange Retarget(NutcrackerConfig config, Inventory inventory, string masterName,
+    public static ProxyConfigChange Retarget(NutcrackerConfig config, Inventory inventory, Shard shard,
         MasterAddress newMaster, MasterAddress? oldMaster = null)
     {
-        var shard = inventory.FindShardBySentinelName(masterName);
-        if (shard is null)
-        {
-            return new ProxyConfigChange.UnknownMaster(masterName);
-        }
         // nutcracker splits 'host:port:weight name' on ':' and ' ', so such a host cannot be written (e.g. IPv6).
         if (newMaster.Host.Length == 0 || newMaster.Host.Any(c => c == ':' || char.IsWhiteSpace(c)))
         {
@@ -103,7 +102,7 @@ internal static class ProxyConfigTransform
         foreach (var shard in inventory.Shards)
         {
             var other = shard.Replicas.FirstOrDefault() ?? shard.Master;
-            if (Retarget(config, inventory, shard.SentinelMasterName, new MasterAddress(other.Name, other.Port)) is ProxyConfigChange.Rewrite rewrite)
+            if (Retarget(config, inventory, shard, new MasterAddress(other.Name, other.Port)) is ProxyConfigChange.Rewrite rewrite)
             {
                 _ = rewrite.Config.Render();
             }

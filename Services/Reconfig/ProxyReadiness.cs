@@ -20,27 +20,18 @@ internal sealed record Readiness(bool IsUp, string Reason, bool IsProtected = fa
 
 /// <summary>
 /// The rule that keeps a stale proxy out of the load balancer: the proxy is ready only when what it <em>runs</em> (its
-/// supervisor's running report, not the file this service wrote) sends every shard to the master this service last
+/// supervisor's running record, not the file this service wrote) sends every shard to the master this service last
 /// verified for it (a Sentinel's claim that passed shard, epoch and ROLE checks). Until every shard has such a master
 /// (a reconfig service that just started has asked no Sentinel yet), the answer is down: unknown is not current.
 /// </summary>
 internal static class ProxyReadiness
 {
-    /// <summary>Decides readiness from the verified masters by shard name and the proxy's running config text (null: none reported).</summary>
-    public static Readiness Decide(Inventory inventory, IReadOnlyDictionary<string, MasterAddress> verifiedMasters, string? runningText)
+    /// <summary>Decides readiness from the verified masters by shard name and what the proxy runs (<paramref name="look"/>, from its running record).</summary>
+    public static Readiness Decide(Inventory inventory, IReadOnlyDictionary<string, MasterAddress> verifiedMasters, RunningLook look)
     {
-        if (runningText is null)
+        if (look.Running is not { Config: var running })
         {
-            return new(false, "the proxy has reported no running config");
-        }
-        NutcrackerConfig running;
-        try
-        {
-            running = NutcrackerConfig.Parse(runningText);
-        }
-        catch (FormatException e)
-        {
-            return new(false, $"the proxy's running config cannot be read: {e.Message}");
+            return new(false, look.Problem ?? RunningConfigView.NotReported);
         }
         foreach (var shard in inventory.Shards)
         {
@@ -48,7 +39,7 @@ internal static class ProxyReadiness
             {
                 return new(false, $"no verified master for shard {shard.Name} yet");
             }
-            switch (ProxyConfigTransform.Retarget(running, inventory, shard.SentinelMasterName, master))
+            switch (ProxyConfigTransform.Retarget(running, inventory, shard, master))
             {
                 case ProxyConfigChange.Unchanged:
                     continue;

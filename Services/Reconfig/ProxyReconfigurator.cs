@@ -21,22 +21,23 @@ internal enum ApplyOutcome
 }
 
 /// <summary>
-/// Carries out trusted decisions. It keeps, per shard, the master the proxy should send it to, builds the wanted
-/// config from what the proxy <em>runs</em> (never from the file this service wrote: that may be newer than what
-/// nutcracker was started with), hands it to the proxy side and waits until the proxy reports running it.
+/// Carries out trusted decisions. It keeps, per shard, the decision the proxy should follow, builds the wanted config
+/// from what the proxy <em>runs</em> (never from the file this service wrote: that may be newer than what nutcracker
+/// was started with), hands it to the proxy side and waits until the proxy's running record carries its hash.
 /// </summary>
 /// <remarks>Called only from the single reconfiguration loop, so its state needs no lock.</remarks>
 internal sealed class ProxyReconfigurator(
     Inventory inventory,
     ReconfigOptions options,
     IProxySide proxy,
+    RunningConfigView running,
     ReconfigTelemetry telemetry,
     ILogger<ProxyReconfigurator> logger)
 {
     // The longest wait between two reads of the proxy's reports; a report normally wakes the wait at once.
     private static readonly TimeSpan ConfirmPoll = TimeSpan.FromMilliseconds(100);
 
-    private readonly Dictionary<string, ReconfigTarget> _intended = [];
+    private readonly Dictionary<string, MasterDecision> _intended = [];
 
     // What the readiness agent reads from its own threads: a fresh immutable copy after each change.
     private volatile IReadOnlyDictionary<string, MasterAddress> _verified = new Dictionary<string, MasterAddress>();
@@ -47,83 +48,69 @@ internal sealed class ProxyReconfigurator(
     /// <summary>The instance of <paramref name="shard"/> the running proxy sends it to; null when there is no report or it names none.</summary>
     public async Task<RedisInstance?> RunningMasterAsync(Shard shard, CancellationToken cancellationToken)
     {
-        try
-        {
-            if (await proxy.ReadRunningAsync(cancellationToken) is not { } text)
-            {
-                return null;
-            }
-            var running = NutcrackerConfig.Parse(text);
-            return shard.Replicas.Prepend(shard.Master).FirstOrDefault(i =>
-                ProxyConfigTransform.Retarget(running, inventory, shard.SentinelMasterName, new MasterAddress(i.Name, i.Port)) is ProxyConfigChange.Unchanged);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        if ((await running.LookAsync(cancellationToken)).Running is not { } now)
         {
             return null;
         }
+        return shard.Replicas.Prepend(shard.Master).FirstOrDefault(i =>
+            ProxyConfigTransform.Retarget(now.Config, inventory, shard, new MasterAddress(i.Name, i.Port)) is ProxyConfigChange.Unchanged);
     }
 
     /// <summary>
     /// Takes <paramref name="master"/>, which the proxy already runs for <paramref name="shard"/> and the data plane
-    /// confirmed, as verified without a Sentinel majority: the proxy is not changed, only vouched for.
+    /// confirmed (<paramref name="why"/>), as verified without a Sentinel majority: the proxy is not changed, only vouched for.
     /// </summary>
     /// <returns>True when this is news (it was not the verified master already).</returns>
-    public bool Vouch(Shard shard, RedisInstance master)
+    public bool Vouch(Shard shard, RedisInstance master, string why)
     {
-        var address = new MasterAddress(master.Name, master.Port);
-        if (_verified.TryGetValue(shard.Name, out var known) && known.Equals(address))
+        var decision = MasterDecision.Vouched(shard, master, why);
+        if (_verified.TryGetValue(shard.Name, out var known) && known.Equals(decision.Address))
         {
             return false;
         }
-        _intended[shard.Name] = new ReconfigTarget(shard.SentinelMasterName, address, null, ReconfigTrigger.Reconcile, "the data plane, without a Sentinel majority");
-        _verified = _intended.ToDictionary(i => i.Key, i => i.Value.NewMaster);
+        Intend(decision);
         return true;
     }
 
-    /// <summary>Makes the proxy serve the shard of <paramref name="target"/> from <see cref="ReconfigTarget.NewMaster"/>.</summary>
-    /// <remarks>The target must have passed <see cref="ClaimVerifier"/>: this class does not check it again.</remarks>
-    public async Task<ApplyOutcome> ApplyAsync(Shard shard, ReconfigTarget target, CancellationToken cancellationToken)
+    /// <summary>Makes the proxy serve <paramref name="decision"/>'s shard from its master, as the verifier decided.</summary>
+    /// <remarks>The decision must come from <see cref="ClaimVerifier"/>: this class does not check it again.</remarks>
+    public async Task<ApplyOutcome> ApplyAsync(MasterDecision decision, CancellationToken cancellationToken)
     {
-        _intended[shard.Name] = target;
-        _verified = _intended.ToDictionary(i => i.Key, i => i.Value.NewMaster);
-        return await ConvergeAsync(shard, target, cancellationToken);
+        Intend(decision);
+        return await ConvergeAsync(decision, cancellationToken);
     }
 
-    private async Task<ApplyOutcome> ConvergeAsync(Shard shard, ReconfigTarget target, CancellationToken cancellationToken)
+    private void Intend(MasterDecision decision)
     {
+        _intended[decision.Shard.Name] = decision;
+        _verified = _intended.ToDictionary(i => i.Key, i => i.Value.Address);
+    }
+
+    private async Task<ApplyOutcome> ConvergeAsync(MasterDecision target, CancellationToken cancellationToken)
+    {
+        var shard = target.Shard;
         var decided = Stopwatch.GetTimestamp();
-        string? runningText;
-        NutcrackerConfig running;
-        try
+        var look = await running.LookAsync(cancellationToken);
+        // This service starts alongside its proxy: give a proxy that is starting the time a confirmation gets.
+        var starting = Stopwatch.GetTimestamp();
+        while (look.Running is null && look.MayPass && Stopwatch.GetElapsedTime(starting).TotalMilliseconds < options.ProxyConfirmTimeoutMilliseconds)
         {
-            runningText = await proxy.ReadRunningAsync(cancellationToken);
-            // This service starts alongside its proxy: give a proxy that is starting the time a confirmation gets.
-            var starting = Stopwatch.GetTimestamp();
-            while (runningText is null && Stopwatch.GetElapsedTime(starting).TotalMilliseconds < options.ProxyConfirmTimeoutMilliseconds)
-            {
-                await proxy.WaitForReportAsync(ConfirmPoll, cancellationToken);
-                runningText = await proxy.ReadRunningAsync(cancellationToken);
-            }
-            if (runningText is null)
-            {
-                logger.LogWarning("The proxy has not reported a running config yet ({File}); shard {Shard} not reconfigured, the next pass tries again",
-                    proxy.WantedPath, shard.Name);
-                return ApplyOutcome.Failed;
-            }
-            running = NutcrackerConfig.Parse(runningText);
+            await proxy.WaitForReportAsync(ConfirmPoll, cancellationToken);
+            look = await running.LookAsync(cancellationToken);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        if (look.Running is not { } now)
         {
-            logger.LogError("Cannot read the proxy's running config: {Reason}; shard {Shard} not reconfigured", e.Message, shard.Name);
+            logger.LogWarning("Cannot tell what the proxy runs ({Problem}); shard {Shard} not reconfigured, the next pass tries again",
+                look.Problem, shard.Name);
             return ApplyOutcome.Failed;
         }
 
-        // Every intended master applied to what runs; the target shard's change is the one reported.
-        var wanted = running;
+        // Every intended decision applied to what runs; the target shard's change is the one reported.
+        var wanted = now.Config;
         ProxyConfigChange? targetChange = null;
         foreach (var intended in _intended.Values)
         {
-            var change = ProxyConfigTransform.Retarget(wanted, inventory, intended.MasterName, intended.NewMaster, intended.OldMaster);
+            var change = ProxyConfigTransform.Retarget(wanted, inventory, intended);
             switch (change)
             {
                 case ProxyConfigChange.Rewrite rewrite:
@@ -131,27 +118,27 @@ internal sealed class ProxyReconfigurator(
                     break;
                 case ProxyConfigChange.CannotApply cannot:
                     logger.LogError("Cannot point shard {Shard} ({MasterName}) at {NewAddress}: {Reason}",
-                        cannot.Shard.Name, intended.MasterName, intended.NewMaster, cannot.Reason);
+                        cannot.Shard.Name, intended.Shard.SentinelMasterName, intended.Address, cannot.Reason);
                     return ApplyOutcome.Failed;
             }
-            if (intended.MasterName == target.MasterName)
+            if (intended.Shard.Name == shard.Name)
             {
                 targetChange = change;
             }
         }
         var wantedText = wanted.Render();
-        if (wantedText == runningText || running.Render() == wantedText)
+        if (wantedText == now.Text || now.Config.Render() == wantedText)
         {
             // Repeats of an announcement land here; they are part of a failover's timeline, periodic passes are not.
-            logger.Log(target.Trigger == ReconfigTrigger.Event ? LogLevel.Information : LogLevel.Debug,
+            logger.Log(target.Evidence.Trigger == ReconfigTrigger.Event ? LogLevel.Information : LogLevel.Debug,
                 "Proxy already runs shard {Shard} ({MasterName}) on {Address}; nothing to do ({Trigger} from {Source})",
-                shard.Name, target.MasterName, target.NewMaster, target.TriggerName, target.Source);
-            await AlignWantedAsync(runningText, cancellationToken);
+                shard.Name, shard.SentinelMasterName, target.Address, target.TriggerName, target.Evidence.Source);
+            await AlignWantedAsync(now.Text, cancellationToken);
             return ApplyOutcome.Unchanged;
         }
 
-        var before = targetChange is ProxyConfigChange.Rewrite r ? r.Before.Address : target.NewMaster.ToString();
-        using var activity = ReconfigTelemetry.StartReconfiguration(shard.Name, target, before, target.NewMaster.ToString());
+        var before = targetChange is ProxyConfigChange.Rewrite r ? r.Before.Address : target.Address.ToString();
+        using var activity = ReconfigTelemetry.StartReconfiguration(target, before);
         try
         {
             // Written even when the file already says so: a rename is what wakes the proxy's supervisor, and this
@@ -162,29 +149,29 @@ internal sealed class ProxyReconfigurator(
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             logger.LogError("Could not write {File} to point shard {Shard} at {NewAddress}: {Reason}; the next reconcile tries again",
-                proxy.WantedPath, shard.Name, target.NewMaster, e.Message);
+                proxy.WantedPath, shard.Name, target.Address, e.Message);
             return ApplyOutcome.Failed;
         }
 
-        var outcome = await AwaitProxyAsync(wantedText, cancellationToken);
+        var outcome = await AwaitProxyAsync(RunningConfig.Of(wantedText, wanted), cancellationToken);
         var milliseconds = Stopwatch.GetElapsedTime(decided).TotalMilliseconds;
         switch (outcome)
         {
             case ApplyOutcome.Applied:
                 telemetry.Applied(shard.Name, target.TriggerName, milliseconds);
                 logger.LogInformation("Applied: shard {Shard} ({MasterName}) moved from {OldAddress} to {NewAddress} ({Trigger} from {Source}); the proxy runs it {ApplyMs:F1} ms after the decision",
-                    shard.Name, target.MasterName, before, target.NewMaster, target.TriggerName, target.Source, milliseconds);
+                    shard.Name, shard.SentinelMasterName, before, target.Address, target.TriggerName, target.Evidence.Source, milliseconds);
                 break;
             case ApplyOutcome.Rejected:
                 telemetry.Rejected(shard.Name, target.TriggerName);
                 activity?.SetStatus(ActivityStatusCode.Error, "the proxy refused the new config");
                 logger.LogError("The proxy refused the config pointing shard {Shard} at {NewAddress} (nutcracker -t, or it did not start); it keeps running the previous one. See the proxy's log",
-                    shard.Name, target.NewMaster);
+                    shard.Name, target.Address);
                 break;
             default:
                 activity?.SetStatus(ActivityStatusCode.Error, "not confirmed");
                 logger.LogWarning("The proxy has not confirmed the config pointing shard {Shard} at {NewAddress} within {TimeoutMs} ms; the next reconcile checks again",
-                    shard.Name, target.NewMaster, options.ProxyConfirmTimeoutMilliseconds);
+                    shard.Name, target.Address, options.ProxyConfirmTimeoutMilliseconds);
                 break;
         }
         return outcome;
@@ -211,24 +198,28 @@ internal sealed class ProxyReconfigurator(
         }
     }
 
-    /// <summary>Waits until the proxy reports running <paramref name="wantedText"/> or refusing it, within the timeout.</summary>
-    private async Task<ApplyOutcome> AwaitProxyAsync(string wantedText, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until the proxy's running record carries <paramref name="wanted"/>'s hash (then its content is known
+    /// without reading the YAML back) or the proxy refuses it, within the timeout.
+    /// </summary>
+    private async Task<ApplyOutcome> AwaitProxyAsync(RunningConfig wanted, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(options.ProxyConfirmTimeoutMilliseconds / 1000.0 * Stopwatch.Frequency);
         while (true)
         {
             try
             {
-                if (await proxy.ReadRunningAsync(cancellationToken) == wantedText)
+                if (await proxy.ReadRunningRecordAsync(cancellationToken) is { } json && NutcrackerRunningRecord.Parse(json).ConfigSha256 == wanted.Sha256)
                 {
+                    running.Confirmed(wanted);
                     return ApplyOutcome.Applied;
                 }
-                if (await proxy.ReadRejectedAsync(cancellationToken) == wantedText)
+                if (await proxy.ReadRejectedAsync(cancellationToken) == wanted.Text)
                 {
                     return ApplyOutcome.Rejected;
                 }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
                 // A read racing the supervisor's rename; the next poll sees the file whole.
             }

@@ -10,8 +10,14 @@ internal interface IProxySide
     /// <summary>Where the wanted config lives, for logs.</summary>
     string WantedPath { get; }
 
-    /// <summary>The config the running nutcracker was started with, or null while the proxy has reported none.</summary>
+    /// <summary>
+    /// The config the running nutcracker was started with, or null while the proxy has reported none. Read only when
+    /// its content is needed (<see cref="RunningConfigView"/>); an apply is confirmed by <see cref="ReadRunningRecordAsync"/>.
+    /// </summary>
     Task<string?> ReadRunningAsync(CancellationToken cancellationToken);
+
+    /// <summary>The supervisor's record of what runs (<c>NutcrackerRunningRecord</c>, JSON), or null while it has written none.</summary>
+    Task<string?> ReadRunningRecordAsync(CancellationToken cancellationToken);
 
     /// <summary>The wanted config as it is now, or null when there is none.</summary>
     Task<string?> ReadWantedAsync(CancellationToken cancellationToken);
@@ -38,11 +44,15 @@ internal interface IProxySide
     Task WaitForReportAsync(TimeSpan atMost, CancellationToken cancellationToken);
 }
 
-/// <summary>The shared config folder: <c>redis_14555.yml</c> (wanted), <c>.running.yml</c> and <c>.rejected.yml</c> (the proxy's reports).</summary>
+/// <summary>
+/// The shared config folder: <c>redis_14555.yml</c> (wanted), <c>.running.yml</c>, <c>.running.json</c> and
+/// <c>.rejected.yml</c> (the proxy's reports), each at the path the inventory names (<see cref="ProxyInstance"/>).
+/// </summary>
 internal sealed class ProxyConfigFolder : IProxySide, IDisposable
 {
     private readonly ProxyConfigFile wanted;
     private readonly string runningPath;
+    private readonly string recordPath;
     private readonly string rejectedPath;
     private readonly string verifiedPath;
     private readonly string readinessPath;
@@ -53,15 +63,16 @@ internal sealed class ProxyConfigFolder : IProxySide, IDisposable
     private volatile TaskCompletionSource _reported = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
-    /// The folder of <paramref name="wantedFile"/>, with the proxy's reports at <paramref name="runningPath"/> and
-    /// <paramref name="rejectedPath"/>, and this service's record of what it verified at <paramref name="verifiedPath"/>
-    /// and its readiness answer at <paramref name="readinessPath"/>.
+    /// The folder of <paramref name="wantedFile"/>, with the proxy's reports at <paramref name="runningPath"/>,
+    /// <paramref name="recordPath"/> and <paramref name="rejectedPath"/>, and this service's record of what it verified
+    /// at <paramref name="verifiedPath"/> and its readiness answer at <paramref name="readinessPath"/>.
     /// </summary>
-    public ProxyConfigFolder(ProxyConfigFile wantedFile, string runningPath, string rejectedPath, string verifiedPath, string readinessPath)
+    public ProxyConfigFolder(ProxyConfigFile wantedFile, string runningPath, string recordPath, string rejectedPath, string verifiedPath, string readinessPath)
     {
         this.readinessPath = readinessPath;
         wanted = wantedFile;
         this.runningPath = runningPath;
+        this.recordPath = recordPath;
         this.rejectedPath = rejectedPath;
         this.verifiedPath = verifiedPath;
         _reports = new FileSystemWatcher(Path.GetDirectoryName(wantedFile.Path)!)
@@ -79,6 +90,9 @@ internal sealed class ProxyConfigFolder : IProxySide, IDisposable
 
     /// <inheritdoc />
     public Task<string?> ReadRunningAsync(CancellationToken cancellationToken) => ReadIfPresentAsync(runningPath, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<string?> ReadRunningRecordAsync(CancellationToken cancellationToken) => ReadIfPresentAsync(recordPath, cancellationToken);
 
     /// <inheritdoc />
     public Task<string?> ReadWantedAsync(CancellationToken cancellationToken) => ReadIfPresentAsync(wanted.Path, cancellationToken);

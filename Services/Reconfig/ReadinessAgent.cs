@@ -15,7 +15,7 @@ namespace RedisHaLab.Reconfig;
 /// the lab network. A service that is down, frozen or cut off writes nothing, and once its last answer is a few seconds
 /// old both checks fail: a proxy whose reconfig service cannot vouch for it gets no new clients, and the lab is not ready.
 /// </summary>
-internal sealed class ReadinessAgent(Inventory inventory, ProxyReconfigurator reconfigurator, IProxySide proxy, ServingProbe serving,
+internal sealed class ReadinessAgent(Inventory inventory, ProxyReconfigurator reconfigurator, IProxySide proxy, RunningConfigView running, ServingProbe serving,
     Reconciler reconciler, ILogger<ReadinessAgent> logger) : BackgroundService
 {
     private Readiness? _last;
@@ -111,16 +111,7 @@ internal sealed class ReadinessAgent(Inventory inventory, ProxyReconfigurator re
     /// <summary>The current verdict; a change is logged once, so the log shows when and why the proxy left or rejoined.</summary>
     internal async Task<Readiness> DecideAsync(CancellationToken cancellationToken)
     {
-        string? running;
-        try
-        {
-            running = await proxy.ReadRunningAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            running = null;
-        }
-        var readiness = ProxyReadiness.WithServing(ProxyReadiness.Decide(inventory, reconfigurator.VerifiedMasters, running),
+        var readiness = ProxyReadiness.WithServing(ProxyReadiness.Decide(inventory, reconfigurator.VerifiedMasters, await running.LookAsync(cancellationToken)),
             serving.Last, reconciler.WithoutMajority, DateTime.UtcNow);
         var last = Interlocked.Exchange(ref _last, readiness);
         if (last?.IsUp != readiness.IsUp || last.IsProtected != readiness.IsProtected)

@@ -98,7 +98,7 @@ internal sealed class Reconciler(Inventory inventory, ISentinels sentinels, Clai
         var evidence = ShardEvidence.Judge(shard, running, facts, verifier.Applied.GetValueOrDefault(shard.Name)?.ReplId);
         if (own is { IsMaster: true } && evidence.Kind != EvidenceKind.Contradicted)
         {
-            if (reconfigurator.Vouch(shard, running) | _unvouched.Remove(shard.Name))
+            if (reconfigurator.Vouch(shard, running, evidence.Reason) | _unvouched.Remove(shard.Name))
             {
                 logger.LogInformation("Vouched on the data plane, without a Sentinel majority: the proxy keeps shard {Shard} on {Master}, which says ROLE master ({Why})",
                     shard.Name, running.Name, evidence.Reason);

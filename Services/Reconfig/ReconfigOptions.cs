@@ -11,7 +11,7 @@ internal sealed class ReconfigOptions
 
     /// <summary>
     /// Absolute path of the proxy's wanted config (<c>Lab__ProxyConfigFile</c>), in the folder this service shares with
-    /// the proxy; the proxy's reports (<c>.running.yml</c>, <c>.rejected.yml</c>) are read beside it.
+    /// the proxy; the proxy's reports (<c>.running.json</c>, <c>.running.yml</c>, <c>.rejected.yml</c>) are read beside it.
     /// </summary>
     public string? ProxyConfigFile { get; set; }
 

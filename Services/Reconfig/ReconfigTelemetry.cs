@@ -64,14 +64,14 @@ internal sealed class ReconfigTelemetry
     public void Rejected(string shard, string trigger) => _rejected.Add(1, Tags(shard, trigger));
 
     /// <summary>Starts the span of one reconfiguration; null when nobody listens.</summary>
-    public static Activity? StartReconfiguration(string shard, ReconfigTarget target, string oldAddress, string newAddress) =>
+    public static Activity? StartReconfiguration(MasterDecision decision, string oldAddress) =>
         Source.StartActivity("reconfigure proxy")?
-            .SetTag("shard", shard)
-            .SetTag("master_name", target.MasterName)
+            .SetTag("shard", decision.Shard.Name)
+            .SetTag("master_name", decision.Shard.SentinelMasterName)
             .SetTag("old_address", oldAddress)
-            .SetTag("new_address", newAddress)
-            .SetTag("trigger", target.TriggerName)
-            .SetTag("source", target.Source);
+            .SetTag("new_address", decision.Address.ToString())
+            .SetTag("trigger", decision.TriggerName)
+            .SetTag("source", decision.Evidence.Source);
 
     private static TagList Tags(string shard, string trigger) => new() { { "shard", shard }, { "trigger", trigger } };
 }

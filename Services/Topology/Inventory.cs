@@ -194,6 +194,13 @@ public sealed record ProxyInstance(
     /// </summary>
     public string RunningConfigFileName => $"{Pool}.running.yml";
 
+    /// <summary>
+    /// The supervisor's record of what runs (<c>redis_14555.running.json</c>: the running config's SHA-256, nutcracker's
+    /// pid and since when it accepts; <see cref="NutcrackerRunningRecord"/>), written after the running report: the
+    /// reconfig service confirms an apply by the hash, without reading the YAML again.
+    /// </summary>
+    public string RunningRecordFileName => $"{Pool}.running.json";
+
     /// <summary>The last wanted config the supervisor refused (<c>redis_14555.rejected.yml</c>), kept so it is not retried until it changes.</summary>
     public string RejectedConfigFileName => $"{Pool}.rejected.yml";
 

@@ -71,7 +71,8 @@ public static partial class InventoryLimits
     /// <summary>
     /// The longest pool name. The pool names files in the proxy's folder, and the longest of them is the reconfig
     /// service's temporary file <c>.&lt;pool&gt;.yml.reconfig.tmp</c> (18 characters around the pool; the others:
-    /// <c>&lt;pool&gt;.yml</c>, <c>.running.yml</c>, <c>.rejected.yml</c>, the supervisor's <c>.&lt;pool&gt;.candidate.yml</c>
+    /// <c>&lt;pool&gt;.yml</c>, <c>.running.yml</c>, <c>.running.json</c>, <c>.rejected.yml</c>, the supervisor's temp files
+    /// <c>.&lt;report&gt;.tmp</c> (as long), its <c>.&lt;pool&gt;.candidate.yml</c>
     /// and <c>.resolved.yml</c>), which must fit the 255 bytes a file name may have on Linux.
     /// </summary>
     public const int MaxPoolName = 255 - 18;

@@ -21,7 +21,7 @@ internal enum ProxyBehaviour
 
 /// <summary>
 /// The proxy's side of the shared folder, in memory, behaving as <c>nutcracker-supervisor</c> does: the wanted file
-/// is what the service writes; only the proxy moves it to running (or rejected).
+/// is what the service writes; only the proxy moves it to running (or rejected), and then writes its running record.
 /// </summary>
 internal sealed class FakeProxy : IProxySide
 {
@@ -33,7 +33,30 @@ internal sealed class FakeProxy : IProxySide
 
     public ProxyBehaviour Behaviour { get; set; } = ProxyBehaviour.Applies;
 
-    public string? Running { get; set; }
+    /// <summary>The running YAML; setting it records it too (as the supervisor does), unless <see cref="RecordLags"/>.</summary>
+    public string? Running
+    {
+        get => _running;
+        set
+        {
+            _running = value;
+            if (!RecordLags)
+            {
+                Recorded = value;
+            }
+        }
+    }
+
+    private string? _running;
+
+    /// <summary>The config whose hash the running record carries; null: no record written.</summary>
+    public string? Recorded { get; set; }
+
+    /// <summary>The supervisor writes the running YAML but not yet its record (between its two writes, or the second failed).</summary>
+    public bool RecordLags { get; set; }
+
+    /// <summary>How many times the service read the running YAML (the record should spare most reads).</summary>
+    public int RunningReads { get; private set; }
 
     public string? Wanted { get; set; }
 
@@ -44,17 +67,23 @@ internal sealed class FakeProxy : IProxySide
 
     public string WantedPath => "/usr/local/twemproxy/conf/redis_14555.yml";
 
-    /// <summary>The next read of the running config throws what no code path expects (then it is cleared).</summary>
+    /// <summary>The next read of the running record throws what no code path expects (then it is cleared).</summary>
     public bool FailNextRead { get; set; }
 
     public Task<string?> ReadRunningAsync(CancellationToken cancellationToken)
+    {
+        RunningReads++;
+        return Task.FromResult(Running);
+    }
+
+    public Task<string?> ReadRunningRecordAsync(CancellationToken cancellationToken)
     {
         if (FailNextRead)
         {
             FailNextRead = false;
             throw new InvalidOperationException("a surprise from the test");
         }
-        return Task.FromResult(Running);
+        return Task.FromResult(Recorded is null ? null : new NutcrackerRunningRecord(NutcrackerRunningRecord.Sha256Of(Recorded), 7, 1764957600000).Render());
     }
 
     public Task<string?> ReadWantedAsync(CancellationToken cancellationToken) => Task.FromResult(Wanted);
@@ -218,7 +247,8 @@ internal sealed class ApplyPath : IDisposable
         var telemetry = Telemetry = new ReconfigTelemetry(_services.GetRequiredService<IMeterFactory>());
         Verifier = new ClaimVerifier(inventory, roles);
         var options = new ReconfigOptions { ProxyConfirmTimeoutMilliseconds = confirmTimeoutMilliseconds };
-        Reconfigurator = new ProxyReconfigurator(inventory, options, proxy, telemetry, NullLogger<ProxyReconfigurator>.Instance);
+        Running = new RunningConfigView(proxy);
+        Reconfigurator = new ProxyReconfigurator(inventory, options, proxy, Running, telemetry, NullLogger<ProxyReconfigurator>.Instance);
         State = new VerifiedState(proxy, NullLogger<VerifiedState>.Instance);
         Claims = new ClaimHandler(Verifier, Reconfigurator, Sentinels, State, telemetry, NullLogger<ClaimHandler>.Instance);
         Reconciler = new Reconciler(inventory, Sentinels, Claims, Verifier, Reconfigurator, NullLogger<Reconciler>.Instance);
@@ -239,6 +269,9 @@ internal sealed class ApplyPath : IDisposable
     public ClaimHandler Claims { get; }
 
     public ProxyReconfigurator Reconfigurator { get; }
+
+    /// <summary>What the service takes the proxy to run, from its record.</summary>
+    public RunningConfigView Running { get; }
 
     public Reconciler Reconciler { get; }
 

@@ -40,6 +40,34 @@ public class ApplyPathTests
         Assert.That(_proxy.RunningServerOf(PostLab, "g1"), Is.EqualTo("node22-redis-4500:4500"), "the other shard stays");
     }
 
+    // Catches: a hop after the verifier re-deriving the decision or dropping its evidence (the old master an unnamed
+    // server is found by, the epoch and replication ID remembered, the Sentinel that said so).
+    [Test]
+    public async Task The_verifiers_decision_carries_shard_instance_address_and_evidence_as_one_record()
+    {
+        PromoteG2Replica(epoch: 4);
+        Assert.That(SwitchMasterEvent.TryParse(G2Failover, out var announcement, out _), Is.True);
+        var claim = ClaimHandler.FromAnnouncement(announcement!, "node23-sentinel", await _path.Sentinels.AskOneAsync("node23-sentinel", G2));
+
+        var verdict = await _path.Verifier.VerifyAsync(claim, CancellationToken.None);
+
+        var g2 = PostLab.Shards[1];
+        var decision = ((ClaimVerdict.Trusted)verdict).Decision;
+        Assert.That((decision.Shard, decision.Instance, decision.Address), Is.EqualTo((g2, g2.Replicas[0], At("node24-redis-4501:4501"))));
+        Assert.That(decision.Evidence with { Why = "" }, Is.EqualTo(new DecisionEvidence(ReconfigTrigger.Event, "node23-sentinel's +switch-master", 4,
+            FakeRoles.IdOf("node24-redis-4501"), At("node22-redis-4501:4501"), "")));
+    }
+
+    // Catches: a master name parsed instead of looked up in the inventory (this one looks like g1's but is no shard's).
+    [Test]
+    public async Task A_master_name_no_shard_is_monitored_as_is_refused_before_anything_is_asked()
+    {
+        var outcome = await _path.ClaimAsync("redis_14555_g1_4501", "node24-redis-4500:4500", 9);
+
+        Assert.That(outcome, Is.Null);
+        Assert.That((_proxy.Writes, _roles.Asked.Count), Is.EqualTo((0, 0)));
+    }
+
     // Catches: dropping the inventory check (a): g1's keys would go to g2's master.
     [Test]
     public async Task An_address_of_another_shard_is_refused_and_nothing_is_written()
@@ -236,6 +264,74 @@ public class ApplyPathTests
 
         Assert.That(_proxy.RunningServerOf(PostLab, "g2"), Is.EqualTo("node22-redis-4501:4501"));
         Assert.That(_proxy.Writes, Is.Zero);
+    }
+
+    // Catches: confirming an apply on the running YAML instead of the record (the YAML is written first, the record
+    // once the process accepts: a YAML alone is no confirmation).
+    [Test]
+    public async Task An_apply_is_confirmed_by_the_records_hash_not_by_the_running_yaml()
+    {
+        PromoteG2Replica(epoch: 1);
+        _proxy.RecordLags = true;
+
+        var outcome = await _path.AnnounceAsync("node23-sentinel", G2Failover);
+
+        Assert.That(_proxy.RunningServerOf(PostLab, "g2"), Is.EqualTo("node24-redis-4501:4501"), "the YAML says it runs");
+        Assert.That(outcome, Is.EqualTo(ApplyOutcome.Failed), "but the record does not, yet");
+
+        _proxy.Recorded = _proxy.Running;
+        Assert.That(await _path.AnnounceAsync("node24-sentinel", G2Failover), Is.EqualTo(ApplyOutcome.Unchanged), "once recorded, it runs");
+    }
+
+    // Catches: reading (and parsing) the running YAML on every pass and every readiness answer, the record unused; or a
+    // confirmed config not kept as known content.
+    [Test]
+    public async Task The_running_yaml_is_read_once_to_learn_what_runs_and_never_after_a_confirmed_apply()
+    {
+        PromoteG2Replica(epoch: 1);
+
+        Assert.That(await _path.AnnounceAsync("node23-sentinel", G2Failover), Is.EqualTo(ApplyOutcome.Applied));
+        await _path.Reconciler.RunOnceAsync("periodic", CancellationToken.None);
+        var look = await _path.Running.LookAsync(CancellationToken.None);
+
+        Assert.That(_proxy.RunningReads, Is.EqualTo(1), "read once, at the first look: the service did not know what runs");
+        Assert.That(look.Running!.Text, Is.EqualTo(_proxy.Running));
+    }
+
+    // Catches: trusting a running YAML its record does not vouch for (between the supervisor's two writes, or a stray write).
+    [Test]
+    public async Task A_running_yaml_that_does_not_match_its_record_is_not_taken_for_what_runs()
+    {
+        var recorded = _proxy.Running;
+        _proxy.RecordLags = true;
+        _proxy.Running = recorded!.Replace("node22-redis-4501:4501", "node24-redis-4501:4501");
+
+        var look = await _path.Running.LookAsync(CancellationToken.None);
+
+        Assert.That(look, Is.EqualTo(new RunningLook(null, "the proxy's running config does not match its running record yet", MayPass: true)));
+    }
+
+    // Catches: the known content kept after the proxy went back to another config on its own (readiness would say "up"
+    // for a proxy that runs the old master).
+    [Test]
+    public async Task A_record_naming_another_config_is_learned_from_the_running_yaml_again()
+    {
+        PromoteG2Replica(epoch: 1);
+        foreach (var sentinel in new[] { "node22-sentinel", "node23-sentinel", "node24-sentinel" })
+        {
+            _path.Sentinels.Says(sentinel, G1, "node22-redis-4500:4500", 0);
+        }
+        var before = _proxy.Running;
+        await _path.Reconciler.RunOnceAsync("periodic", CancellationToken.None);
+        Assert.That(_proxy.RunningServerOf(PostLab, "g2"), Is.EqualTo("node24-redis-4501:4501"));
+        var reads = _proxy.RunningReads;
+
+        // The new nutcracker died at once: the supervisor is back on the previous config and reports it.
+        _proxy.Running = before;
+        var readiness = ProxyReadiness.Decide(PostLab, _path.Reconfigurator.VerifiedMasters, await _path.Running.LookAsync(CancellationToken.None));
+
+        Assert.That(_proxy.RunningReads, Is.EqualTo(reads + 1));
+        Assert.That(readiness.Reason, Does.StartWith("stale: runs shard g2 on node22-redis-4501:4501"));
     }
 
     private void PromoteG2Replica(long epoch)

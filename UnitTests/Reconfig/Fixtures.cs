@@ -22,6 +22,10 @@ internal static class Fixtures
     /// <summary>Sentinel's name for shard g2 of the post's lab.</summary>
     public const string G2 = "redis_14555_g2_4501";
 
+    /// <summary>The shard Sentinel monitors as <paramref name="sentinelName"/> in <paramref name="inventory"/>.</summary>
+    public static Shard ShardNamed(Inventory inventory, string sentinelName) =>
+        inventory.FindShardBySentinelName(sentinelName) ?? throw new ArgumentException($"no shard is monitored as {sentinelName}", nameof(sentinelName));
+
     /// <summary>Parses <c>host:port</c>.</summary>
     public static MasterAddress At(string address)
     {

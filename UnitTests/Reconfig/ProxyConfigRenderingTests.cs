@@ -10,7 +10,7 @@ public class ProxyConfigRenderingTests
     public void The_post_labs_config_after_a_g1_failover_reads_as_expected()
     {
         var rewrite = (ProxyConfigChange.Rewrite)ProxyConfigTransform.Retarget(
-            NutcrackerConfig.FromInventory(PostLab, password: null), PostLab, G1, At("node24-redis-4500:4500"));
+            NutcrackerConfig.FromInventory(PostLab, password: null), PostLab, ShardNamed(PostLab, G1), At("node24-redis-4500:4500"));
 
         Assert.That(rewrite.Config.Render().ReplaceLineEndings("\n"), Is.EqualTo("""
             redis_14555:
@@ -34,7 +34,7 @@ public class ProxyConfigRenderingTests
         var before = NutcrackerConfig.FromInventory(ThreeShards, password: null);
         var s3 = ThreeShards.Shards.Single(s => s.Name == "s3");
 
-        var rewrite = (ProxyConfigChange.Rewrite)ProxyConfigTransform.Retarget(before, ThreeShards, s3.SentinelMasterName,
+        var rewrite = (ProxyConfigChange.Rewrite)ProxyConfigTransform.Retarget(before, ThreeShards, s3,
             new MasterAddress(s3.Replicas[1].Name, s3.Replicas[1].Port));
 
         var oldLines = Lines(before.Render());
@@ -52,7 +52,7 @@ public class ProxyConfigRenderingTests
     public void A_rewritten_config_reads_back_as_the_same_config()
     {
         var rewrite = (ProxyConfigChange.Rewrite)ProxyConfigTransform.Retarget(
-            NutcrackerConfig.FromInventory(PostLab, password: null), PostLab, G2, At("node24-redis-4501:4501"));
+            NutcrackerConfig.FromInventory(PostLab, password: null), PostLab, ShardNamed(PostLab, G2), At("node24-redis-4501:4501"));
 
         var reread = NutcrackerConfig.Parse(rewrite.Config.Render());
 

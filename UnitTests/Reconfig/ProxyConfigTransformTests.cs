@@ -11,7 +11,7 @@ public class ProxyConfigTransformTests
     [Test]
     public void A_failover_of_g1_moves_only_the_address_of_the_server_named_g1()
     {
-        var change = ProxyConfigTransform.Retarget(PostConfig, PostLab, G1, At("node24-redis-4500:4500"));
+        var change = ProxyConfigTransform.Retarget(PostConfig, PostLab, ShardNamed(PostLab, G1), At("node24-redis-4500:4500"));
 
         var rewrite = AsRewrite(change);
         Assert.Multiple(() =>
@@ -32,7 +32,7 @@ public class ProxyConfigTransformTests
     {
         var before = PostConfig;
 
-        _ = ProxyConfigTransform.Retarget(before, PostLab, G1, At("node24-redis-4500:4500"));
+        _ = ProxyConfigTransform.Retarget(before, PostLab, ShardNamed(PostLab, G1), At("node24-redis-4500:4500"));
 
         Assert.That(before.Servers("redis_14555")[0].Host, Is.EqualTo("node22-redis-4500"));
     }
@@ -40,7 +40,7 @@ public class ProxyConfigTransformTests
     [Test]
     public void A_server_already_at_the_new_master_is_unchanged()
     {
-        var change = ProxyConfigTransform.Retarget(PostConfig, PostLab, G2, At("node22-redis-4501:4501"));
+        var change = ProxyConfigTransform.Retarget(PostConfig, PostLab, ShardNamed(PostLab, G2), At("node22-redis-4501:4501"));
 
         Assert.That(change, Is.EqualTo(new ProxyConfigChange.Unchanged(PostLab.Shards[1], new ProxyServer("node22-redis-4501", 4501, 1, "g2"))));
     }
@@ -48,9 +48,9 @@ public class ProxyConfigTransformTests
     [Test]
     public void Applying_the_same_announcement_twice_changes_nothing_the_second_time()
     {
-        var first = AsRewrite(ProxyConfigTransform.Retarget(PostConfig, PostLab, G1, At("node24-redis-4500:4500")));
+        var first = AsRewrite(ProxyConfigTransform.Retarget(PostConfig, PostLab, ShardNamed(PostLab, G1), At("node24-redis-4500:4500")));
 
-        var second = ProxyConfigTransform.Retarget(first.Config, PostLab, G1, At("node24-redis-4500:4500"), At("node22-redis-4500:4500"));
+        var second = ProxyConfigTransform.Retarget(first.Config, PostLab, ShardNamed(PostLab, G1), At("node24-redis-4500:4500"), At("node22-redis-4500:4500"));
 
         Assert.That(second, Is.InstanceOf<ProxyConfigChange.Unchanged>());
     }
@@ -58,26 +58,9 @@ public class ProxyConfigTransformTests
     [Test]
     public void A_host_differing_only_in_case_is_unchanged()
     {
-        var change = ProxyConfigTransform.Retarget(PostConfig, PostLab, G1, At("NODE22-REDIS-4500:4500"));
+        var change = ProxyConfigTransform.Retarget(PostConfig, PostLab, ShardNamed(PostLab, G1), At("NODE22-REDIS-4500:4500"));
 
         Assert.That(change, Is.InstanceOf<ProxyConfigChange.Unchanged>());
-    }
-
-    [Test]
-    public void A_master_name_no_shard_has_is_unknown()
-    {
-        var change = ProxyConfigTransform.Retarget(PostConfig, PostLab, "mymaster", At("node24-redis-4500:4500"));
-
-        Assert.That(change, Is.EqualTo(new ProxyConfigChange.UnknownMaster("mymaster")));
-    }
-
-    [Test]
-    public void Master_names_are_looked_up_in_the_inventory_not_parsed()
-    {
-        // Looks like g1's name but is not the one the inventory gives Sentinel.
-        var change = ProxyConfigTransform.Retarget(PostConfig, PostLab, "redis_14555_g1_4501", At("node24-redis-4500:4500"));
-
-        Assert.That(change, Is.InstanceOf<ProxyConfigChange.UnknownMaster>());
     }
 
     [Test]
@@ -91,7 +74,7 @@ public class ProxyConfigTransformTests
                 - node22-redis-4501:4501:7 g2
             """);
 
-        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLab, G2, At("node24-redis-4501:4501")));
+        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLab, ShardNamed(PostLab, G2), At("node24-redis-4501:4501")));
 
         Assert.That(rewrite.After, Is.EqualTo(new ProxyServer("node24-redis-4501", 4501, 7, "g2")));
     }
@@ -106,7 +89,7 @@ public class ProxyConfigTransformTests
                 - 192.168.16.22:4501:1 g2
             """);
 
-        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLab, G1, At("192.168.16.24:4500")));
+        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLab, ShardNamed(PostLab, G1), At("192.168.16.24:4500")));
 
         Assert.That(rewrite.Config.Servers("redis_14555").Select(s => s.ToString()),
             Is.EqualTo(new[] { "192.168.16.24:4500:1 g1", "192.168.16.22:4501:1 g2" }));
@@ -122,7 +105,7 @@ public class ProxyConfigTransformTests
                 - node22-redis-4501:4501:1 g2
             """);
 
-        var change = ProxyConfigTransform.Retarget(config, PostLab, G1, At("node24-redis-4500:4500"));
+        var change = ProxyConfigTransform.Retarget(config, PostLab, ShardNamed(PostLab, G1), At("node24-redis-4500:4500"));
 
         Assert.That(AsCannotApply(change).Reason, Does.Contain("no server is named 'g1'"));
     }
@@ -135,7 +118,7 @@ public class ProxyConfigTransformTests
               servers: [ "a:1:1 g1", "b:2:1 g1" ]
             """);
 
-        var change = ProxyConfigTransform.Retarget(config, PostLab, G1, At("node24-redis-4500:4500"));
+        var change = ProxyConfigTransform.Retarget(config, PostLab, ShardNamed(PostLab, G1), At("node24-redis-4500:4500"));
 
         Assert.That(AsCannotApply(change).Reason, Does.Contain("2 servers are named 'g1'"));
     }
@@ -145,7 +128,7 @@ public class ProxyConfigTransformTests
     {
         var config = NutcrackerConfig.FromInventory(PostLabWithUnnamedServers, password: null);
 
-        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, G2,
+        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, ShardNamed(PostLabWithUnnamedServers, G2),
             At("node24-redis-4501:4501"), oldMaster: At("node22-redis-4501:4501")));
 
         Assert.That(rewrite.Config.Servers("redis_14555").Select(s => s.ToString()),
@@ -157,7 +140,7 @@ public class ProxyConfigTransformTests
     {
         var config = NutcrackerConfig.FromInventory(PostLabWithUnnamedServers, password: null);
 
-        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, G1, At("node24-redis-4500:4500")));
+        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, ShardNamed(PostLabWithUnnamedServers, G1), At("node24-redis-4500:4500")));
 
         Assert.That(rewrite.Before.ToString(), Is.EqualTo("node22-redis-4500:4500:1"));
         Assert.That(rewrite.After.ToString(), Is.EqualTo("node24-redis-4500:4500:1"));
@@ -173,7 +156,7 @@ public class ProxyConfigTransformTests
                 - node22-redis-4501:4501:1
             """);
 
-        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(failedOver, PostLabWithUnnamedServers, G1, At("node22-redis-4500:4500")));
+        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(failedOver, PostLabWithUnnamedServers, ShardNamed(PostLabWithUnnamedServers, G1), At("node22-redis-4500:4500")));
 
         Assert.That(rewrite.Config.Servers("redis_14555")[0].ToString(), Is.EqualTo("node22-redis-4500:4500:1"));
     }
@@ -183,7 +166,7 @@ public class ProxyConfigTransformTests
     {
         var config = NutcrackerConfig.FromInventory(PostLabWithUnnamedServers, password: null);
 
-        var change = ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, G1, At("node22-redis-4500:4500"), At("node24-redis-4500:4500"));
+        var change = ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, ShardNamed(PostLabWithUnnamedServers, G1), At("node22-redis-4500:4500"), At("node24-redis-4500:4500"));
 
         Assert.That(change, Is.InstanceOf<ProxyConfigChange.Unchanged>());
     }
@@ -198,7 +181,7 @@ public class ProxyConfigTransformTests
                 - 192.168.16.22:4501:1
             """);
 
-        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, G2,
+        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, ShardNamed(PostLabWithUnnamedServers, G2),
             At("192.168.16.24:4501"), oldMaster: At("192.168.16.22:4501")));
 
         Assert.That(rewrite.Config.Servers("redis_14555").Select(s => s.ToString()),
@@ -215,7 +198,7 @@ public class ProxyConfigTransformTests
                 - 192.168.16.22:4501:1
             """);
 
-        var change = ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, G2, At("192.168.16.24:4501"));
+        var change = ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, ShardNamed(PostLabWithUnnamedServers, G2), At("192.168.16.24:4501"));
 
         Assert.That(AsCannotApply(change).Reason, Does.Contain("no server is at an instance of shard 'g2'"));
     }
@@ -228,7 +211,7 @@ public class ProxyConfigTransformTests
               servers: [ "node22-redis-4500:4500:1", "node24-redis-4500:4500:1" ]
             """);
 
-        var change = ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, G1, At("node23-redis-4500:4500"));
+        var change = ProxyConfigTransform.Retarget(config, PostLabWithUnnamedServers, ShardNamed(PostLabWithUnnamedServers, G1), At("node23-redis-4500:4500"));
 
         Assert.That(AsCannotApply(change).Reason, Does.Contain("2 servers are at instances of shard 'g1'"));
     }
@@ -252,7 +235,7 @@ public class ProxyConfigTransformTests
                 - node22-redis-4500:4500:1 g1
             """);
 
-        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLab, G1, At("node24-redis-4500:4500")));
+        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLab, ShardNamed(PostLab, G1), At("node24-redis-4500:4500")));
 
         var rendered = rewrite.Config.Render();
         Assert.Multiple(() =>
@@ -276,7 +259,7 @@ public class ProxyConfigTransformTests
                 - node22-redis-4501:4501:1 g2
             """);
 
-        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLab, G1, At("node24-redis-4500:4500")));
+        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, PostLab, ShardNamed(PostLab, G1), At("node24-redis-4500:4500")));
 
         Assert.Multiple(() =>
         {
@@ -294,7 +277,7 @@ public class ProxyConfigTransformTests
               servers: [ "node22-redis-4500:4500:1 g1" ]
             """);
 
-        var change = ProxyConfigTransform.Retarget(config, PostLab, G1, At("node24-redis-4500:4500"));
+        var change = ProxyConfigTransform.Retarget(config, PostLab, ShardNamed(PostLab, G1), At("node24-redis-4500:4500"));
 
         Assert.That(AsCannotApply(change).Reason, Does.Contain("pool 'redis_14555' is missing"));
     }
@@ -304,7 +287,7 @@ public class ProxyConfigTransformTests
     [TestCase("two words")]
     public void A_host_nutcracker_cannot_read_back_is_refused(string host)
     {
-        var change = ProxyConfigTransform.Retarget(PostConfig, PostLab, G1, new MasterAddress(host, 4500));
+        var change = ProxyConfigTransform.Retarget(PostConfig, PostLab, ShardNamed(PostLab, G1), new MasterAddress(host, 4500));
 
         Assert.That(AsCannotApply(change).Reason, Does.Contain("cannot be written"));
     }
@@ -316,7 +299,7 @@ public class ProxyConfigTransformTests
         var s2 = ThreeShards.Shards.Single(s => s.Name == "s2");
         var replica = s2.Replicas[0];
 
-        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, ThreeShards, s2.SentinelMasterName, new MasterAddress(replica.Name, replica.Port)));
+        var rewrite = AsRewrite(ProxyConfigTransform.Retarget(config, ThreeShards, s2, new MasterAddress(replica.Name, replica.Port)));
 
         Assert.Multiple(() =>
         {

@@ -1,6 +1,7 @@
 using RedisHaLab.Reconfig;
 using RedisHaLab.Topology;
 using RedisHaLab.UnitTests.Topology;
+using static RedisHaLab.UnitTests.Reconfig.Fixtures;
 
 namespace RedisHaLab.UnitTests.Reconfig;
 
@@ -58,16 +59,22 @@ public class ProxyReadinessTests
     }
 
     [Test]
-    public void A_proxy_that_has_reported_no_running_config_is_down()
+    public async Task A_proxy_that_has_reported_no_running_config_is_down()
     {
-        Assert.That(ProxyReadiness.Decide(Inventory, Verified(G1Original, G2Original), runningText: null),
+        var inventory = Inventory;
+        var look = await new RunningConfigView(new FakeProxy(inventory) { Running = null }).LookAsync(CancellationToken.None);
+
+        Assert.That(ProxyReadiness.Decide(inventory, Verified(G1Original, G2Original), look),
             Is.EqualTo(new Readiness(false, "the proxy has reported no running config")));
     }
 
     [Test]
-    public void An_unreadable_running_config_is_down()
+    public async Task An_unreadable_running_config_is_down()
     {
-        var readiness = ProxyReadiness.Decide(Inventory, Verified(G1Original, G2Original), "redis_14555: [not, a, pool");
+        var inventory = Inventory;
+        var look = await new RunningConfigView(new FakeProxy(inventory) { Running = "redis_14555: [not, a, pool" }).LookAsync(CancellationToken.None);
+
+        var readiness = ProxyReadiness.Decide(inventory, Verified(G1Original, G2Original), look);
 
         Assert.That(readiness.IsUp, Is.False);
         Assert.That(readiness.Reason, Does.StartWith("the proxy's running config cannot be read"));
@@ -86,15 +93,16 @@ public class ProxyReadinessTests
             sentinels.Says(sentinel, "redis_14555_g1_4500", "node22-redis-4500:4500", 0).Says(sentinel, "redis_14555_g2_4501", "node24-redis-4501:4501", 1);
         }
         using var path = new ApplyPath(inventory, proxy, roles, sentinels);
-        Readiness Now() => ProxyReadiness.Decide(inventory, path.Reconfigurator.VerifiedMasters, proxy.Running);
+        async Task<Readiness> Now() => ProxyReadiness.Decide(inventory, path.Reconfigurator.VerifiedMasters, await path.Running.LookAsync(CancellationToken.None));
 
-        Assert.That(Now().Reason, Is.EqualTo("no verified master for shard g1 yet"), "before its first pass the service vouches for nothing");
+        Assert.That((await Now()).Reason, Is.EqualTo("no verified master for shard g1 yet"), "before its first pass the service vouches for nothing");
         await path.Reconciler.RunOnceAsync("start-up", CancellationToken.None);
-        Assert.That(Now(), Is.EqualTo(new Readiness(false, "stale: runs shard g2 on node22-redis-4501:4501, its verified master is node24-redis-4501:4501")));
+        Assert.That(await Now(), Is.EqualTo(new Readiness(false, "stale: runs shard g2 on node22-redis-4501:4501, its verified master is node24-redis-4501:4501")));
 
         proxy.Thaw();
         await path.Reconciler.RunOnceAsync("periodic", CancellationToken.None);
-        Assert.That(Now().IsUp, Is.True, Now().Reason);
+        var after = await Now();
+        Assert.That(after.IsUp, Is.True, after.Reason);
     }
 
     // Catches: readiness requiring a majority to keep serving (two Sentinels down, both reconfig services restarted:
@@ -113,7 +121,7 @@ public class ProxyReadinessTests
 
         await path.Reconciler.RunOnceAsync("start-up", CancellationToken.None);
 
-        var readiness = ProxyReadiness.Decide(inventory, path.Reconfigurator.VerifiedMasters, proxy.Running);
+        var readiness = ProxyReadiness.Decide(inventory, path.Reconfigurator.VerifiedMasters, await path.Running.LookAsync(CancellationToken.None));
         Assert.That(readiness.IsUp, Is.True, readiness.Reason);
         Assert.That(proxy.Writes, Is.Zero, "vouching changes nothing");
         Assert.That(path.Reconciler.WithoutMajority, Is.EquivalentTo(new[] { "g1", "g2" }));
@@ -168,8 +176,12 @@ public class ProxyReadinessTests
 
     private static Dictionary<string, MasterAddress> Verified(MasterAddress g1, MasterAddress g2) => new() { ["g1"] = g1, ["g2"] = g2 };
 
-    private static string Running(Inventory inventory) => NutcrackerConfig.FromInventory(inventory, password: null).Render();
+    private static string RunningText(Inventory inventory) => NutcrackerConfig.FromInventory(inventory, password: null).Render();
 
-    private static string Retargeted(Inventory inventory, string masterName, MasterAddress master) =>
-        ((ProxyConfigChange.Rewrite)ProxyConfigTransform.Retarget(NutcrackerConfig.Parse(Running(inventory)), inventory, masterName, master)).Config.Render();
+    private static RunningLook Running(Inventory inventory) => Look(RunningText(inventory));
+
+    private static RunningLook Retargeted(Inventory inventory, string masterName, MasterAddress master) =>
+        Look(((ProxyConfigChange.Rewrite)ProxyConfigTransform.Retarget(NutcrackerConfig.Parse(RunningText(inventory)), inventory, ShardNamed(inventory, masterName), master)).Config.Render());
+
+    private static RunningLook Look(string text) => new(RunningConfig.Of(text, NutcrackerConfig.Parse(text)), null, MayPass: false);
 }

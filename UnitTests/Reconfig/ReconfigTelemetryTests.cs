@@ -49,9 +49,11 @@ public class ReconfigTelemetryTests
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(listener);
-        var target = new ReconfigTarget(G1, At("node24-redis-4500:4500"), null, ReconfigTrigger.Reconcile, "3 of 3 Sentinels");
+        var g1 = PostLab.Shards[0];
+        var decision = new MasterDecision(g1, g1.Replicas[0], At("node24-redis-4500:4500"),
+            new DecisionEvidence(ReconfigTrigger.Reconcile, "3 of 3 Sentinels", 3, null, null, "test"));
 
-        using var activity = ReconfigTelemetry.StartReconfiguration("g1", target, "node22-redis-4500:4500", "node24-redis-4500:4500");
+        using var activity = ReconfigTelemetry.StartReconfiguration(decision, "node22-redis-4500:4500");
 
         Assert.That(activity, Is.Not.Null);
         Assert.That(activity!.Tags.ToDictionary(t => t.Key, t => t.Value), Is.EquivalentTo(new Dictionary<string, string?>

@@ -145,7 +145,7 @@ public class AuthenticationTests
         var g1 = inventory.Shards.Single(s => s.Name == "g1");
         var config = NutcrackerConfig.Parse(NutcrackerConfig.FromInventory(inventory, Password).Render());
 
-        var change = ProxyConfigTransform.Retarget(config, inventory, g1.SentinelMasterName, new MasterAddress(g1.Replicas[0].Name, g1.Replicas[0].Port));
+        var change = ProxyConfigTransform.Retarget(config, inventory, g1, new MasterAddress(g1.Replicas[0].Name, g1.Replicas[0].Port));
 
         var rewritten = ((ProxyConfigChange.Rewrite)change).Config.Render();
         Assert.That(Lines(rewritten), Does.Contain($"  redis_auth: {Password}"));

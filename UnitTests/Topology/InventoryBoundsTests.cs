@@ -160,8 +160,9 @@ public class InventoryBoundsTests
         var proxy = InventoryLoader.Parse(yaml, "ok.yml").Proxy;
 
         var temp = Path.GetFileName(new RedisHaLab.Reconfig.ProxyConfigFile(Path.Combine("folder", proxy.ConfigFileName)).TempPath);
-        string[] names = [proxy.ConfigFileName, proxy.RunningConfigFileName, proxy.RejectedConfigFileName, temp,
-            $".{proxy.Pool}.candidate.yml", $".{proxy.Pool}.resolved.yml"];
+        // The supervisor writes each report through a temp file beside it, '.<report>.tmp'.
+        string[] names = [proxy.ConfigFileName, proxy.RunningConfigFileName, proxy.RunningRecordFileName, proxy.RejectedConfigFileName, temp,
+            $".{proxy.RunningRecordFileName}.tmp", $".{proxy.RejectedConfigFileName}.tmp", $".{proxy.Pool}.candidate.yml", $".{proxy.Pool}.resolved.yml"];
 
         Assert.That(names.Max(n => Encoding.UTF8.GetByteCount(n)), Is.EqualTo(255));
     }

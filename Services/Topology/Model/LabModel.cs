@@ -24,6 +24,18 @@ public sealed class LabModel
     /// <summary>The variable the proxy's supervisor reads the hosts it resolves ahead of time from.</summary>
     public const string KnownHostsVariable = "NUTCRACKER_KNOWN_HOSTS";
 
+    /// <summary>
+    /// The supervisor's report paths by variable (its header lists them), each a file the inventory names beside the
+    /// wanted config: the reconfig service reads the same names (its Program.cs), so neither side derives one.
+    /// </summary>
+    public static IReadOnlyList<PartVariable> SupervisorReports(ProxyInstance proxy) =>
+    [
+        new("NUTCRACKER_RUNNING_REPORT", $"{ProxyConfigFolder}/{proxy.RunningConfigFileName}"),
+        new("NUTCRACKER_RUNNING_RECORD", $"{ProxyConfigFolder}/{proxy.RunningRecordFileName}"),
+        new("NUTCRACKER_REJECTED_REPORT", $"{ProxyConfigFolder}/{proxy.RejectedConfigFileName}"),
+        new("NUTCRACKER_READINESS_ANSWER", $"{ProxyConfigFolder}/{proxy.ReadinessFileName}"),
+    ];
+
     /// <summary>The variable holding the lab's password in a reconfig service, when the lab has one.</summary>
     public const string ReconfigPasswordVariable = "Lab__RedisPassword";
 
@@ -106,6 +118,7 @@ public sealed class LabModel
             // The supervisor resolves these ahead of time, so that a failover's apply looks no name up (see its header).
             new(KnownHostsVariable, string.Join(' ', inventory.RedisInstances.Select(i => i.Name))),
             new(ApplyTimeouts.ProxyAcceptVariable, ApplyTimeouts.ProxyAcceptMilliseconds.ToString(CultureInfo.InvariantCulture)),
+            .. SupervisorReports(proxy),
         ];
         if (inventory.LoadBalancer is { } balancer)
         {
