@@ -8,22 +8,32 @@ namespace RedisHaLab.IntegrationTests;
 /// <summary>
 /// The playbooks under <c>scenarios/*.yml</c> (copied beside the tests), one test case per file: adding a scenario needs no C#. The cases
 /// share one lab; between two of them the lab is reset to its inventory's state (cheap), and only when that fails is a
-/// fresh lab started (minutes on this machine).
+/// fresh lab started (minutes on this machine). The files are run by two fixtures, on two labs side by side
+/// (<see cref="MoreScenarioTests"/> has the other half): the longest fixture is what the suite waits for.
 /// </summary>
 [TestFixture]
 public class ScenarioTests() : ScenarioFixture(RedisHaLab.Playbooks.Scenario.DefaultInventory, "scenarios.md")
 {
-    /// <summary>
-    /// Every scenario file copied beside the tests, in name order, those on another inventory last: each such file costs
-    /// a fresh lab (minutes), and grouped at the end they cost one each, not two.
-    /// </summary>
-    public static IEnumerable<TestCaseData> ScenarioFiles() =>
-        Directory.EnumerateFiles(ScenarioFolder, "*.yml")
-            .OrderBy(path => ScenarioLoader.Load(path).InventoryFile != RedisHaLab.Playbooks.Scenario.DefaultInventory)
-            .ThenBy(path => path, StringComparer.Ordinal)
-            .Select(path => new TestCaseData(Path.GetFileName(path)).SetArgDisplayNames(Path.GetFileNameWithoutExtension(path)));
+    /// <summary>How many fixtures share the scenario files: this one and <see cref="MoreScenarioTests"/>.</summary>
+    internal const int Parts = 2;
 
-    [TestCaseSource(nameof(ScenarioFiles))]
+    /// <summary>
+    /// The scenario files of <paramref name="part"/> (0 or 1), in name order: those on the default inventory taken
+    /// turn about, those on another inventory all in the last part and last in it, since each costs a fresh lab
+    /// (seconds) and grouped at the end they cost one each, not two.
+    /// </summary>
+    public static IEnumerable<TestCaseData> ScenarioFiles(int part)
+    {
+        var files = Directory.EnumerateFiles(ScenarioFolder, "*.yml").Order(StringComparer.Ordinal)
+            .Select(path => (Path: path, Home: ScenarioLoader.Load(path).InventoryFile == RedisHaLab.Playbooks.Scenario.DefaultInventory))
+            .ToList();
+        var home = files.Where(f => f.Home).Where((_, i) => i % Parts == part);
+        var other = part == Parts - 1 ? files.Where(f => !f.Home) : [];
+        return home.Concat(other)
+            .Select(f => new TestCaseData(Path.GetFileName(f.Path)).SetArgDisplayNames(Path.GetFileNameWithoutExtension(f.Path)));
+    }
+
+    [TestCaseSource(nameof(ScenarioFiles), [0])]
     public Task Scenario(string file) => RunScenarioAsync(file);
 
     // A proof that must be able to fail: this playbook fails at its switchover by construction (the proxy cannot
@@ -91,6 +101,14 @@ public class ScenarioTests() : ScenarioFixture(RedisHaLab.Playbooks.Scenario.Def
             Assert.That(await Lab.Containers.IsRunningAsync(container, CancellationToken.None), Is.False, $"{container} killed with its node");
         }
     }
+}
+
+/// <summary>The other half of <c>scenarios/*.yml</c> (<see cref="ScenarioTests.ScenarioFiles"/>), on a lab of its own beside <see cref="ScenarioTests"/>'s.</summary>
+[TestFixture]
+public class MoreScenarioTests() : ScenarioFixture(RedisHaLab.Playbooks.Scenario.DefaultInventory, "scenarios-2.md")
+{
+    [TestCaseSource(typeof(ScenarioTests), nameof(ScenarioTests.ScenarioFiles), [1])]
+    public Task Scenario(string file) => RunScenarioAsync(file);
 }
 
 /// <summary>
