@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using RedisHaLab.Clients;
+using RedisHaLab.Harness;
 using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
@@ -11,8 +9,8 @@ using StackExchange.Redis;
 namespace RedisHaLab.IntegrationTests;
 
 /// <summary>
-/// Starts the real lab of one inventory through the AppHost, once per fixture, and waits until every instance is
-/// healthy. Tests reach the lab only through the loopback ports the inventory names. Each fixture's lab has an index of
+/// Starts the real lab of one inventory through the AppHost and the harness (<see cref="LabLaunch"/>, <see cref="LabRun"/>),
+/// once per fixture, and waits until it is protected: every container healthy. Tests reach the lab only through the loopback ports the inventory names. Each fixture's lab has an index of
 /// its own (<see cref="LabIndexes"/>, <c>--lab-index</c>), so fixtures run side by side on this machine.
 /// </summary>
 public abstract class LabFixture(string inventoryFile)
@@ -20,7 +18,12 @@ public abstract class LabFixture(string inventoryFile)
     /// <summary>Cold start builds the twemproxy image from source, so allow it minutes, bounded.</summary>
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
 
-    protected DistributedApplication App { get; private set; } = null!;
+    private LabRun? _run;
+
+    /// <summary>The running lab (<see cref="LabRun"/>: started, reset and stopped as <c>--play</c> and the benchmark do it).</summary>
+    private LabRun Run => _run ?? throw new InvalidOperationException($"the lab of {InventoryFile} is not running");
+
+    protected DistributedApplication App => Run.App;
 
     protected Inventory Inventory { get; private set; } = null!;
 
@@ -40,37 +43,20 @@ public abstract class LabFixture(string inventoryFile)
     public async Task StartLab()
     {
         LabIndex = LabIndexes.Take();
-        var inventoryPath = Path.Combine(Repository.Root, "inventories", InventoryFile);
-        Inventory = LabPlacement.Place(InventoryLoader.Load(inventoryPath), LabIndex);
-        // Hex: letters and digits only, as a lab password must be.
-        Password = Inventory.Authentication == LabAuthentication.Password ? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)) : null;
-        // No sample app: the tests bring their own clients, and its traffic is not theirs to account for.
-        string[] args = ["--inventory", inventoryPath, "--sample-app", "false", "--lab-index", LabIndex.ToString(CultureInfo.InvariantCulture),
-            .. Password is null ? Array.Empty<string>() : [$"--Parameters:redis-password={Password}"]];
+        var plan = LabPlan.For(Path.Combine(Repository.Root, "inventories", InventoryFile), LabIndex);
+        Inventory = plan.Inventory;
+        Password = plan.Password;
         await LabIndexes.FirstStart.RunAsync(async () =>
-        {
-            using var timeout = new CancellationTokenSource(StartTimeout);
-            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-                args,
-                (options, _) => options.DisableDashboard = true,
-                timeout.Token);
-            App = await builder.BuildAsync(timeout.Token);
-            await App.StartAsync(timeout.Token);
-            foreach (var name in ContainerNames)
-            {
-                await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
-            }
-        });
+            _run = await LabLaunch.StartAsync<Projects.AppHost>(plan, StartTimeout, quietLogs: false, CancellationToken.None));
     }
 
     [OneTimeTearDown]
     public async Task StopLab()
     {
-        if (App is not null)
+        if (_run is not null)
         {
-            await App.StopAsync();
-            await App.DisposeAsync();
-            App = null!;
+            await _run.StopAsync();
+            _run = null;
         }
         if (LabIndex != 0)
         {
@@ -86,6 +72,9 @@ public abstract class LabFixture(string inventoryFile)
         InventoryFile = inventory;
         await StartLab();
     }
+
+    /// <summary>Puts the running lab back to its inventory's state (<see cref="LabRun.ResetAsync"/>); returns what it undid.</summary>
+    protected Task<IReadOnlyList<string>> ResetLabAsync(TimeSpan within) => Run.ResetAsync(within, CancellationToken.None);
 
     /// <summary>Host path of the proxy's config file, the one the reconfig service rewrites.</summary>
     protected string ProxyConfigFile =>

@@ -181,7 +181,7 @@ public abstract class ScenarioFixture(string inventory, string summaryFile) : La
         }
         try
         {
-            var done = await new LabReset(Lab).ResetAsync(ResetWithin, CancellationToken.None);
+            var done = await ResetLabAsync(ResetWithin);
             TestContext.Out.WriteLine($"reset to {InventoryFile}: {(done.Count == 0 ? "nothing to undo" : string.Join(", ", done))}");
         }
         catch (Exception e) when (e is not OperationCanceledException)

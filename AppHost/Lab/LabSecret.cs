@@ -10,7 +10,7 @@ namespace RedisHaLab.AppHost.Lab;
 internal sealed class LabSecret
 {
     /// <summary>The parameter's name, which the inventory loader keeps nodes from taking.</summary>
-    public const string ParameterName = "redis-password";
+    public const string ParameterName = LabPassword.ParameterName;
 
     private LabSecret(IResourceBuilder<ParameterResource>? parameter) => Parameter = parameter;
 

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using RedisHaLab.AppHost.Lab;
 using RedisHaLab.Faults;
+using RedisHaLab.Harness;
 using RedisHaLab.Playbooks;
 using RedisHaLab.Probes;
 using RedisHaLab.Topology;
@@ -18,7 +18,6 @@ internal static class PlaybookSession
     /// <summary>Cold start builds the twemproxy image from source: minutes, bounded.</summary>
     private static readonly TimeSpan HealthyWithin = TimeSpan.FromMinutes(8);
     private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan StoppedWithin = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(DistributedApplication app, Inventory inventory, IReadOnlyList<Scenario> playbooks, string repositoryRoot)
     {
@@ -30,19 +29,14 @@ internal static class PlaybookSession
         }
         var results = new List<PlaybookResult>();
         string? labProblem = null;
+        // The harness's run over this process's own app: the same start, reset and stop as the tests' and the benchmark's.
+        var run = new LabRun(app, inventory, note: line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
         try
         {
-            using (var starting = new CancellationTokenSource(HealthyWithin))
-            {
-                AnsiConsole.MarkupLine($"[bold]starting the lab of {Markup.Escape(Path.GetFileName(inventory.SourceFile))}[/] for {playbooks.Count} playbook(s)");
-                await app.StartAsync(starting.Token);
-                foreach (var name in inventory.ContainerNames)
-                {
-                    await app.ResourceNotifications.WaitForResourceHealthyAsync(name, starting.Token);
-                }
-            }
+            AnsiConsole.MarkupLine($"[bold]starting the lab of {Markup.Escape(Path.GetFileName(inventory.SourceFile))}[/] for {playbooks.Count} playbook(s)");
+            await run.StartAsync(HealthyWithin, CancellationToken.None);
             AnsiConsole.MarkupLine("[green]every instance is healthy[/]");
-            var chaos = app.Services.GetRequiredService<ChaosLab>();
+            var chaos = run.Chaos;
             await AnsiConsole.Status().StartAsync("starting", async status =>
             {
                 for (var i = 0; i < playbooks.Count; i++)
@@ -50,7 +44,7 @@ internal static class PlaybookSession
                     if (i > 0)
                     {
                         status.Status($"resetting the lab for {Markup.Escape(playbooks[i].Name)}");
-                        var undone = await new LabReset(chaos).ResetAsync(ResetWithin, CancellationToken.None);
+                        var undone = await run.ResetAsync(ResetWithin, CancellationToken.None);
                         AnsiConsole.MarkupLine($"[grey]reset: {Markup.Escape(undone.Count == 0 ? "nothing to undo" : string.Join(", ", undone))}[/]");
                     }
                     using var timeout = new CancellationTokenSource(StepBudget.PlaybookWithin);
@@ -60,17 +54,15 @@ internal static class PlaybookSession
         }
         catch (Exception e) when (e is OperationCanceledException or ChaosException or TimeoutException or StackExchange.Redis.RedisException)
         {
-            // The lab did not come up, or could not be put back between two playbooks: the rest cannot be trusted.
+            // The lab did not come up (the harness names what was not healthy), or could not be put back between two
+            // playbooks: the rest cannot be trusted.
             labProblem = e is OperationCanceledException ? $"the lab was not healthy within {HealthyWithin.TotalMinutes:0} minutes" : e.Message;
         }
         finally
         {
             AnsiConsole.MarkupLine("[grey]stopping the lab[/]");
-            await app.StopAsync();
-            await app.DisposeAsync();
-            // The orchestrator removes containers on its own time, possibly after this process is gone; the next start
-            // (or the next test fixture) would find them running. Exit only once they are gone.
-            await LabContainersGone.WaitAsync(inventory.ContainerNames, StoppedWithin);
+            // Exits only once the lab's containers are gone: the next start (or the next test fixture) would find them.
+            await run.StopAsync();
         }
 
         var folder = LabStateLayout.PlaybookRunFolder(repositoryRoot, started);
@@ -88,35 +80,5 @@ internal static class PlaybookSession
             return PlayExitCodes.StepFailed;
         }
         return PlayExitCodes.For(results);
-    }
-}
-
-/// <summary>Waits until no container of the lab exists; what is still there after the bound is removed by name.</summary>
-internal static class LabContainersGone
-{
-    public static async Task WaitAsync(IReadOnlyList<string> names, TimeSpan within)
-    {
-        using var docker = new Docker.DotNet.DockerClientConfiguration().CreateClient();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var left = (await docker.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters { All = true }))
-                .Where(c => c.Names.Any(n => names.Contains(n.TrimStart('/')))).ToList();
-            if (left.Count == 0)
-            {
-                return;
-            }
-            if (clock.Elapsed >= within)
-            {
-                foreach (var container in left)
-                {
-                    // Ours by name: the lab's names are fixed, and only one lab runs at a time.
-                    AnsiConsole.MarkupLine($"[grey]removing {Markup.Escape(container.Names[0].TrimStart('/'))}, still there {within.TotalSeconds:0} s after the stop[/]");
-                    await docker.Containers.RemoveContainerAsync(container.ID, new Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
-                }
-                return;
-            }
-            await Task.Delay(250);
-        }
     }
 }

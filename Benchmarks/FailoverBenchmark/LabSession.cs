@@ -1,13 +1,8 @@
 using System.Net;
-using System.Security.Cryptography;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using RedisHaLab.Clients;
+using RedisHaLab.Harness;
 using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
@@ -15,8 +10,9 @@ using StackExchange.Redis;
 namespace RedisHaLab.FailoverBenchmark;
 
 /// <summary>
-/// One running lab of one inventory, started through the AppHost as the integration tests start it, and the ways the
-/// benchmark touches it: Redis, Sentinel and the proxy through their loopback ports, containers through Docker.
+/// One running lab of one inventory, started, and stopped, by the harness as the integration tests start theirs
+/// (<see cref="LabLaunch"/>, <see cref="LabRun"/>), and the ways the benchmark touches it: Redis, Sentinel and the proxy
+/// through their loopback ports, containers through Docker.
 /// </summary>
 internal sealed class LabSession : IAsyncDisposable
 {
@@ -29,18 +25,17 @@ internal sealed class LabSession : IAsyncDisposable
     private static readonly Patience Setup = new() { ConnectMilliseconds = 2000, CommandMilliseconds = 10_000, ConnectRetry = 1 };
     private static readonly Patience SentinelSetup = Setup with { CommandMilliseconds = 5000 };
 
-    private readonly DistributedApplication _app;
+    private readonly LabRun _run;
     private readonly DockerClient _docker = new DockerClientConfiguration().CreateClient();
 
-    private LabSession(DistributedApplication app, Inventory inventory, string? password)
+    private LabSession(LabRun run, string? password)
     {
-        _app = app;
-        Inventory = inventory;
+        _run = run;
         Password = password;
     }
 
     /// <summary>The lab's inventory.</summary>
-    public Inventory Inventory { get; }
+    public Inventory Inventory => _run.Inventory;
 
     /// <summary>
     /// The password the lab was started with when its inventory turns authentication on (a new random one per lab,
@@ -51,44 +46,19 @@ internal sealed class LabSession : IAsyncDisposable
     /// <summary>The lab's front door, 127.0.0.1:14555 (the proxy's, or the load balancer's in front of several).</summary>
     public IPEndPoint FrontDoor => LabEndpoints.Aspire.FrontDoor(Inventory);
 
-    /// <summary>Starts the AppHost with <paramref name="inventoryPath"/> and waits until every container is healthy and the reconfig service listens.</summary>
-    public static async Task<LabSession> StartAsync(string inventoryPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the AppHost with <paramref name="inventoryPath"/> at <paramref name="labIndex"/> (0: the benchmark runs
+    /// alone, on the inventory's own addresses), waits until it is protected and the reconfig service listens.
+    /// </summary>
+    public static async Task<LabSession> StartAsync(string inventoryPath, CancellationToken cancellationToken, int labIndex = 0)
     {
-        var inventory = InventoryLoader.Load(inventoryPath);
-        // Hex: letters and digits only, as a lab password must be.
-        var password = inventory.Authentication == LabAuthentication.Password ? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)) : null;
-        // No sample app: its traffic would be measured as part of the lab's.
-        string[] args = password is null
-            ? ["--inventory", inventoryPath, "--sample-app", "false"]
-            : ["--inventory", inventoryPath, "--sample-app", "false", $"--Parameters:redis-password={password}"];
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            args,
-            (options, _) => options.DisableDashboard = true,
-            timeout.Token);
-        // The lab's own chatter would bury the progress lines; warnings and errors still show.
-        builder.Services.AddLogging(logging => logging
-            .SetMinimumLevel(LogLevel.Warning)
-            // Containers' stderr (twemproxy logs there), health checks that are red until an instance is up, and the
-            // missing dev certificate (no dashboard here) are normal while a lab starts.
-            .AddFilter("AppHost.Resources", LogLevel.None)
-            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
-            .AddFilter("Aspire.Hosting.Dcp.DcpHost", LogLevel.Error));
-        var app = await builder.BuildAsync(timeout.Token);
-        var session = new LabSession(app, inventory, password);
+        var plan = LabPlan.For(inventoryPath, labIndex);
+        // Quiet: the lab's own chatter would bury the progress lines.
+        var run = await LabLaunch.StartAsync<Projects.AppHost>(plan, StartTimeout, quietLogs: true, cancellationToken);
+        var session = new LabSession(run, plan.Password);
         try
         {
-            await app.StartAsync(timeout.Token);
-            foreach (var name in session.ContainerNames)
-            {
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
-            }
-            foreach (var proxy in inventory.Proxies)
-            {
-                await app.ResourceNotifications.WaitForResourceAsync(proxy.ReconfigName, KnownResourceStates.Running, timeout.Token);
-            }
-            await session.WaitForReconfigSubscriptionAsync(timeout.Token);
+            await session.WaitForReconfigSubscriptionAsync(cancellationToken);
         }
         catch
         {
@@ -97,13 +67,6 @@ internal sealed class LabSession : IAsyncDisposable
         }
         return session;
     }
-
-    /// <summary>Every container of the inventory with a health check: Redis, Sentinels, proxies and the load balancer.</summary>
-    public IReadOnlyList<string> ContainerNames =>
-    [
-        .. Inventory.RedisInstances.Select(i => i.Name), .. Inventory.Sentinels.Instances.Select(s => s.Name),
-        .. Inventory.Proxies.Select(p => p.Name), .. Inventory.LoadBalancer is null ? Array.Empty<string>() : [Inventory.LoadBalancer.Name],
-    ];
 
     /// <summary>Where an instance listens on its node's loopback address.</summary>
     public static IPEndPoint EndpointOf(RedisInstance instance) => new(instance.Node.Address, instance.Port);
@@ -259,27 +222,12 @@ internal sealed class LabSession : IAsyncDisposable
     {
         try
         {
-            await _app.StopAsync();
+            // Stop, then wait until the containers are gone: the next profile reuses their names.
+            await _run.StopAsync();
         }
         finally
         {
-            await _app.DisposeAsync();
-            await WaitUntilContainersAreGoneAsync();
             _docker.Dispose();
-        }
-    }
-
-    /// <summary>Aspire removes the lab's containers as it stops; the next profile reuses their names, so wait for that (bounded).</summary>
-    private async Task WaitUntilContainersAreGoneAsync()
-    {
-        for (var attempt = 0; attempt < 60; attempt++)
-        {
-            var all = await _docker.Containers.ListContainersAsync(new ContainersListParameters { All = true });
-            if (!all.Any(c => c.Names.Any(n => ContainerNames.Contains(n.TrimStart('/')))))
-            {
-                return;
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
         }
     }
 }

@@ -15,13 +15,22 @@ public sealed record LabOption(string Name, string Value, bool Repeatable = fals
 /// </summary>
 public static class LabCommandLine
 {
+    /// <summary>The inventory file of the lab to start.</summary>
+    public const string InventoryOption = "--inventory";
+
+    /// <summary>Whether the sample client app runs with the lab.</summary>
+    public const string SampleAppOption = "--sample-app";
+
+    /// <summary>Which lab of several side by side this is (<c>LabPlacement</c>).</summary>
+    public const string LabIndexOption = "--lab-index";
+
     /// <summary>The AppHost's own options.</summary>
     public static IReadOnlyList<LabOption> Own { get; } =
     [
-        new("--inventory", "FILE"),
+        new(InventoryOption, "FILE"),
         new(PlayCommandLine.Option, "FILE", Repeatable: true),
-        new("--sample-app", "true|false"),
-        new("--lab-index", "N"),
+        new(SampleAppOption, "true|false"),
+        new(LabIndexOption, "N"),
         new("--publish", "swarm"),
         new("--output", "DIR"),
         new("--stack", "NAME"),

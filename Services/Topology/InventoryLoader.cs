@@ -31,7 +31,7 @@ public static partial class InventoryLoader
     private static readonly (string Name, string Owner)[] OtherResources =
     [
         ("aspire-dashboard", "Aspire's dashboard"),
-        ("redis-password", "the lab's password parameter (the secret of its authentication switch)"),
+        (LabPassword.ParameterName, "the lab's password parameter (the secret of its authentication switch)"),
         ("sample-app", "the lab's sample client application"),
         (LoadBalancer.ResourceName, "the lab's load balancer (HAProxy, in inventories with 'load_balancer:')"),
     ];

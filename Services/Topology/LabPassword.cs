@@ -5,6 +5,12 @@ namespace RedisHaLab.Topology;
 /// <summary>What a lab password may be: it is written unquoted into redis.conf, sentinel.conf and nutcracker's YAML.</summary>
 public static partial class LabPassword
 {
+    /// <summary>
+    /// The AppHost's secret parameter that holds the password (<c>Parameters__redis-password</c>, or
+    /// <c>--Parameters:redis-password=...</c> on its command line); no node may take its name.
+    /// </summary>
+    public const string ParameterName = "redis-password";
+
     /// <summary>The longest password the lab accepts (Redis takes longer ones; nobody types them).</summary>
     public const int MaxLength = 128;
 

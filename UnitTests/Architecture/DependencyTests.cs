@@ -13,6 +13,7 @@ namespace RedisHaLab.UnitTests.Architecture;
 public class DependencyTests
 {
     private const string Playbooks = "Services/Playbooks";
+    private const string Harness = "Services/Harness";
 
     /// <summary>Each chaos project's layer: a project may reference only projects of a lower one.</summary>
     private static readonly Dictionary<string, int> Layers = new()
@@ -23,6 +24,8 @@ public class DependencyTests
         ["Services/Faults"] = 2,
         ["Services/Load"] = 2,
         [Playbooks] = 3,
+        // The harness starts a lab and resets it through the faults; it reads the AppHost's option names from the playbooks' command line.
+        [Harness] = 4,
     };
 
     /// <summary>The projects that must work without the playbooks: the client side, the faults, the load, the publisher, the service.</summary>
@@ -58,6 +61,16 @@ public class DependencyTests
         var upward = References()[project].Where(r => !Layers.TryGetValue(r, out var layer) || layer >= Layers[project]).ToList();
         Assert.That(upward, Is.Empty, $"{project} (layer {Layers[project]}) may reference only lower layers: " +
                                       string.Join(", ", Layers.Where(l => l.Value < Layers[project]).Select(l => l.Key)));
+    }
+
+    // Catches: the AppHost made to reference Harness.Testing (directly or through the harness): Aspire.Hosting.Testing,
+    // the in-process launcher of tests and benchmarks, would ship inside the app it launches.
+    [Test]
+    public void The_AppHost_reaches_the_harness_but_not_its_testing_launcher()
+    {
+        var reached = Reachable(References(), "AppHost");
+        Assert.That(reached, Does.Contain(Harness));
+        Assert.That(reached, Does.Not.Contain("Services/Harness.Testing"));
     }
 
     // Catches: `using RedisHaLab.Playbooks;` in a health check, the role board, the chaos commands or the publishing
