@@ -62,9 +62,10 @@ public static class LabPlacement
             return inventory;
         }
         var problems = new List<InventoryProblem>();
-        var lines = File.Exists(inventory.SourceFile) ? File.ReadAllLines(inventory.SourceFile) : [];
-        // The line that writes a value: the inventory keeps no line numbers once it is checked, but every address and node name is written in it.
-        int LineOf(string text) => Array.FindIndex(lines, l => l.Contains(text, StringComparison.Ordinal)) + 1 is var line and > 0 ? line : 1;
+        // Read only when a problem needs its line: the inventory keeps no line numbers once it is checked, but every
+        // address and node name is written in it.
+        var lines = new Lazy<string[]>(() => File.Exists(inventory.SourceFile) ? File.ReadAllLines(inventory.SourceFile) : []);
+        int LineOf(string text) => Array.FindIndex(lines.Value, l => l.Contains(text, StringComparison.Ordinal)) + 1 is var line and > 0 ? line : 1;
 
         IPAddress Moved(IPAddress address, string what)
         {
