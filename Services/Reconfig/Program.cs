@@ -109,8 +109,11 @@ else
 }
 builder.AddOpenTelemetryWhenConfigured();
 
-var host = builder.Build();
-await host.RunAsync();
+using var host = builder.Build();
+// Started and stopped here, not by RunAsync: RunAsync disposes the services, and the check below needs them (reading a
+// disposed provider ended every stop with a stack trace).
+await host.StartAsync();
+await host.WaitForShutdownAsync();
 // A background service that failed stops the host (logged above): exit non-zero, so that the container's restart
 // policy (on-failure) starts the service again instead of leaving the proxy unguarded.
 var failed = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true });
