@@ -180,7 +180,7 @@ public class ThreeHostsTests
     private async Task AssertProtectedAgainAsync(string what)
     {
         var after = await WhenAsync(ProtectedAsync, TimeSpan.FromMinutes(3));
-        Assert.That(after, Is.Not.Null, $"{what}: no linked replica per shard and three acquainted Sentinels within 3 min");
+        Assert.That(after, Is.Not.Null, $"{what}: no linked replica per shard and three acquainted Sentinels within 3 min; last seen: {_lastUnprotected}");
         TestContext.Out.WriteLine($"{what}: protected again after {after!.Value.TotalSeconds:0.0} s");
     }
 
@@ -305,7 +305,17 @@ public class ThreeHostsTests
     }
 
     /// <summary>Whether every shard's master has an online replica and every Sentinel knows the other two, by each Sentinel.</summary>
+    /// <summary>Why <see cref="ProtectedAsync"/> last said no: what a timeout reports.</summary>
+    private string? _lastUnprotected;
+
     private async Task<bool> ProtectedAsync()
+    {
+        _lastUnprotected = await UnprotectedBecauseAsync();
+        return _lastUnprotected is null;
+    }
+
+    /// <summary>Null when every Sentinel sees each shard's master with a linked replica and knows the others; else the first reason not.</summary>
+    private async Task<string?> UnprotectedBecauseAsync()
     {
         try
         {
@@ -314,7 +324,7 @@ public class ThreeHostsTests
                 // A host just started again may not have its address on the engines' network yet: not protected yet.
                 if (await TryEngineAddressAsync(sentinel.Node.Name) is not { } host)
                 {
-                    return false;
+                    return $"host {sentinel.Node.Name} has no address on the engines' network yet";
                 }
                 await using var connection = await ConnectionMultiplexer.ConnectAsync(LabConnections.ToSentinel(
                     new IPEndPoint(host, SwarmHostPorts.Of(_inventory, sentinel.Name)), null, Probe));
@@ -324,20 +334,20 @@ public class ThreeHostsTests
                     var master = Fields(await server.ExecuteAsync("SENTINEL", "master", shard.SentinelMasterName));
                     if (master["flags"] != "master" || master["num-other-sentinels"] != $"{_inventory.Sentinels.Instances.Count - 1}")
                     {
-                        return false;
+                        return $"{sentinel.Name} sees {shard.Name}'s master {master["name"]} at {master["ip"]}:{master["port"]} flagged {master["flags"]}, knowing {master["num-other-sentinels"]} other Sentinels";
                     }
-                    var replicas = (RedisResult[])(await server.ExecuteAsync("SENTINEL", "replicas", shard.SentinelMasterName))!;
-                    if (!replicas.Select(Fields).Any(r => r["flags"] == "slave" && r["master-link-status"] == "ok"))
+                    var replicas = ((RedisResult[])(await server.ExecuteAsync("SENTINEL", "replicas", shard.SentinelMasterName))!).Select(Fields).ToList();
+                    if (!replicas.Any(r => r["flags"] == "slave" && r["master-link-status"] == "ok"))
                     {
-                        return false;
+                        return $"{sentinel.Name} sees no linked replica of {shard.Name}: {string.Join("; ", replicas.Select(r => $"{r["ip"]}:{r["port"]} {r["flags"]} link {r["master-link-status"]}"))}";
                     }
                 }
             }
-            return true;
+            return null;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            return false;
+            return e.Message;
         }
     }
 
