@@ -7,20 +7,13 @@ namespace RedisHaLab.Playbooks;
 /// <c>assert_acknowledged_writes_lost: g1</c>: the loss a playbook stages, stated so that it must show: once the shards
 /// have converged, the load stopped last lost (or rolled back) acknowledged writes of this shard.
 /// </summary>
-public sealed record AssertAcknowledgedWritesLostStep(int Line, string Shard) : ScenarioStep(Line)
+public sealed record AssertAcknowledgedWritesLostStep(int Line, string Shard) : ShardStep(Line, Shard)
 {
-    internal static StepKind Definition { get; } = new("assert_acknowledged_writes_lost", (read, step) =>
-    {
-        var shard = step.Value is null ? read.Missing(step.Item, step.Name, "assert_acknowledged_writes_lost: g1") : read.Text(step.Value, step.Name);
-        return shard is null ? null : new AssertAcknowledgedWritesLostStep(step.Line, shard);
-    });
+    internal static StepKind Definition { get; } = Define("assert_acknowledged_writes_lost", (line, shard) => new AssertAcknowledgedWritesLostStep(line, shard));
 
-    /// <inheritdoc />
-    public override string Text => $"assert_acknowledged_writes_lost: {Shard}";
+    private protected override StepKind Kind => Definition;
 
     internal override bool IsCheck => true;
-
-    internal override void Check(StepChecks checks) => checks.Shard(this, Shard);
 
     // It waits for the shards to converge first.
     internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) => LabConvergence.Within;

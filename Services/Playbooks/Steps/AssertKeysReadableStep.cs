@@ -1,24 +1,14 @@
 using RedisHaLab.Faults;
 using RedisHaLab.Probes;
-using RedisHaLab.Topology;
 
 namespace RedisHaLab.Playbooks;
 
 /// <summary><c>assert_keys_readable</c>: until every key of <c>write_keys</c> reads back through the proxy.</summary>
-public sealed record AssertKeysReadableStep(int Line, TimeSpan Timeout) : ScenarioStep(Line)
+public sealed record AssertKeysReadableStep(int Line, TimeSpan Timeout) : WaitingStep(Line, Timeout)
 {
-    internal static StepKind Definition { get; } = new("assert_keys_readable", (read, step) =>
-    {
-        var timeout = read.Timeout(read.Arguments(step.Value, step.Item, step.Name, [], ["timeout"], "assert_keys_readable: { timeout: 30s }"));
-        return timeout is null ? null : new AssertKeysReadableStep(step.Line, timeout.Value);
-    });
+    internal static StepKind Definition { get; } = Define("assert_keys_readable", (line, timeout) => new AssertKeysReadableStep(line, timeout));
 
-    /// <inheritdoc />
-    public override string Text => $"assert_keys_readable: {{ timeout: {DurationText.Format(Timeout)} }}";
-
-    internal override bool IsCheck => true;
-
-    internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) => Timeout;
+    private protected override StepKind Kind => Definition;
 
     internal override async Task<string> RunAsync(PlaybookRun run, CancellationToken cancellationToken)
     {

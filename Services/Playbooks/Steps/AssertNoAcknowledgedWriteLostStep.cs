@@ -1,5 +1,5 @@
+using RedisHaLab.Load;
 using RedisHaLab.Probes;
-using RedisHaLab.Topology;
 
 namespace RedisHaLab.Playbooks;
 
@@ -7,22 +7,14 @@ namespace RedisHaLab.Playbooks;
 /// <c>assert_no_acknowledged_write_lost</c>: once the shards have converged, the load stopped last lost no write Redis
 /// had acknowledged and none was rolled back, on any shard.
 /// </summary>
-public sealed record AssertNoAcknowledgedWriteLostStep(int Line) : ScenarioStep(Line)
+public sealed record AssertNoAcknowledgedWriteLostStep(int Line) : CountedLoadCheckStep(Line)
 {
-    internal static StepKind Definition { get; } = new("assert_no_acknowledged_write_lost",
-        (read, step) => read.NoValue(step.Value, step.Name) ? new AssertNoAcknowledgedWriteLostStep(step.Line) : null);
+    internal static StepKind Definition { get; } = Define("assert_no_acknowledged_write_lost", line => new AssertNoAcknowledgedWriteLostStep(line));
 
-    /// <inheritdoc />
-    public override string Text => "assert_no_acknowledged_write_lost";
+    private protected override StepKind Kind => Definition;
 
-    internal override bool IsCheck => true;
-
-    // It waits for the shards to converge first.
-    internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) => LabConvergence.Within;
-
-    internal override async Task<string> RunAsync(PlaybookRun run, CancellationToken cancellationToken)
+    private protected override string Judge(LoadReport last)
     {
-        var last = await run.LastCountedLoadAsync(cancellationToken);
         var losing = last.Shards.Where(x => x.Lost + x.RolledBack > 0).ToList();
         return losing.Count == 0
             ? $"none of {last.Acknowledged} acknowledged writes lost or rolled back, read from each shard's settled master"

@@ -1,5 +1,5 @@
+using RedisHaLab.Load;
 using RedisHaLab.Probes;
-using RedisHaLab.Topology;
 
 namespace RedisHaLab.Playbooks;
 
@@ -7,22 +7,14 @@ namespace RedisHaLab.Playbooks;
 /// <c>assert_no_write_failed</c>: the front door served throughout: the load stopped last had no write refused and none
 /// left without an answer, on any shard (a stricter claim than no loss: nothing was even interrupted).
 /// </summary>
-public sealed record AssertNoWriteFailedStep(int Line) : ScenarioStep(Line)
+public sealed record AssertNoWriteFailedStep(int Line) : CountedLoadCheckStep(Line)
 {
-    internal static StepKind Definition { get; } = new("assert_no_write_failed",
-        (read, step) => read.NoValue(step.Value, step.Name) ? new AssertNoWriteFailedStep(step.Line) : null);
+    internal static StepKind Definition { get; } = Define("assert_no_write_failed", line => new AssertNoWriteFailedStep(line));
 
-    /// <inheritdoc />
-    public override string Text => "assert_no_write_failed";
+    private protected override StepKind Kind => Definition;
 
-    internal override bool IsCheck => true;
-
-    // It waits for the shards to converge first.
-    internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) => LabConvergence.Within;
-
-    internal override async Task<string> RunAsync(PlaybookRun run, CancellationToken cancellationToken)
+    private protected override string Judge(LoadReport last)
     {
-        var last = await run.LastCountedLoadAsync(cancellationToken);
         var interrupted = last.Shards.Where(x => x.Failed + x.Indeterminate > 0).ToList();
         return interrupted.Count == 0
             ? $"all {last.Acknowledged} writes acknowledged: none refused, none without an answer"

@@ -9,23 +9,12 @@ namespace RedisHaLab.Playbooks;
 /// master: fresh probe keys written through the front door are each found on exactly one shard's current master, read
 /// there directly, and one of them (within <see cref="RoutingProbe.MaxKeys"/>) on this shard's.
 /// </summary>
-public sealed record AssertProxyPointsAtMasterStep(int Line, string Shard, TimeSpan Timeout) : ScenarioStep(Line)
+public sealed record AssertProxyPointsAtMasterStep(int Line, string Shard, TimeSpan Timeout) : ShardWaitingStep(Line, Shard, Timeout)
 {
-    internal static StepKind Definition { get; } = new("assert_proxy_points_at_master", (read, step) =>
-    {
-        var args = read.Arguments(step.Value, step.Item, step.Name, ["shard"], ["timeout"], "assert_proxy_points_at_master: { shard: g1 }");
-        var (shard, timeout) = (args is null ? null : read.Text(args["shard"], "shard"), read.Timeout(args));
-        return shard is null || timeout is null ? null : new AssertProxyPointsAtMasterStep(step.Line, shard, timeout.Value);
-    });
+    internal static StepKind Definition { get; } = Define("assert_proxy_points_at_master", "assert_proxy_points_at_master: { shard: g1 }",
+        (line, shard, timeout) => new AssertProxyPointsAtMasterStep(line, shard, timeout));
 
-    /// <inheritdoc />
-    public override string Text => $"assert_proxy_points_at_master: {{ shard: {Shard}, timeout: {DurationText.Format(Timeout)} }}";
-
-    internal override bool IsCheck => true;
-
-    internal override void Check(StepChecks checks) => checks.Shard(this, Shard);
-
-    internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) => Timeout;
+    private protected override StepKind Kind => Definition;
 
     internal override async Task<string> RunAsync(PlaybookRun run, CancellationToken cancellationToken)
     {

@@ -1,23 +1,13 @@
-using RedisHaLab.Topology;
 using StackExchange.Redis;
 
 namespace RedisHaLab.Playbooks;
 
 /// <summary><c>assert_writes_succeed</c>: until fresh writes through the proxy are all acknowledged and read back.</summary>
-public sealed record AssertWritesSucceedStep(int Line, TimeSpan Timeout) : ScenarioStep(Line)
+public sealed record AssertWritesSucceedStep(int Line, TimeSpan Timeout) : WaitingStep(Line, Timeout)
 {
-    internal static StepKind Definition { get; } = new("assert_writes_succeed", (read, step) =>
-    {
-        var timeout = read.Timeout(read.Arguments(step.Value, step.Item, step.Name, [], ["timeout"], "assert_writes_succeed: { timeout: 30s }"));
-        return timeout is null ? null : new AssertWritesSucceedStep(step.Line, timeout.Value);
-    });
+    internal static StepKind Definition { get; } = Define("assert_writes_succeed", (line, timeout) => new AssertWritesSucceedStep(line, timeout));
 
-    /// <inheritdoc />
-    public override string Text => $"assert_writes_succeed: {{ timeout: {DurationText.Format(Timeout)} }}";
-
-    internal override bool IsCheck => true;
-
-    internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) => Timeout;
+    private protected override StepKind Kind => Definition;
 
     internal override async Task<string> RunAsync(PlaybookRun run, CancellationToken cancellationToken)
     {

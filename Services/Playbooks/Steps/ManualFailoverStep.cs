@@ -8,21 +8,14 @@ namespace RedisHaLab.Playbooks;
 /// failover is in progress or while they know no replica fit to promote (an old master still rejoining), so the request
 /// is repeated for up to <see cref="RetryWithin"/>.
 /// </summary>
-public sealed record ManualFailoverStep(int Line, string Shard) : ScenarioStep(Line)
+public sealed record ManualFailoverStep(int Line, string Shard) : ShardStep(Line, Shard)
 {
     /// <summary>How long a refused request is repeated.</summary>
     public static readonly TimeSpan RetryWithin = TimeSpan.FromSeconds(20);
 
-    internal static StepKind Definition { get; } = new("manual_failover", (read, step) =>
-    {
-        var shard = step.Value is null ? read.Missing(step.Item, step.Name, "manual_failover: g1") : read.Text(step.Value, step.Name);
-        return shard is null ? null : new ManualFailoverStep(step.Line, shard);
-    });
+    internal static StepKind Definition { get; } = Define("manual_failover", (line, shard) => new ManualFailoverStep(line, shard));
 
-    /// <inheritdoc />
-    public override string Text => $"manual_failover: {Shard}";
-
-    internal override void Check(StepChecks checks) => checks.Shard(this, Shard);
+    private protected override StepKind Kind => Definition;
 
     internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) => RetryWithin;
 

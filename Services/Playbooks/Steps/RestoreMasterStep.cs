@@ -8,18 +8,11 @@ namespace RedisHaLab.Playbooks;
 /// at a still higher epoch, resets their view of the shard, and waits (at most <see cref="SentinelForgery.RestoreWithin"/>)
 /// until a majority names that master with its replicas again.
 /// </summary>
-public sealed record RestoreMasterStep(int Line, string Shard) : ScenarioStep(Line)
+public sealed record RestoreMasterStep(int Line, string Shard) : ShardStep(Line, Shard)
 {
-    internal static StepKind Definition { get; } = new("restore_master", (read, step) =>
-    {
-        var shard = step.Value is null ? read.Missing(step.Item, step.Name, "restore_master: g1") : read.Text(step.Value, step.Name);
-        return shard is null ? null : new RestoreMasterStep(step.Line, shard);
-    });
+    internal static StepKind Definition { get; } = Define("restore_master", (line, shard) => new RestoreMasterStep(line, shard));
 
-    /// <inheritdoc />
-    public override string Text => $"restore_master: {Shard}";
-
-    internal override void Check(StepChecks checks) => checks.Shard(this, Shard);
+    private protected override StepKind Kind => Definition;
 
     internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) => SentinelForgery.RestoreWithin;
 

@@ -5,7 +5,8 @@ namespace RedisHaLab.Playbooks;
 /// <summary>
 /// One step of a scenario and the line it is written on. Each kind of step is one record in this folder that owns all
 /// of itself: its name and how it is read (its <see cref="StepKind"/>, listed in <see cref="StepKinds"/>), what it needs
-/// of the inventory, its worst-case time and how it runs. What spans steps (a load started then stopped, a forgery's
+/// of the inventory, its worst-case time and how it runs; steps of one shape share the record that owns it (e.g.
+/// <see cref="ShardStep"/>, <see cref="WaitingStep"/>). What spans steps (a load started then stopped, a forgery's
 /// window, the faults standing) is judged by <see cref="ScenarioValidator"/>.
 /// </summary>
 public abstract record ScenarioStep(int Line)

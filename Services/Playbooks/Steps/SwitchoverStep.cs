@@ -7,18 +7,11 @@ namespace RedisHaLab.Playbooks;
 /// <c>switchover: g1</c>: a planned switchover that loses no acknowledged write (see <see cref="Switchover"/>): writes
 /// paused on the master, the replica caught up, <c>SENTINEL FAILOVER</c>, the proxy seen following, the pause released.
 /// </summary>
-public sealed record SwitchoverStep(int Line, string Shard) : ScenarioStep(Line)
+public sealed record SwitchoverStep(int Line, string Shard) : ShardStep(Line, Shard)
 {
-    internal static StepKind Definition { get; } = new("switchover", (read, step) =>
-    {
-        var shard = step.Value is null ? read.Missing(step.Item, step.Name, "switchover: g1") : read.Text(step.Value, step.Name);
-        return shard is null ? null : new SwitchoverStep(step.Line, shard);
-    });
+    internal static StepKind Definition { get; } = Define("switchover", (line, shard) => new SwitchoverStep(line, shard));
 
-    /// <inheritdoc />
-    public override string Text => $"switchover: {Shard}";
-
-    internal override void Check(StepChecks checks) => checks.Shard(this, Shard);
+    private protected override StepKind Kind => Definition;
 
     internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) => Switchover.Within;
 

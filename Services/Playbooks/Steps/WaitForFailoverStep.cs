@@ -7,23 +7,12 @@ namespace RedisHaLab.Playbooks;
 /// <c>wait_for_failover: { shard: g1 }</c>: until the shard's current master (see <see cref="ShardMasters"/>) is another
 /// instance than the run last knew, a majority of the Sentinels names that one too, and it answers ROLE master.
 /// </summary>
-public sealed record WaitForFailoverStep(int Line, string Shard, TimeSpan Timeout) : ScenarioStep(Line)
+public sealed record WaitForFailoverStep(int Line, string Shard, TimeSpan Timeout) : ShardWaitingStep(Line, Shard, Timeout)
 {
-    internal static StepKind Definition { get; } = new("wait_for_failover", (read, step) =>
-    {
-        var args = read.Arguments(step.Value, step.Item, step.Name, ["shard"], ["timeout"], "wait_for_failover: { shard: g1, timeout: 30s }");
-        var (shard, timeout) = (args is null ? null : read.Text(args["shard"], "shard"), read.Timeout(args));
-        return shard is null || timeout is null ? null : new WaitForFailoverStep(step.Line, shard, timeout.Value);
-    });
+    internal static StepKind Definition { get; } = Define("wait_for_failover", "wait_for_failover: { shard: g1, timeout: 30s }",
+        (line, shard, timeout) => new WaitForFailoverStep(line, shard, timeout));
 
-    /// <inheritdoc />
-    public override string Text => $"wait_for_failover: {{ shard: {Shard}, timeout: {DurationText.Format(Timeout)} }}";
-
-    internal override bool IsCheck => true;
-
-    internal override void Check(StepChecks checks) => checks.Shard(this, Shard);
-
-    internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) => Timeout;
+    private protected override StepKind Kind => Definition;
 
     internal override async Task<string> RunAsync(PlaybookRun run, CancellationToken cancellationToken)
     {

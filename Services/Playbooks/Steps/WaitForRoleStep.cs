@@ -5,7 +5,7 @@ using RedisHaLab.Topology;
 namespace RedisHaLab.Playbooks;
 
 /// <summary><c>wait_for_role: { target: original master of g1, role: replica }</c>: until the instance has that role (a replica: of the shard's current master, link up).</summary>
-public sealed record WaitForRoleStep(int Line, FaultTarget Target, RedisRole Role, TimeSpan Timeout) : ScenarioStep(Line)
+public sealed record WaitForRoleStep(int Line, FaultTarget Target, RedisRole Role, TimeSpan Timeout) : WaitingStep(Line, Timeout)
 {
     internal static StepKind Definition { get; } = new("wait_for_role", (read, step) =>
     {
@@ -16,16 +16,14 @@ public sealed record WaitForRoleStep(int Line, FaultTarget Target, RedisRole Rol
         return target is null || role is null || timeout is null ? null : new WaitForRoleStep(step.Line, target, role.Value, timeout.Value);
     });
 
+    private protected override StepKind Kind => Definition;
+
     /// <inheritdoc />
-    public override string Text => $"wait_for_role: {{ target: {Target}, role: {RoleName}, timeout: {DurationText.Format(Timeout)} }}";
+    public override string Text => Written($"target: {Target}", $"role: {RoleName}");
 
     private string RoleName => Role.ToString().ToLowerInvariant();
 
-    internal override bool IsCheck => true;
-
     internal override void Check(StepChecks checks) => checks.RedisInstance(this, Target);
-
-    internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) => Timeout;
 
     internal override async Task<string> RunAsync(PlaybookRun run, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace RedisHaLab.Playbooks;
 /// <c>wait_for_rotation: { proxy: proxy on node24, state: out }</c>: until the load balancer has the proxy in rotation
 /// (<c>in</c>) or out of it (<c>out</c>), by its stats page.
 /// </summary>
-public sealed record WaitForRotationStep(int Line, FaultTarget Proxy, bool InRotation, TimeSpan Timeout) : ScenarioStep(Line)
+public sealed record WaitForRotationStep(int Line, FaultTarget Proxy, bool InRotation, TimeSpan Timeout) : WaitingStep(Line, Timeout)
 {
     internal static StepKind Definition { get; } = new("wait_for_rotation", (read, step) =>
     {
@@ -24,10 +24,10 @@ public sealed record WaitForRotationStep(int Line, FaultTarget Proxy, bool InRot
         return proxy is null || state is null || timeout is null ? null : new WaitForRotationStep(step.Line, proxy, state == "in", timeout.Value);
     });
 
-    /// <inheritdoc />
-    public override string Text => $"wait_for_rotation: {{ proxy: {Proxy}, state: {(InRotation ? "in" : "out")}, timeout: {DurationText.Format(Timeout)} }}";
+    private protected override StepKind Kind => Definition;
 
-    internal override bool IsCheck => true;
+    /// <inheritdoc />
+    public override string Text => Written($"proxy: {Proxy}", $"state: {(InRotation ? "in" : "out")}");
 
     internal override void Check(StepChecks checks)
     {
@@ -44,8 +44,6 @@ public sealed record WaitForRotationStep(int Line, FaultTarget Proxy, bool InRot
             checks.Target(this, Proxy);
         }
     }
-
-    internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) => Timeout;
 
     internal override async Task<string> RunAsync(PlaybookRun run, CancellationToken cancellationToken)
     {
