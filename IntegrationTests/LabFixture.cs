@@ -47,7 +47,20 @@ public abstract class LabFixture(string inventoryFile)
         Inventory = plan.Inventory;
         Password = plan.Password;
         await LabIndexes.FirstStart.RunAsync(async () =>
-            _run = await LabLaunch.StartAsync<Projects.AppHost>(plan, StartTimeout, quietLogs: false, CancellationToken.None));
+        {
+            try
+            {
+                _run = await LabLaunch.StartAsync<Projects.AppHost>(plan, StartTimeout, quietLogs: false, CancellationToken.None);
+            }
+            catch (LabStartException e)
+            {
+                // A part that stopped on its way up fails the fixture's set-up, not what its tests prove: the stopped
+                // start is gone (LabLaunch removes it), so start once more, saying why in the log. A second failure
+                // fails the fixture with its own reason.
+                await TestContext.Progress.WriteLineAsync($"{InventoryFile} at lab index {LabIndex}: {e.Message}; starting it once more");
+                _run = await LabLaunch.StartAsync<Projects.AppHost>(plan, StartTimeout, quietLogs: false, CancellationToken.None);
+            }
+        });
     }
 
     [OneTimeTearDown]

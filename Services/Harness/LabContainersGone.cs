@@ -15,6 +15,12 @@ public interface IContainerList
 
     /// <summary>Removes the container <paramref name="id"/>, running or not.</summary>
     Task RemoveAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What the engine says of the container named <paramref name="name"/>: its state and its last
+    /// <paramref name="lastLines"/> lines of output; null when no container has that name.
+    /// </summary>
+    Task<ContainerReport?> ReportAsync(string name, int lastLines, CancellationToken cancellationToken);
 }
 
 /// <summary>The local Docker engine's containers.</summary>
@@ -29,7 +35,58 @@ public sealed class DockerContainerList : IContainerList, IDisposable
     public Task RemoveAsync(string id, CancellationToken cancellationToken) =>
         _docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, cancellationToken);
 
+    public async Task<ContainerReport?> ReportAsync(string name, int lastLines, CancellationToken cancellationToken)
+    {
+        ContainerInspectResponse inspected;
+        try
+        {
+            inspected = await _docker.Containers.InspectContainerAsync(name, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+        using var logs = await _docker.Containers.GetContainerLogsAsync(inspected.ID, tty: false,
+            new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = lastLines.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            cancellationToken);
+        var (stdout, stderr) = await logs.ReadOutputToEndAsync(cancellationToken);
+        var state = inspected.State;
+        return new ContainerReport(state.Status, state.ExitCode, state.Error, inspected.RestartCount, state.OOMKilled,
+            [.. (stdout + stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(lastLines)]);
+    }
+
     public void Dispose() => _docker.Dispose();
+}
+
+/// <summary>
+/// A container as the engine reports it when a lab's start fails: its status (running, exited...), the exit code and
+/// error the engine recorded, how often it restarted it, and the last lines of its output.
+/// </summary>
+public sealed record ContainerReport(string Status, long ExitCode, string? Error, long Restarts, bool OomKilled, IReadOnlyList<string> LastLines)
+{
+    /// <summary>One line a reader can act on, e.g. "engine: exited, exit code 1, restarted 2 times; last output: ...".</summary>
+    public override string ToString()
+    {
+        var facts = new List<string> { $"engine: {Status}" };
+        if (Status != "running" || ExitCode != 0)
+        {
+            facts.Add($"exit code {ExitCode}");
+        }
+        if (OomKilled)
+        {
+            facts.Add("killed out of memory");
+        }
+        if (!string.IsNullOrWhiteSpace(Error))
+        {
+            facts.Add($"error '{Error.Trim()}'");
+        }
+        if (Restarts > 0)
+        {
+            facts.Add($"restarted {Restarts} time{(Restarts == 1 ? "" : "s")}");
+        }
+        var output = LastLines.Count == 0 ? "no output" : $"last output: {string.Join(" | ", LastLines)}";
+        return $"{string.Join(", ", facts)}; {output}";
+    }
 }
 
 /// <summary>

@@ -39,6 +39,7 @@ public sealed class LabRun(DistributedApplication app, Inventory inventory, Acti
     /// <param name="cancellationToken">Ends the start early; then <see cref="OperationCanceledException"/>.</param>
     /// <param name="timeline">When given, records when each part was created, ran and turned healthy, and when the lab was protected.</param>
     /// <exception cref="TimeoutException">Not protected within <paramref name="within"/>; the message names what was not healthy yet.</exception>
+    /// <exception cref="LabStartException">A part stopped on the way (it failed to start or exited); the message says what Aspire and the engine saw.</exception>
     public async Task StartAsync(TimeSpan within, CancellationToken cancellationToken, LabTimeline? timeline = null)
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -52,7 +53,15 @@ public sealed class LabRun(DistributedApplication app, Inventory inventory, Acti
             await App.StartAsync(bound.Token);
             await Task.WhenAll(names.Select(async name =>
             {
-                await App.ResourceNotifications.WaitForResourceHealthyAsync(name, bound.Token);
+                try
+                {
+                    await App.ResourceNotifications.WaitForResourceHealthyAsync(name, bound.Token);
+                }
+                catch (DistributedApplicationException)
+                {
+                    // Aspire says only "failed to start"; what the engine saw is what a reader needs.
+                    throw new LabStartException(name, await WhyNotStartedAsync(name));
+                }
                 waiting.TryRemove(name, out _);
             }));
             timeline?.MarkProtected();
@@ -95,6 +104,23 @@ public sealed class LabRun(DistributedApplication app, Inventory inventory, Acti
 
     /// <inheritdoc cref="StopAsync"/>
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    /// <summary>Aspire's last state of <paramref name="name"/> and the engine's report of its container, in one sentence.</summary>
+    private async Task<string> WhyNotStartedAsync(string name)
+    {
+        var snapshot = App.ResourceNotifications.TryGetCurrentState(name, out var seen) ? seen.Snapshot : null;
+        using var docker = containers is null ? new DockerContainerList() : null;
+        using var asking = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            var report = await (containers ?? docker!).ReportAsync(name, LabStartException.OutputLines, asking.Token);
+            return LabStartException.Describe(snapshot?.State?.Text, snapshot?.ExitCode, report);
+        }
+        catch (Exception e) when (e is Docker.DotNet.DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            return LabStartException.Describe(snapshot?.State?.Text, snapshot?.ExitCode, report: null, engineProblem: e.Message);
+        }
+    }
 
     /// <summary>Why a start timed out: the bound, and the containers not healthy yet.</summary>
     internal static string NotProtected(TimeSpan within, IEnumerable<string> notHealthy) =>

@@ -83,5 +83,8 @@ public class LabContainersGoneTests
             Removed.Add(id);
             return Task.CompletedTask;
         }
+
+        public Task<ContainerReport?> ReportAsync(string name, int lastLines, CancellationToken cancellationToken) =>
+            Task.FromResult<ContainerReport?>(null);
     }
 }
