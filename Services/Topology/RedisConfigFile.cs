@@ -32,7 +32,12 @@ public static class RedisConfigFile
             // The container's network is the lab's; its port is published on the node's loopback address only.
             .AppendLine("protected-mode no")
             .AppendLine($"replica-announce-ip {instance.Name}")
-            .AppendLine($"replica-announce-port {instance.Port}");
+            .AppendLine($"replica-announce-port {instance.Port}")
+            // The post's Redis 3.0.6 sent a replica its full copy through a file on disk; 7.0 streams it instead, but
+            // first waits repl-diskless-sync-delay (5 s) for more replicas to share the stream. Every full sync (a lab
+            // start, a restarted master joining as a replica) waited those 5 s with nothing to share them. 3.0's way
+            // starts at once. Written before the inventory's settings, so redis_settings can still choose the other.
+            .AppendLine("repl-diskless-sync no");
         foreach (var setting in inventory.RedisSettings)
         {
             conf.AppendLine(Directive(setting.Directive, setting.Value));

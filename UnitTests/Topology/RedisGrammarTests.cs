@@ -88,6 +88,25 @@ public class RedisGrammarTests
         Assert.That(conf.Split('\n'), Does.Contain(line));
     }
 
+    // Catches: the post's disk-based full sync dropped (every full sync then waits 7.0's 5 s for more replicas), or
+    // written after the inventory's settings (Redis keeps the last value, so redis_settings could no longer choose).
+    [Test]
+    public void Replicas_sync_through_a_file_as_the_posts_Redis_did_unless_redis_settings_says_otherwise()
+    {
+        var post = InventoryLoader.Parse(PostWithSettings("timeout: 0"), "post.yml");
+        var chosen = InventoryLoader.Parse(PostWithSettings("repl-diskless-sync: \"yes\""), "diskless.yml");
+
+        var byDefault = RedisConfigFile.RenderRedis(post, post.Shards[0].Master, password: null).Split('\n');
+        var overridden = RedisConfigFile.RenderRedis(chosen, chosen.Shards[0].Master, password: null).Split('\n').ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(byDefault.Where(l => l.StartsWith("repl-diskless-sync ")), Is.EqualTo(new[] { "repl-diskless-sync no" }));
+            Assert.That(overridden.FindLastIndex(l => l.StartsWith("repl-diskless-sync ")), Is.EqualTo(overridden.IndexOf("repl-diskless-sync yes")),
+                "the inventory's own value is the last one Redis reads");
+        });
+    }
+
     [TestCase("on")]
     [TestCase("1")]
     [TestCase("enabled")]
