@@ -124,10 +124,11 @@ if (withSampleApp)
 {
     // What any application of the AppHost would do: take the lab by reference. The front door arrives as
     // ConnectionStrings__front-door, a shard's Sentinels (with its service name) as ConnectionStrings__shard; the
-    // shard names as Lab__Shards, so that the app measures each shard apart.
+    // shard names as Lab__Shards, so that the app measures each shard apart, and the first shard a second way,
+    // Sentinel-aware, through the lab's address map (Lab__Addresses).
     builder.AddProject<Projects.FrontDoorClient>(SampleApp.Name)
         .WithReference(lab.FrontDoor, TwemproxyResource.ConnectionName)
-        .WithReference(lab.Shards[inventory.Shards[0].Name], SampleApp.ShardConnectionName)
+        .WithSentinelsOf(lab.Shards[inventory.Shards[0].Name], inventory)
         .WithShards(inventory)
         .WithPlainHttpOnly()
         .WaitFor(lab.FrontDoor);

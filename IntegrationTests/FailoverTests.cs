@@ -98,14 +98,23 @@ public class FailoverTests(string inventoryFile) : LabFixture(inventoryFile)
             TimeSpan.FromSeconds(15), "the reconfig service repairs the wanted file");
     }
 
-    [Test, Order(3)]
-    public async Task The_posts_keys_stay_reachable_through_14555_after_the_g2_master_is_killed()
+    /// <remarks>
+    /// One kill, two ways in: the post's front door, and StackExchange.Redis's own Sentinel mode on this machine's host
+    /// (<c>serviceName=</c>, the lab's names mapped to its loopback ports by <see cref="LabAddressTunnel"/>), as an
+    /// application referencing the shard would connect. Each is checked on the data: what it wrote is on the master the
+    /// shard settled on.
+    /// </remarks>
+    [Test, Order(4)]
+    public async Task The_posts_keys_stay_reachable_through_14555_and_through_g2s_Sentinels_after_the_g2_master_is_killed()
     {
         var g2 = Inventory.Shards.Single(s => s.Name == "g2");
         await using var proxy = await ConnectResilientProxyAsync();
         var db = proxy.GetDatabase();
         await db.StringSetAsync("huang", "dc");
         await db.StringSetAsync("huangggggggggggggggggggggggggg", "dccccccccccccccccccccccccccccccccccccc");
+        await using var follower = await ConnectionMultiplexer.ConnectAsync(ShardOptions(g2, LabEndpoints.Aspire.AddressTunnel(Inventory), Patience.RidingOut(2000)));
+        var followerKey = $"sentinel-aware:{Guid.NewGuid():N}";
+        Assert.That(await follower.GetDatabase().StringSetAsync(followerKey, "before the kill"), Is.True, "a write through g2's Sentinels from the host");
         await ReplicasCaughtUpAsync(g2);
 
         await KillAsync(g2.Master);
@@ -124,17 +133,57 @@ public class FailoverTests(string inventoryFile) : LabFixture(inventoryFile)
                 return e.Message;
             }
         }, FailoverWithin, "both keys readable and writes accepted through 14555");
+        var followerKeyAfter = $"{followerKey}:after";
+        await Eventually(async () =>
+        {
+            try
+            {
+                var follows = follower.GetDatabase();
+                return await follows.StringSetAsync(followerKeyAfter, "after the kill") && (string?)await follows.StringGetAsync(followerKey) == "before the kill"
+                    ? null
+                    : "the write was refused or the earlier key was not read back";
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                return e.Message;
+            }
+        }, FailoverWithin, "a Sentinel-aware client on the host reads and writes g2 again");
 
         var masters = await AssertEveryShardRoutedToItsMasterAsync();
         Assert.That(masters[g2], Is.EqualTo(g2.Replicas[0]), "g2 is served by its promoted replica");
         var g1 = Inventory.Shards.Single(s => s.Name == "g1");
         Assert.That(masters[g1].Name, Is.EqualTo(g1.Master.Name), "g1 is left alone");
+        // Read on the master the shard settled on, not through the client under test.
+        await using var settled = await ConnectRedisAsync(EndpointOf(masters[g2]));
+        var onMaster = await settled.GetDatabase().StringGetAsync([followerKey, followerKeyAfter]);
+        Assert.That(onMaster.Select(v => (string?)v), Is.EqualTo(new[] { "before the kill", "after the kill" }),
+            $"what the Sentinel-aware client wrote before and after the kill is on {masters[g2].Name}");
     }
+
+    [Test, Order(3)]
+    public void A_Sentinel_aware_client_on_the_host_connects_only_where_the_labs_map_leads()
+    {
+        // The run that must fail: the same client with a map that names the Sentinels but no Redis instance cannot reach
+        // the master the Sentinels name (and never asks a DNS server for it), so the map is what the test above relies on.
+        var g2 = Inventory.Shards.Single(s => s.Name == "g2");
+        var sentinelsOnly = new LabAddressTunnel(Inventory.Sentinels.Instances.Select(s => (s.Name, s.Port, EndpointOf(s))));
+
+        var refusals = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        sentinelsOnly.Refused += refusals.Enqueue;
+
+        Assert.ThrowsAsync<RedisConnectionException>(async () => await ConnectionMultiplexer.ConnectAsync(ShardOptions(g2, sentinelsOnly, Patience.Quick(1500))));
+        Assert.That(refusals, Has.Some.StartsWith($"{g2.Master.Name}:{g2.Master.Port} is no server of this lab"),
+            "the Sentinels answered, and the master they named was refused by the map");
+    }
+
+    /// <summary>StackExchange.Redis's Sentinel mode for <paramref name="shard"/>, from the host: every Sentinel at its loopback port.</summary>
+    private ConfigurationOptions ShardOptions(Shard shard, LabAddressTunnel addresses, Patience patience) =>
+        LabConnections.ToShard(Inventory.Sentinels.Instances.Select(s => (EndPoint)EndpointOf(s)), shard.SentinelMasterName, Password, addresses, patience);
 
     /// <summary>How many keys one batch sends through the proxy at once (see the test below).</summary>
     private const int KeysAtOnce = 250;
 
-    [Test, Order(4)]
+    [Test, Order(5)]
     public async Task Thousands_of_keys_across_both_shards_are_all_readable_after_the_g1_master_is_killed()
     {
         var g1 = Inventory.Shards.Single(s => s.Name == "g1");
@@ -176,7 +225,7 @@ public class FailoverTests(string inventoryFile) : LabFixture(inventoryFile)
     // Once an open finding: the shard is left with no live instance, its container name leaves Docker's DNS, and
     // nutcracker's blocking re-resolution of it froze the whole proxy wherever the upstream resolver is slow. The proxy's
     // supervisor now starts nutcracker on addresses for named servers, so this holds whatever the machine's DNS does.
-    [Test, Order(5)]
+    [Test, Order(6)]
     public async Task New_clients_connect_and_read_the_other_shard_while_a_shard_has_no_master()
     {
         // The shard StackExchange.Redis's handshake would read from by default (its tie-breaker key) is the one

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using RedisHaLab.Faults;
 using RedisHaLab.Playbooks;
+using RedisHaLab.Probes;
 using RedisHaLab.Samples.FrontDoorClient;
 using RedisHaLab.Topology;
 using StackExchange.Redis;
@@ -56,7 +57,17 @@ public partial class SampleAppTests() : LabFixture(Scenario.DefaultInventory)
             await Task.Delay(TimeSpan.FromSeconds(1));
             var measured = probe.OutageSince(killedAt - InTime);
 
-            TestContext.Out.WriteLine($"g2's master killed: the sample app reports {reported:0.00} s without service, the direct probe measured {measured.TotalSeconds:0.00} s");
+            // The app's second path to g2, Sentinel-aware from the host through the lab's address map, must come back too.
+            double? viaSentinels = null;
+            await Eventually(() =>
+            {
+                viaSentinels = lines.Skip(linesBefore).Select(l => ServingAgainViaSentinels().Match(l)).Where(m => m.Success)
+                    .Select(m => (double?)double.Parse(m.Groups["seconds"].Value, CultureInfo.InvariantCulture)).FirstOrDefault();
+                return Task.FromResult(viaSentinels is null ? "the sample app has not logged g2 via its Sentinels serving again" : null);
+            }, TimeSpan.FromSeconds(60), "the sample app's Sentinel-aware loop to follow g2's failover");
+
+            TestContext.Out.WriteLine($"g2's master killed: the sample app reports {reported:0.00} s without service through the front door " +
+                                      $"and {viaSentinels:0.00} s through g2's Sentinels; the direct probe measured {measured.TotalSeconds:0.00} s through the front door");
             Assert.That(measured, Is.GreaterThan(TimeSpan.FromSeconds(1)), "the kill made an outage the probe saw");
             // Within 10%, or 0.25 s for short outages: the app samples every 100 ms, the probe every 20 ms.
             var tolerance = Math.Max(0.1 * measured.TotalSeconds, 0.25);
@@ -75,6 +86,9 @@ public partial class SampleAppTests() : LabFixture(Scenario.DefaultInventory)
     [GeneratedRegex(@"(?<shard>\w+): serving again after (?<seconds>[0-9.]+) s without service")]
     private static partial Regex ServingAgain();
 
+    [GeneratedRegex(@"g2 via sentinels: serving again after (?<seconds>[0-9.]+) s without service")]
+    private static partial Regex ServingAgainViaSentinels();
+
     /// <summary>The sample app, built, as a process of this test: the front door's connection string and the shards, as the AppHost gives them.</summary>
     private Process StartSampleApp(ConcurrentQueue<string> lines)
     {
@@ -83,6 +97,12 @@ public partial class SampleAppTests() : LabFixture(Scenario.DefaultInventory)
         start.Environment["ConnectionStrings__front-door"] = FrontDoorConnectionString;
         start.Environment["Lab__Shards"] = string.Join(",", Inventory.Shards.Select(s => s.Name));
         start.Environment["Lab__Ring"] = string.Join(",", KetamaRing.ServerNames(Inventory)!);
+        // g2 a second way, as the AppHost hands the app a shard: its Sentinels and service name, and the address map.
+        var g2 = Inventory.Shards.Single(s => s.Name == "g2");
+        start.Environment["ConnectionStrings__shard"] = $"{string.Join(",", Inventory.Sentinels.Instances.Select(EndpointOf))},serviceName={g2.SentinelMasterName}" +
+                                                         (Password is null ? "" : $",password={Password}");
+        start.Environment["Lab__SentinelShard"] = g2.Name;
+        start.Environment["Lab__Addresses"] = LabEndpoints.Aspire.AddressTunnel(Inventory).ToString();
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         var process = Process.Start(start)!;

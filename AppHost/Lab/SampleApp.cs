@@ -1,3 +1,4 @@
+using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.AppHost.Lab;
@@ -31,6 +32,24 @@ internal static class SampleApp
             .WithEnvironment(ShardsVariable, string.Join(",", inventory.Shards.Select(s => s.Name)))
             .WithEnvironment(RingVariable, string.Join(",", ring));
     }
+
+    /// <summary>The environment variable of the name of the shard referenced as <see cref="ShardConnectionName"/> (the app's <c>Lab:SentinelShard</c>).</summary>
+    public const string SentinelShardVariable = "Lab__SentinelShard";
+
+    /// <summary>The environment variable of the lab's address map (the app's <c>Lab:Addresses</c>).</summary>
+    public const string AddressesVariable = "Lab__Addresses";
+
+    /// <summary>
+    /// Gives the app <paramref name="shard"/>'s Sentinels by reference (as <see cref="ShardConnectionName"/>), the
+    /// shard's name, and the lab's address map (<see cref="LabEndpoints.AddressTunnel"/>), so that it can follow the
+    /// shard from the host as a Sentinel-aware application: the Sentinels name masters by the names containers know
+    /// them by, and the map leads each to its port on the node's loopback address.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSentinelsOf(this IResourceBuilder<ProjectResource> project,
+        IResourceBuilder<LabShardResource> shard, Inventory inventory) => project
+        .WithReference(shard, ShardConnectionName)
+        .WithEnvironment(SentinelShardVariable, shard.Resource.Shard.Name)
+        .WithEnvironment(AddressesVariable, LabEndpoints.Aspire.AddressTunnel(inventory).ToString());
 
     /// <summary>
     /// The lab runs on plain HTTP on loopback by design: no development certificate is configured for the project, so

@@ -5,7 +5,8 @@ namespace RedisHaLab.Samples.FrontDoorClient;
 
 /// <summary>
 /// Measures each shard behind the front door on its own (<see cref="ShardLoop"/>: its keys, its connection, its outage
-/// clock), and, when it has a shard's Sentinels, logs who they name as master.
+/// clock), and, when it has a shard's Sentinels, logs who they name as master; given the lab's address map too, it
+/// measures that shard a second way, straight through its Sentinels, so both paths show side by side.
 /// </summary>
 internal sealed class FrontDoorLoop(FrontDoorSettings settings, FrontDoorMetrics metrics, ILogger<FrontDoorLoop> logger) : BackgroundService
 {
@@ -15,10 +16,19 @@ internal sealed class FrontDoorLoop(FrontDoorSettings settings, FrontDoorMetrics
         {
             logger.LogWarning("No shards given ({Key}): measuring the front door as a whole, so one shard's outage shows as the front door's", FrontDoorSettings.ShardsKey);
         }
-        var shards = SampleKeys.Of(settings, $"sample-app:{Environment.ProcessId}")
-            .Select(s => new ShardLoop(s.Shard, s.Keys, settings.FrontDoor, metrics, logger).RunAsync(stoppingToken));
-        // Apart, so a Sentinel that does not answer never delays a request, nor one shard another's.
-        return Task.WhenAll([.. shards, WatchSentinelsAsync(stoppingToken)]);
+        var prefix = $"sample-app:{Environment.ProcessId}";
+        var frontDoor = ShardLoop.ClientOptions(settings.FrontDoor);
+        var loops = SampleKeys.Of(settings, prefix)
+            .Select(s => new ShardLoop(s.Shard, ShardLoop.FrontDoorPath, s.Keys, frontDoor.Clone(), metrics, logger)).ToList();
+        if (settings is { Sentinels: { } sentinels, Addresses: { } addresses })
+        {
+            // Any keys: the master the Sentinels name holds them all.
+            var shard = settings.SentinelShard ?? "shard";
+            loops.Add(new ShardLoop(shard, ShardLoop.SentinelsPath, SampleKeys.Any($"{prefix}:{ShardLoop.SentinelsPath}:{shard}"),
+                ShardLoop.SentinelAwareOptions(sentinels, addresses), metrics, logger));
+        }
+        // Apart, so a Sentinel that does not answer never delays a request, nor one shard or path another's.
+        return Task.WhenAll([.. loops.Select(l => l.RunAsync(stoppingToken)), WatchSentinelsAsync(stoppingToken)]);
     }
 
     private async Task WatchSentinelsAsync(CancellationToken stoppingToken)

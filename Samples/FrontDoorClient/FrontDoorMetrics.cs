@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace RedisHaLab.Samples.FrontDoorClient;
 
-/// <summary>What the app sees of each shard, as metrics in the dashboard (tag <c>shard</c>): each request's outcome and latency, and each outage's length.</summary>
+/// <summary>What the app sees of each shard on each path, as metrics in the dashboard (tags <c>shard</c>, <c>path</c>): each request's outcome and latency, and each outage's length.</summary>
 internal sealed class FrontDoorMetrics : IDisposable
 {
     public const string MeterName = "RedisHaLab.FrontDoorClient";
@@ -11,9 +11,9 @@ internal sealed class FrontDoorMetrics : IDisposable
 
     public FrontDoorMetrics()
     {
-        Requests = meter.CreateCounter<long>("frontdoor.requests", description: "SET + GET pairs through the front door, by shard and outcome (ok, failed)");
-        Latency = meter.CreateHistogram<double>("frontdoor.latency", unit: "ms", description: "Time of one SET + GET pair that succeeded, by shard");
-        Outages = meter.CreateHistogram<double>("frontdoor.outage", unit: "s", description: "By shard, from the start of the first request not served in time to the end of the next success");
+        Requests = meter.CreateCounter<long>("shard.requests", description: "SET + GET pairs, by shard, path (front-door, sentinels) and outcome (ok, failed)");
+        Latency = meter.CreateHistogram<double>("shard.latency", unit: "ms", description: "Time of one SET + GET pair that succeeded, by shard and path");
+        Outages = meter.CreateHistogram<double>("shard.outage", unit: "s", description: "By shard and path, from the start of the first request not served in time to the end of the next success");
     }
 
     public Counter<long> Requests { get; }

@@ -5,7 +5,13 @@ namespace RedisHaLab.Samples.FrontDoorClient;
 /// <param name="Sentinels">The Sentinels of one shard with its service name, or null when the AppHost gave none.</param>
 /// <param name="Shards">The shards behind the front door in the proxy's ring order, or empty when the AppHost named none.</param>
 /// <param name="RingServers">The names the proxy's ketama ring hashes those shards by, in the same order.</param>
-internal sealed record FrontDoorSettings(string FrontDoor, string? Sentinels, IReadOnlyList<string> Shards, IReadOnlyList<string> RingServers)
+/// <param name="SentinelShard">The name of the shard <paramref name="Sentinels"/> watch, or null.</param>
+/// <param name="Addresses">
+/// The lab's address map (<c>name:port=address:port,...</c>), or null: with it and <paramref name="Sentinels"/>, the app
+/// also measures that shard straight through its Sentinels, as a Sentinel-aware application would.
+/// </param>
+internal sealed record FrontDoorSettings(string FrontDoor, string? Sentinels, IReadOnlyList<string> Shards, IReadOnlyList<string> RingServers,
+    string? SentinelShard = null, string? Addresses = null)
 {
     /// <summary>The connection name of the front door.</summary>
     public const string FrontDoorConnection = "front-door";
@@ -21,4 +27,10 @@ internal sealed record FrontDoorSettings(string FrontDoor, string? Sentinels, IR
     /// are the ring's, as when the inventory names servers by shard.
     /// </summary>
     public const string RingKey = "Lab:Ring";
+
+    /// <summary>The configuration key of the shard whose Sentinels the app gets (<c>LAB__SENTINELSHARD</c>).</summary>
+    public const string SentinelShardKey = "Lab:SentinelShard";
+
+    /// <summary>The configuration key of the lab's address map (<c>LAB__ADDRESSES</c>, <see cref="RedisHaLab.Clients.LabAddressTunnel"/>).</summary>
+    public const string AddressesKey = "Lab:Addresses";
 }

@@ -1,6 +1,7 @@
 // A sample application of the lab: it takes its connection strings from the AppHost (WithReference) and the shard
 // names (LAB__SHARDS), writes and reads each shard's keys through the front door ten times a second, and says what an
-// application sees of each shard while one fails over.
+// application sees of each shard while one fails over. With a shard's Sentinels and the lab's address map
+// (LAB__ADDRESSES), it also reads and writes that shard as a Sentinel-aware application, for the two paths side by side.
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,7 +24,21 @@ if (ring.Length != shards.Length)
     Console.Error.WriteLine($"'{FrontDoorSettings.RingKey}' names {ring.Length} servers for {shards.Length} shards in '{FrontDoorSettings.ShardsKey}': give one per shard, in the same order.");
     return 2;
 }
-builder.Services.AddSingleton(new FrontDoorSettings(frontDoor, builder.Configuration.GetConnectionString(FrontDoorSettings.ShardConnection), shards, ring));
+var addresses = builder.Configuration[FrontDoorSettings.AddressesKey];
+if (addresses is not null)
+{
+    try
+    {
+        RedisHaLab.Clients.LabAddressTunnel.Parse(addresses);
+    }
+    catch (FormatException e)
+    {
+        Console.Error.WriteLine($"'{FrontDoorSettings.AddressesKey}': {e.Message}.");
+        return 2;
+    }
+}
+builder.Services.AddSingleton(new FrontDoorSettings(frontDoor, builder.Configuration.GetConnectionString(FrontDoorSettings.ShardConnection), shards, ring,
+    builder.Configuration[FrontDoorSettings.SentinelShardKey], addresses));
 builder.Services.AddSingleton<FrontDoorMetrics>();
 builder.Services.AddHostedService<FrontDoorLoop>();
 if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

@@ -14,6 +14,9 @@ internal static class SampleKeys
     /// <summary>The name the front door is measured under as a whole when the app knows no shards.</summary>
     public const string WholeFrontDoor = "all";
 
+    /// <summary><see cref="PerShard"/> keys wherever they land: <c>prefix:n</c>.</summary>
+    public static string[] Any(string prefix) => [.. Enumerable.Range(0, PerShard).Select(n => $"{prefix}:{n}")];
+
     /// <summary>
     /// Each shard with its keys (<c>prefix:shard:n</c> for each n whose key the ring places there); without shards, the
     /// whole front door with any keys. The ring is twemproxy's as the lab computes it (<see cref="KetamaRing"/>), so a
@@ -24,7 +27,7 @@ internal static class SampleKeys
     {
         if (settings.Shards.Count == 0)
         {
-            return [(WholeFrontDoor, [.. Enumerable.Range(0, PerShard).Select(n => $"{prefix}:{n}")])];
+            return [(WholeFrontDoor, Any(prefix))];
         }
         var ring = new KetamaRing(settings.RingServers);
         return [.. settings.Shards.Select((shard, s) => (shard, Enumerable.Range(0, int.MaxValue)

@@ -6,12 +6,22 @@ using StackExchange.Redis;
 namespace RedisHaLab.Samples.FrontDoorClient;
 
 /// <summary>
-/// One shard's measure: ten times a second, on its own connection to the front door, SET one of the shard's keys and
-/// GET it back, without waiting for the previous request, so a request that hangs delays nothing and is seen hanging.
-/// Its <see cref="OutageClock"/> says when the shard stopped serving and for how long.
+/// One shard's measure on one path: ten times a second, on its own connection (to the front door, or the shard's master
+/// as its Sentinels name it), SET one of the shard's keys and GET it back, without waiting for the previous request, so
+/// a request that hangs delays nothing and is seen hanging. Its <see cref="OutageClock"/> says when the shard stopped
+/// serving on that path and for how long.
 /// </summary>
-internal sealed class ShardLoop(string shard, string[] keys, string frontDoor, FrontDoorMetrics metrics, ILogger logger)
+/// <param name="shard">The shard's name (tag <c>shard</c>).</param>
+/// <param name="path">How the app reaches it (tag <c>path</c>): <see cref="FrontDoorPath"/> or <see cref="SentinelsPath"/>.</param>
+/// <param name="options">The connection's options: <see cref="ClientOptions"/> or <see cref="SentinelAwareOptions"/>.</param>
+internal sealed class ShardLoop(string shard, string path, string[] keys, ConfigurationOptions options, FrontDoorMetrics metrics, ILogger logger)
 {
+    /// <summary>Through the front door (the proxy).</summary>
+    public const string FrontDoorPath = "front-door";
+
+    /// <summary>Straight to the master the shard's Sentinels name, following them (StackExchange.Redis's Sentinel mode).</summary>
+    public const string SentinelsPath = "sentinels";
+
     /// <summary>
     /// How long a request may take and still count as served. The lab's SET + GET through the proxy takes a few
     /// milliseconds on loopback, so 250 ms leaves room for a busy 2-core machine without calling that an outage; and it
@@ -21,7 +31,10 @@ internal sealed class ShardLoop(string shard, string[] keys, string frontDoor, F
 
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
 
-    private readonly KeyValuePair<string, object?> _shardTag = new("shard", shard);
+    private readonly KeyValuePair<string, object?>[] _tags = [new("shard", shard), new("path", path)];
+
+    // What the console says of this loop: the shard, and the path when it is not the front door.
+    private readonly string _label = path == FrontDoorPath ? shard : $"{shard} via {path}";
     private readonly OutageClock _clock = new(InTime);
 
     // The clock is fed from the loop and from each request's end, which run on the thread pool: one at a time.
@@ -37,11 +50,22 @@ internal sealed class ShardLoop(string shard, string[] keys, string frontDoor, F
     /// The client settings of each shard's connection, from the front door's connection string; the integration test's
     /// direct probe connects with these too, so that the two differ only in how they time an outage.
     /// </summary>
-    internal static ConfigurationOptions ClientOptions(string frontDoor)
+    internal static ConfigurationOptions ClientOptions(string frontDoor) =>
+        WithHeartbeat(LabConnections.ToProxy(frontDoor, RidingOut));
+
+    /// <summary>
+    /// The same settings for a shard followed through its Sentinels, from the shard's connection string and the lab's
+    /// address map (<see cref="LabAddressTunnel"/>: the names the Sentinels give, mapped to the host's loopback ports).
+    /// </summary>
+    internal static ConfigurationOptions SentinelAwareOptions(string shardConnection, string addresses) =>
+        WithHeartbeat(LabConnections.ToShard(shardConnection, LabAddressTunnel.Parse(addresses), RidingOut));
+
+    // Ride out restarts and failovers: reconnect on its own, and fail a request at once while disconnected, so each
+    // outage shows as it happens instead of as a queue of late successes.
+    private static readonly Patience RidingOut = Patience.RidingOut(2000, reconnectEveryMilliseconds: 200);
+
+    private static ConfigurationOptions WithHeartbeat(ConfigurationOptions options)
     {
-        // Ride out the proxy's restarts: reconnect on its own, and fail a request at once while disconnected, so each
-        // outage shows as it happens instead of as a queue of late successes.
-        var options = LabConnections.ToProxy(frontDoor, Patience.RidingOut(2000, reconnectEveryMilliseconds: 200));
         // The client notices a dropped connection (the proxy restarting after a failover) and starts reconnecting at its
         // next heartbeat, once a second by default: two clients of the same kill then differ by up to a second (seen: 4.90
         // s here, 3.95 s by a probe beside it). A short heartbeat makes the figure the lab's, not the heartbeat's phase.
@@ -52,12 +76,12 @@ internal sealed class ShardLoop(string shard, string[] keys, string frontDoor, F
     /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled, then waits for the requests still out.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        var options = ClientOptions(frontDoor);
         // Its own connection: a request stuck behind a dead shard's on a shared connection would pass for an outage
         // of the live shard.
         await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
         var db = connection.GetDatabase();
-        logger.LogInformation("{Shard}: writing and reading {Keys} keys through the front door {FrontDoor}", shard, keys.Length, string.Join(",", options.EndPoints));
+        logger.LogInformation("{Shard}: writing and reading {Keys} keys through {Path} {Endpoints}", _label, keys.Length,
+            path == FrontDoorPath ? "the front door" : $"the Sentinels of {options.ServiceName}", string.Join(",", options.EndPoints));
 
         _origin = DateTimeOffset.Now;
         _elapsed.Start();
@@ -124,10 +148,10 @@ internal sealed class ShardLoop(string shard, string[] keys, string frontDoor, F
             {
                 return;
             }
-            metrics.Requests.Add(1, new KeyValuePair<string, object?>("outcome", problem is null ? "ok" : "failed"), _shardTag);
+            metrics.Requests.Add(1, new KeyValuePair<string, object?>("outcome", problem is null ? "ok" : "failed"), _tags[0], _tags[1]);
             if (problem is null)
             {
-                metrics.Latency.Record(took.TotalMilliseconds, _shardTag);
+                metrics.Latency.Record(took.TotalMilliseconds, _tags);
             }
             if (news.Began is { } began)
             {
@@ -135,9 +159,9 @@ internal sealed class ShardLoop(string shard, string[] keys, string frontDoor, F
             }
             if (news.Ended is { } outage)
             {
-                metrics.Outages.Record(outage.Length.TotalSeconds, _shardTag);
+                metrics.Outages.Record(outage.Length.TotalSeconds, _tags);
                 logger.LogWarning("{Shard}: serving again after {Seconds:0.00} s without service (since {Began:HH:mm:ss.fff})",
-                    shard, outage.Length.TotalSeconds, _origin + outage.Began);
+                    _label, outage.Length.TotalSeconds, _origin + outage.Began);
             }
         }
     }
@@ -146,7 +170,7 @@ internal sealed class ShardLoop(string shard, string[] keys, string frontDoor, F
     {
         if (!_stopping)
         {
-            logger.LogWarning("{Shard}: outage began at {Began:HH:mm:ss.fff}: {Problem}", shard, _origin + began, problem);
+            logger.LogWarning("{Shard}: outage began at {Began:HH:mm:ss.fff}: {Problem}", _label, _origin + began, problem);
         }
     }
 }

@@ -5,8 +5,8 @@ namespace RedisHaLab.Clients;
 
 /// <summary>
 /// The one place that builds StackExchange.Redis options for the lab's three kinds of server: the front door
-/// (twemproxy, perhaps behind HAProxy), one Redis instance, one Sentinel. What a kind needs is set here; how long a
-/// caller waits is the caller's (<see cref="Patience"/>).
+/// (twemproxy, perhaps behind HAProxy), one Redis instance, one Sentinel; and for a shard followed through its
+/// Sentinels. What a kind needs is set here; how long a caller waits is the caller's (<see cref="Patience"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -83,6 +83,45 @@ public static class LabConnections
         options.CommandMap = publishHello ? SentinelWithPublish : CommandMap.Sentinel;
         options.AllowAdmin = admin;
         return options;
+    }
+
+    /// <summary>
+    /// Options for a shard the client's own Sentinel mode follows: it asks <paramref name="sentinels"/> who masters
+    /// <paramref name="serviceName"/>, connects there, and moves to the new master on <c>+switch-master</c>. From the host,
+    /// the names the Sentinels give go through <paramref name="addresses"/> (<see cref="LabAddressTunnel"/>).
+    /// </summary>
+    public static ConfigurationOptions ToShard(IEnumerable<EndPoint> sentinels, string serviceName, string? password,
+        LabAddressTunnel addresses, Patience patience, string? clientName = null)
+    {
+        var options = new ConfigurationOptions { ServiceName = serviceName };
+        foreach (var sentinel in sentinels)
+        {
+            options.EndPoints.Add(sentinel);
+        }
+        if (password is not null)
+        {
+            options.Password = password;
+        }
+        return AsShard(options, addresses, patience, clientName);
+    }
+
+    /// <summary>
+    /// Options for a shard from its connection string (the AppHost's <c>WithReference(shard)</c>: every Sentinel,
+    /// <c>serviceName=</c> and the lab's password), with what <see cref="ToShard(IEnumerable{EndPoint}, string, string?, LabAddressTunnel, Patience, string?)"/> sets.
+    /// </summary>
+    public static ConfigurationOptions ToShard(string connectionString, LabAddressTunnel addresses, Patience patience, string? clientName = null) =>
+        AsShard(ConfigurationOptions.Parse(connectionString), addresses, patience, clientName);
+
+    private static ConfigurationOptions AsShard(ConfigurationOptions options, LabAddressTunnel addresses, Patience patience, string? clientName)
+    {
+        if (string.IsNullOrEmpty(options.ServiceName))
+        {
+            throw new ArgumentException("a shard's options need its Sentinel master name (serviceName=...)", nameof(options));
+        }
+        options.Tunnel = addresses;
+        // See the remarks of this class; the Sentinels and the master speak it alike.
+        options.Protocol = RedisProtocol.Resp2;
+        return options.With(patience, clientName);
     }
 
     private static ConfigurationOptions Direct(EndPoint endpoint, string? password)

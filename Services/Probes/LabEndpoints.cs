@@ -1,4 +1,5 @@
 using System.Net;
+using RedisHaLab.Clients;
 using RedisHaLab.Topology;
 
 namespace RedisHaLab.Probes;
@@ -34,6 +35,16 @@ public abstract class LabEndpoints
 
     /// <summary>The load balancer's stats page, e.g. http://127.0.0.1:18404/ (beside the front door, the same on every site).</summary>
     public static Uri StatsPage(LoadBalancer balancer) => new($"http://{balancer.FrontDoorAddress}:{balancer.StatsPort}/");
+
+    /// <summary>
+    /// The map from the names the lab network knows its Redis instances and Sentinels by (<c>node24-redis-4500:4500</c>,
+    /// as the Sentinels give them) to these endpoints: what a Sentinel-aware client on the host follows the lab with.
+    /// </summary>
+    public LabAddressTunnel AddressTunnel(Inventory inventory) => new(
+    [
+        .. inventory.RedisInstances.Select(i => (i.Name, i.Port, Of(i))),
+        .. inventory.Sentinels.Instances.Select(s => (s.Name, s.Port, Of(s))),
+    ]);
 
     private sealed class AspireEndpoints : LabEndpoints
     {
