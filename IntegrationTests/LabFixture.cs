@@ -138,20 +138,9 @@ public abstract class LabFixture(string inventoryFile)
     }
 }
 
-/// <summary>Finds the repository root (the folder with Lab.sln) from the test's output folder.</summary>
+/// <summary>The repository root (<see cref="LabRepository"/>), found from the test's output folder.</summary>
 internal static class Repository
 {
-    public static string Root { get; } = Find();
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Lab.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Lab.sln not found above the test folder");
-    }
+    public static string Root { get; } = LabRepository.Find(TestContext.CurrentContext.TestDirectory)
+                                         ?? throw new InvalidOperationException($"{LabRepository.SolutionFile} not found above the test folder");
 }

@@ -1,6 +1,7 @@
 // The failover benchmark: what a client of 127.0.0.1:14555 sees when shard masters are killed, for the lab's
 // profile and the post's own mechanism side by side. See FailoverBenchmarkRun and Report.Definitions.
 using RedisHaLab.FailoverBenchmark;
+using RedisHaLab.Harness;
 
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -8,10 +9,15 @@ if (args.Contains("--help") || args.Contains("-h"))
     return 0;
 }
 
+if (LabRepository.OfThisProgram() is not { } root)
+{
+    Console.Error.WriteLine(LabRepository.NotFound);
+    return 2;
+}
 BenchmarkOptions options;
 try
 {
-    options = BenchmarkOptions.Parse(args, RepositoryRoot(), DateTime.Now);
+    options = BenchmarkOptions.Parse(args, root, DateTime.Now);
 }
 catch (ArgumentException e)
 {
@@ -19,13 +25,7 @@ catch (ArgumentException e)
     return 2;
 }
 
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // The first Ctrl+C stops the run cleanly (the lab is stopped and its containers removed); a second one kills.
-    e.Cancel = !cancel.IsCancellationRequested;
-    cancel.Cancel();
-};
+using var cancel = ConsoleStop.OnCtrlC();
 try
 {
     if (options.RoundType == "proxy-loss")
@@ -42,18 +42,3 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
     return 130;
 }
 
-// The repository root: the first folder above this program (or the current folder) that holds Lab.sln.
-static string RepositoryRoot()
-{
-    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Lab.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-    }
-    return Directory.GetCurrentDirectory();
-}

@@ -2,6 +2,7 @@
 // EngineFloor (the floor), LabStart (the lab, to protected) and StartupReport (what is written).
 using Docker.DotNet;
 using RedisHaLab.AppHost.Lab;
+using RedisHaLab.Harness;
 using RedisHaLab.StartupBenchmark;
 
 const string Usage = """
@@ -13,7 +14,11 @@ const string Usage = """
       --output DIR      where report.md, results.json and timeline.png go; docs/startup-report by default
     """;
 
-var root = RepositoryRoot();
+if (LabRepository.OfThisProgram() is not { } root)
+{
+    Console.Error.WriteLine(LabRepository.NotFound);
+    return 2;
+}
 var rounds = 3;
 var cold = false;
 var inventory = Path.Combine(root, "inventories", "post-2016.yml");
@@ -56,12 +61,7 @@ if (!File.Exists(inventory))
     return 2;
 }
 
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = !cancel.IsCancellationRequested;
-    cancel.Cancel();
-};
+using var cancel = ConsoleStop.OnCtrlC();
 using var docker = new DockerClientConfiguration().CreateClient();
 var floor = new EngineFloor(docker, $"{LabImages.Redis.Image}:{LabImages.Redis.Tag}");
 var results = new List<StartupRound>();
@@ -111,14 +111,3 @@ return 0;
 
 static void Log(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
 
-static string RepositoryRoot()
-{
-    for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-    {
-        if (File.Exists(Path.Combine(folder.FullName, "Lab.sln")))
-        {
-            return folder.FullName;
-        }
-    }
-    throw new InvalidOperationException("run from inside the repository (no Lab.sln above the program)");
-}
