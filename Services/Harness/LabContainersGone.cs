@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
@@ -49,10 +50,20 @@ public sealed class DockerContainerList : IContainerList, IDisposable
         using var logs = await _docker.Containers.GetContainerLogsAsync(inspected.ID, tty: false,
             new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = lastLines.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             cancellationToken);
-        var (stdout, stderr) = await logs.ReadOutputToEndAsync(cancellationToken);
+        // Frame by frame, as the engine sends them: its standard output and error stay in the order they were written
+        // (reading each stream to its end would give all of one, then all of the other).
+        var output = new StringBuilder();
+        var decoder = Encoding.UTF8.GetDecoder();
+        var bytes = new byte[8192];
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(bytes.Length)];
+        for (var read = await logs.ReadOutputAsync(bytes, 0, bytes.Length, cancellationToken); !read.EOF;
+             read = await logs.ReadOutputAsync(bytes, 0, bytes.Length, cancellationToken))
+        {
+            output.Append(chars, 0, decoder.GetChars(bytes, 0, read.Count, chars, 0));
+        }
         var state = inspected.State;
         return new ContainerReport(state.Status, state.ExitCode, state.Error, inspected.RestartCount, state.OOMKilled,
-            [.. (stdout + stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(lastLines)]);
+            [.. output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(lastLines)]);
     }
 
     public void Dispose() => _docker.Dispose();

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RedisHaLab.Faults;
 using RedisHaLab.Topology;
 
@@ -53,15 +55,18 @@ public sealed class LabRun(DistributedApplication app, Inventory inventory, Acti
             await App.StartAsync(bound.Token);
             await Task.WhenAll(names.Select(async name =>
             {
-                try
-                {
-                    await App.ResourceNotifications.WaitForResourceHealthyAsync(name, bound.Token);
-                }
-                catch (DistributedApplicationException)
+                // Not Aspire's own healthy wait: it also gives up on RuntimeUnhealthy, the state its orchestrator gives a
+                // container not created yet while its check of the container runtime fails (seen beside a second lab
+                // under load), and from which the orchestrator resumes the start by itself.
+                var seen = await App.ResourceNotifications.WaitForResourceAsync(name,
+                    e => e.Snapshot.HealthStatus == HealthStatus.Healthy || StopsTheStart(e.Snapshot.State?.Text), bound.Token);
+                if (seen.Snapshot.HealthStatus != HealthStatus.Healthy)
                 {
                     // Aspire says only "failed to start"; what the engine saw is what a reader needs.
                     throw new LabStartException(name, await WhyNotStartedAsync(name));
                 }
+                // Healthy: now as Aspire's wait does, until the resource's ready event has run.
+                await App.ResourceNotifications.WaitForResourceHealthyAsync(name, WaitBehavior.WaitOnResourceUnavailable, bound.Token);
                 waiting.TryRemove(name, out _);
             }));
             timeline?.MarkProtected();
@@ -121,6 +126,14 @@ public sealed class LabRun(DistributedApplication app, Inventory inventory, Acti
             return LabStartException.Describe(snapshot?.State?.Text, snapshot?.ExitCode, report: null, engineProblem: e.Message);
         }
     }
+
+    /// <summary>
+    /// Whether a part in Aspire's state <paramref name="state"/> has stopped on its way up: it failed to start, or it
+    /// ended. Every other state is on the way (<c>RuntimeUnhealthy</c> included: the orchestrator waits for the container
+    /// runtime, then goes on).
+    /// </summary>
+    internal static bool StopsTheStart(string? state) =>
+        state == KnownResourceStates.FailedToStart || state == KnownResourceStates.Exited || state == KnownResourceStates.Finished;
 
     /// <summary>Why a start timed out: the bound, and the containers not healthy yet.</summary>
     internal static string NotProtected(TimeSpan within, IEnumerable<string> notHealthy) =>

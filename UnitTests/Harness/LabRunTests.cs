@@ -41,4 +41,20 @@ public class LabRunTests
                 Is.EqualTo("engine: running, killed out of memory; last output: ready"));
         });
     }
+
+    // Catches: a start given up on RuntimeUnhealthy, which Aspire's orchestrator reports while its check of the container
+    // runtime fails under load and then leaves by itself (a CI run failed on it, naming a Sentinel not created yet); or a
+    // part that failed or ended waited for until the 8-minute bound instead of reported at once.
+    [TestCase("FailedToStart", true)]
+    [TestCase("Exited", true)]
+    [TestCase("Finished", true)]
+    [TestCase("RuntimeUnhealthy", false)]
+    [TestCase("Starting", false)]
+    [TestCase("Waiting", false)]
+    [TestCase("Running", false)]
+    [TestCase(null, false)]
+    public void Only_a_part_that_failed_or_ended_stops_the_start(string? state, bool stops)
+    {
+        Assert.That(LabRun.StopsTheStart(state), Is.EqualTo(stops));
+    }
 }
