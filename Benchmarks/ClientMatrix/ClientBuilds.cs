@@ -13,7 +13,7 @@ internal static class ClientBuilds
     public static string Folder(string repositoryRoot) => Path.Combine(repositoryRoot, ".lab", "client-matrix");
 
     /// <summary>Each client's command, in the order of <paramref name="clients"/>.</summary>
-    /// <exception cref="MatrixFileException">A build failed, saying which client and why.</exception>
+    /// <exception cref="MatrixClientException">A build failed, saying which client and why.</exception>
     public static async Task<IReadOnlyList<Func<string, IReadOnlyList<string>>>> PrepareAsync(IReadOnlyList<MatrixClient> clients, string repositoryRoot,
         TextWriter progress, CancellationToken cancellationToken)
     {
@@ -45,7 +45,7 @@ internal static class ClientBuilds
     /// Checks that every container client's image is on this machine; called once the lab has started, since the
     /// lab's first start builds its own images (the redis-cli client runs in the lab's Redis image).
     /// </summary>
-    /// <exception cref="MatrixFileException">An image is missing, saying which client's.</exception>
+    /// <exception cref="MatrixClientException">An image is missing, saying which client's.</exception>
     public static async Task CheckImagesAsync(IReadOnlyList<MatrixClient> clients, CancellationToken cancellationToken)
     {
         foreach (var client in clients)
@@ -55,7 +55,7 @@ internal static class ClientBuilds
                 var (code, output) = await RunAsync(["docker", "image", "inspect", "--format", "{{.Id}}", container.Image], cancellationToken);
                 if (code != 0)
                 {
-                    throw new MatrixFileException($"client '{client.Name}': image {container.Image} is not on this machine ({output.Trim()}); build it first (nothing can be pulled)");
+                    throw new MatrixClientException($"client '{client.Name}': image {container.Image} is not on this machine ({output.Trim()}); build it first (nothing can be pulled)");
                 }
             }
         }
@@ -75,11 +75,11 @@ internal static class ClientBuilds
         var (code, output) = await RunAsync(build, cancellationToken);
         if (code != 0)
         {
-            throw new MatrixFileException($"client '{client.Name}': the build failed:\n{output.Trim()}");
+            throw new MatrixClientException($"client '{client.Name}': the build failed:\n{output.Trim()}");
         }
         // The entry point is the assembly with a runtime config beside it.
         var runtimeConfig = Directory.GetFiles(Path.Combine(folder, "bin"), "*.runtimeconfig.json").SingleOrDefault()
-                            ?? throw new MatrixFileException($"client '{client.Name}': {dotnet.Project} built no program (no *.runtimeconfig.json); is it OutputType Exe?");
+                            ?? throw new MatrixClientException($"client '{client.Name}': {dotnet.Project} built no program (no *.runtimeconfig.json); is it OutputType Exe?");
         return runtimeConfig[..^".runtimeconfig.json".Length] + ".dll";
     }
 

@@ -34,7 +34,7 @@ internal static class ClientEnvironment
         else
         {
             var shard = inventory.Shards.SingleOrDefault(s => s.Name == client.Shard)
-                        ?? throw new MatrixFileException($"client '{client.Name}': the lab has no shard '{client.Shard}' (it has {string.Join(", ", inventory.Shards.Select(s => s.Name))})");
+                        ?? throw new MatrixClientException($"client '{client.Name}': the lab has no shard '{client.Shard}' (it has {string.Join(", ", inventory.Shards.Select(s => s.Name))})");
             // As the AppHost writes a shard's (LabShardResource), and the address map it hands the sample app.
             variables["LAB_CONNECTION"] = $"{string.Join(",", inventory.Sentinels.Instances.Select(LabEndpoints.Aspire.Of))},serviceName={shard.SentinelMasterName}{passwordPart}";
             variables["LAB_ADDRESSES"] = LabEndpoints.Aspire.AddressTunnel(inventory).ToString();

@@ -114,3 +114,6 @@ internal sealed class ClientProcess : IAsyncDisposable
         _process.Dispose();
     }
 }
+
+/// <summary>A client of the matrix that cannot be built, started or served, saying which and why.</summary>
+public sealed class MatrixClientException(string message) : Exception(message);

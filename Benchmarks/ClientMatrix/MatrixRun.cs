@@ -78,7 +78,7 @@ internal static class MatrixRun
             {
                 if (waited.Elapsed > ClientsServingWithin)
                 {
-                    throw new MatrixFileException($"{waiting} within {ClientsServingWithin.TotalSeconds:0} s of its start, on a lab that serves");
+                    throw new MatrixClientException($"{waiting} within {ClientsServingWithin.TotalSeconds:0} s of its start, on a lab that serves");
                 }
                 await Task.Delay(100, cancellationToken);
             }

@@ -3,6 +3,7 @@
 using System.Diagnostics;
 using RedisHaLab.ClientMatrix;
 using RedisHaLab.Harness;
+using RedisHaLab.Probes;
 using RedisHaLab.Playbooks;
 using RedisHaLab.Topology;
 
@@ -64,10 +65,16 @@ try
     Console.WriteLine($"report: {report}");
     return scenarios.All(s => s.Cells.All(c => c.Verdict is not null)) ? 0 : 1;
 }
-catch (Exception e) when (e is MatrixFileException or ScenarioException)
+catch (Exception e) when (e is MatrixFileException or MatrixClientException or ScenarioException)
 {
     Console.Error.WriteLine(e.Message);
     return 2;
+}
+catch (Exception e) when (e is LabStartException or TimeoutException or ChaosException)
+{
+    // The lab did not start, or could not be put back between playbooks: what stopped it, not a stack trace.
+    Console.Error.WriteLine($"The matrix stopped: {e.Message}");
+    return 1;
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {

@@ -78,7 +78,7 @@ internal sealed class ShardLoop(string shard, string path, string[] keys, Config
     {
         // Its own connection: a request stuck behind a dead shard's on a shared connection would pass for an outage
         // of the live shard.
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var connection = await ConnectAsync(stoppingToken);
         var db = connection.GetDatabase();
         logger.LogInformation("{Shard}: writing and reading {Keys} keys through {Path} {Endpoints}", _label, keys.Length,
             path == FrontDoorPath ? "the front door" : $"the Sentinels of {options.ServiceName}", string.Join(",", options.EndPoints));
@@ -116,6 +116,26 @@ internal sealed class ShardLoop(string shard, string path, string[] keys, Config
                 _stopping = true;
             }
             await Task.WhenAll(requests);
+        }
+    }
+
+    /// <summary>
+    /// Connects, trying again every second until it can: the front door rides out its proxy's restarts on its own, but a
+    /// Sentinel-aware connect fails outright while no Sentinel names a master yet (the app may start before them).
+    /// </summary>
+    private async Task<ConnectionMultiplexer> ConnectAsync(CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await ConnectionMultiplexer.ConnectAsync(options);
+            }
+            catch (RedisConnectionException e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("{Shard}: cannot connect yet ({Problem}); trying again in 1 s", _label, e.Message.Split('\n')[0]);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
         }
     }
 
