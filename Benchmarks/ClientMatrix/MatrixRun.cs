@@ -37,10 +37,15 @@ internal static class MatrixRun
     public static async Task<IReadOnlyList<MatrixScenario>> RunAsync(MatrixFile matrix, string repositoryRoot, int labIndex, TextWriter progress,
         CancellationToken cancellationToken, Func<Func<Task>, Task>? aroundStart = null)
     {
-        var commands = await ClientBuilds.PrepareAsync(matrix.Clients, repositoryRoot, progress, cancellationToken);
         var scenarios = matrix.Scenarios
             .Select(s => ScenarioLoader.Load(Path.Combine(repositoryRoot, MatrixFile.Folder, "scenarios", s), $"{MatrixFile.Folder}/scenarios/{s}"))
             .ToList();
+        if (scenarios.FirstOrDefault(s => s.InventoryFile != Scenario.DefaultInventory) is { } elsewhere)
+        {
+            throw new MatrixClientException($"{elsewhere.SourceFile} runs on inventories/{elsewhere.InventoryFile}; the matrix runs every playbook on the post's lab " +
+                                            $"({Scenario.DefaultInventory}): remove its 'inventory:' line, or run it with --play instead");
+        }
+        var commands = await ClientBuilds.PrepareAsync(matrix.Clients, repositoryRoot, progress, cancellationToken);
         var plan = LabPlan.For(Path.Combine(repositoryRoot, "inventories", Scenario.DefaultInventory), labIndex);
         await progress.WriteLineAsync($"starting the lab of {Scenario.DefaultInventory}");
         LabRun? started = null;
