@@ -12,6 +12,7 @@ internal static class ClientEnvironment
 
     /// <summary>The longest a client may run: a bound, should the matrix never close its input.</summary>
     public const int MaxSeconds = 900;
+
     /// <summary>The variables of <paramref name="client"/> on the lab of <paramref name="inventory"/>.</summary>
     public static IReadOnlyDictionary<string, string> Of(MatrixClient client, Inventory inventory, string? password, string keyPrefix)
     {
