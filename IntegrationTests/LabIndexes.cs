@@ -4,8 +4,8 @@ namespace RedisHaLab.IntegrationTests;
 
 /// <summary>
 /// Hands each fixture's lab an index of its own (<see cref="LabPlacement"/>: its loopback range, container names and
-/// folder), so fixtures run side by side. Index 0 is never handed out: it is the lab a user runs by hand, and the one
-/// that tests starting the AppHost as a user does (<c>--play</c>, the benchmark) start; those run alone.
+/// folder), so fixtures run side by side. Index 0 is never handed out: it is the lab a user runs by hand. Tests that
+/// start the AppHost or the benchmark as a user does (<c>--play</c>) pass them an index from here (<c>--lab-index</c>).
 /// </summary>
 internal static class LabIndexes
 {
@@ -50,18 +50,25 @@ internal sealed class FirstStartGate
     private readonly SemaphoreSlim _alone = new(1, 1);
     private volatile bool _passed;
 
-    public async Task RunAsync(Func<Task> start)
+    public async Task RunAsync(Func<Task> start) => await RunAsync(async () =>
+    {
+        await start();
+        return true;
+    });
+
+    /// <summary>As <see cref="RunAsync(Func{Task})"/>, for a start that returns what it made.</summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> start)
     {
         if (_passed)
         {
-            await start();
-            return;
+            return await start();
         }
         await _alone.WaitAsync();
         try
         {
-            await start();
+            var made = await start();
             _passed = true;
+            return made;
         }
         finally
         {

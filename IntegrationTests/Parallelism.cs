@@ -1,6 +1,6 @@
-// Fixtures run side by side, each on a lab of its own (LabIndexes hands out --lab-index). Most of a fixture's time is
-// spent waiting for Sentinel's timers, not on the CPU; two labs at once fit this machine's two cores.
-// Fixtures that start the AppHost as a user does (index 0) or use the machine's fixed ports (a Swarm stack, three
-// engines) are [NonParallelizable]: NUnit runs them when nothing else runs.
+// Fixtures run side by side, each on a lab of its own (LabIndexes hands out --lab-index: a loopback range, container
+// names and ports of its own), two at a time: the lab starts alone fill this machine's two cores.
+// [NonParallelizable] (NUnit runs them when nothing else runs): the Swarm stack, which publishes on every address of
+// the machine, and the fixtures whose proofs hold only on a quiet machine (a timer of a second or two, a 200 ms check).
 [assembly: Parallelizable(ParallelScope.Fixtures)]
 [assembly: LevelOfParallelism(2)]

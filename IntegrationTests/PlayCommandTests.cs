@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -13,7 +14,6 @@ namespace RedisHaLab.IntegrationTests;
 /// the exit-code logic itself is unit-tested (UnitTests/Playbooks).
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 public class PlayCommandTests
 {
     private static readonly TimeSpan RunWithin = TimeSpan.FromMinutes(12);
@@ -57,7 +57,19 @@ public class PlayCommandTests
         var before = DateTime.UtcNow.AddSeconds(-1);
         try
         {
-            var (exit, stdout, stderr) = await PlayAsync(["--play", holds, "--play", cannotHold], RunWithin);
+            // Beside the other fixtures' labs, on an index of its own, as a user runs a second lab by hand.
+            var labIndex = LabIndexes.Take();
+            int exit;
+            string stdout, stderr;
+            try
+            {
+                (exit, stdout, stderr) = await LabIndexes.FirstStart.RunAsync(() =>
+                    PlayAsync(["--play", holds, "--play", cannotHold, "--lab-index", labIndex.ToString(CultureInfo.InvariantCulture)], RunWithin));
+            }
+            finally
+            {
+                LabIndexes.Return(labIndex);
+            }
 
             TestContext.Out.WriteLine(stdout);
             TestContext.Out.WriteLine(stderr);
@@ -82,7 +94,7 @@ public class PlayCommandTests
             Assert.That(steps, Is.EqualTo(new[] { "passed", "passed", "passed", "failed", "not_run" }));
 
             // The process stopped its lab: no container of it is left.
-            var inventory = InventoryLoader.Load(Path.Combine(Repository.Root, "inventories", Scenario.DefaultInventory));
+            var inventory = LabPlacement.Place(InventoryLoader.Load(Path.Combine(Repository.Root, "inventories", Scenario.DefaultInventory)), labIndex);
             using var docker = new DockerClientConfiguration().CreateClient();
             var names = (await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true }))
                 .SelectMany(c => c.Names).Select(n => n.TrimStart('/')).ToHashSet();

@@ -205,8 +205,9 @@ public abstract class ScenarioFixture(string inventory, string summaryFile) : La
         }
         try
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var done = await ResetLabAsync(ResetWithin);
-            TestContext.Out.WriteLine($"reset to {InventoryFile}: {(done.Count == 0 ? "nothing to undo" : string.Join(", ", done))}");
+            TestContext.Out.WriteLine($"reset to {InventoryFile} in {clock.Elapsed.TotalSeconds:0.0} s: {(done.Count == 0 ? "nothing to undo" : string.Join(", ", done))}");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -24,8 +24,10 @@ namespace RedisHaLab.IntegrationTests;
 /// the engines' addresses on their network: the Sentinels and Redis instances publish their host ports (17000 on) on
 /// their engine, not on this machine.
 /// </remarks>
+// Beside the other fixtures' labs: its engines are containers named after the post's hosts (node22...), its front door
+// is 127.0.0.1:14555 and its instances publish on their engines, while each other lab has a loopback range, names and
+// ports of its own (lab index 1 and up). Only the Swarm stack (NonParallelizable) holds 127.0.0.1:14555 too.
 [TestFixture]
-[NonParallelizable]
 public class ThreeHostsTests
 {
     private const string InventoryFile = "post-2016-proxy-ha.yml";

@@ -49,6 +49,12 @@ public sealed record BenchmarkOptions
     /// <summary>Seed of the key names and the load's choices.</summary>
     public int Seed { get; init; } = Environment.TickCount;
 
+    /// <summary>
+    /// Which lab of several side by side the benchmark starts (<c>--lab-index N</c>, as the AppHost takes it): 0, the
+    /// inventory's own addresses, by default; the test suite runs its one round beside another lab.
+    /// </summary>
+    public int LabIndex { get; init; }
+
     /// <summary>The command line that asked for this run, for the report.</summary>
     public string CommandLine { get; init; } = "";
 
@@ -79,8 +85,9 @@ public sealed record BenchmarkOptions
           --rate N                   operations per second per connection, half writes (default 100)
           --op-timeout-ms N          give an operation up after this long (default 1000)
           --seed N                   seed of key names and load choices (default: random)
+          --lab-index N              run the lab at index N (1-9) beside the one at 0, as the AppHost's --lab-index does
 
-        Only one lab can run at a time: nothing else may hold the lab's container names and ports.
+        Only one lab can run at a time per lab index: nothing else may hold that lab's container names and ports.
         """;
 
     /// <summary>Reads the command line; relative paths are taken from <paramref name="repositoryRoot"/> when not found here.</summary>
@@ -112,6 +119,7 @@ public sealed record BenchmarkOptions
                 "--rate" => options with { RatePerConnection = Number(1, 1000) },
                 "--op-timeout-ms" => options with { OperationTimeout = TimeSpan.FromMilliseconds(Number(50, 60_000)) },
                 "--seed" => options with { Seed = Number(int.MinValue, int.MaxValue) },
+                "--lab-index" => options with { LabIndex = Number(0, Topology.LabPlacement.MaxIndex) },
                 _ => throw new ArgumentException($"unknown option '{name}'"),
             };
             if (name == "--profiles")

@@ -24,7 +24,7 @@ public static class FailoverBenchmarkRun
             double startSeconds;
             try
             {
-                await using var lab = await LabSession.StartAsync(profile.Inventory, cancellationToken);
+                await using var lab = await LabSession.StartAsync(profile.Inventory, cancellationToken, options.LabIndex);
                 startSeconds = (BenchClock.NowMs - startAt) / 1000;
                 Say($"lab up in {startSeconds:0.0} s: {lab.Inventory.Shards.Count} shards, {lab.Inventory.Sentinels.Instances.Count} Sentinels, proxy at {lab.FrontDoor}");
                 await using var events = await SentinelEventLog.StartAsync(lab);

@@ -41,7 +41,7 @@ public static class ProxyLossRun
             try
             {
                 Say($"starting the lab of {Path.GetFileName(profile.Inventory)}");
-                await using var lab = await LabSession.StartAsync(profile.Inventory, cancellationToken);
+                await using var lab = await LabSession.StartAsync(profile.Inventory, cancellationToken, options.LabIndex);
                 var balancer = lab.Inventory.LoadBalancer
                     ?? throw new InvalidOperationException($"{Path.GetFileName(profile.Inventory)} has no load balancer: a proxy-loss round needs several proxies behind one");
                 using var docker = new DockerClientConfiguration().CreateClient(new System.Version(1, 41));

@@ -64,6 +64,7 @@ if (!File.Exists(inventory))
 using var cancel = ConsoleStop.OnCtrlC();
 using var docker = new DockerClientConfiguration().CreateClient();
 var floor = new EngineFloor(docker, $"{LabImages.Redis.Image}:{LabImages.Redis.Tag}");
+var cliFloor = new CliFloor(docker, $"{LabImages.Redis.Image}:{LabImages.Redis.Tag}");
 var results = new List<StartupRound>();
 LabStartResult? coldStart = null;
 try
@@ -94,9 +95,11 @@ try
     {
         var floorSeconds = await floor.MeasureAsync(cancel.Token);
         Log($"round {round}/{rounds}: floor {floorSeconds:0.00} s ({EngineFloor.Containers} plain containers answer PING)");
+        var cliFloorSeconds = await cliFloor.MeasureAsync(cancel.Token);
+        Log($"round {round}/{rounds}: CLI floor {cliFloorSeconds:0.00} s (the same on a network of their own, through the docker command line)");
         var start = await LabStart.RunAsync(inventory, cancel.Token);
-        Log($"round {round}/{rounds}: lab protected after {start.Protected:0.00} s = {start.Protected / floorSeconds:0.0} x the floor");
-        results.Add(new StartupRound(round, floorSeconds, start));
+        Log($"round {round}/{rounds}: lab protected after {start.Protected:0.00} s = {start.Protected / floorSeconds:0.0} x the floor, {start.Protected / cliFloorSeconds:0.0} x the CLI floor");
+        results.Add(new StartupRound(round, floorSeconds, cliFloorSeconds, start));
     }
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
