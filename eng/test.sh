@@ -27,9 +27,14 @@ mkdir -p "$results"
 
 # Runs one test project; on failure, repeats each failed test's name and message at the end of the output, where a
 # CI log's tail shows them (the full run prints hundreds of lines after the first failure).
+# Each project's duration is printed with the others at the end (the suite's time, per project); its .trx file in
+# .lab/test-results/ holds each test's start and end.
+durations=()
 run_tests() {
-  local project="$1" log="$results/$1.log"
-  if dotnet test "$project" -c Release --no-build --logger "console;verbosity=normal" --results-directory "$results" 2>&1 | tee "$log"; then
+  local project="$1" log="$results/$1.log" started=$SECONDS
+  if dotnet test "$project" -c Release --no-build --logger "console;verbosity=normal" --logger "trx;LogFileName=$project.trx" \
+       --results-directory "$results" 2>&1 | tee "$log"; then
+    durations+=("$project $((SECONDS - started)) s")
     return 0
   fi
   echo "[test] $project failed; the failed tests:"
@@ -37,6 +42,7 @@ run_tests() {
   return 1
 }
 
+tests_started=$SECONDS
 echo "[test] unit tests"
 run_tests UnitTests
 echo "[test] model tests (the AppHost's model, no containers)"
@@ -44,3 +50,6 @@ run_tests ModelTests
 echo "[test] integration tests (real containers)"
 run_tests IntegrationTests
 echo "[test] all tests passed"
+echo "[test] durations: set-up, manifest check and build ${tests_started} s"
+for duration in "${durations[@]}"; do echo "[test] durations: $duration"; done
+echo "[test] durations: ${SECONDS} s in all"
