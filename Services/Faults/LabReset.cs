@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using RedisHaLab.Probes;
 using RedisHaLab.Topology;
 
@@ -86,11 +85,6 @@ public sealed class LabReset(ChaosLab lab)
             var candidate = await RedisProbe.ReplicationAsync(shard.Master, lab.Endpoints, lab.Password);
             if (master.Instance is null || !candidate.IsReplicaOf(master.Instance))
             {
-                if (master.Instance is not null && candidate.IsMaster && await RejoinAsync(shard.Master, master.Instance))
-                {
-                    last = $"{shard.Master.Name}, back as a master of its own, told to replicate {master.Instance.Name}";
-                    continue;
-                }
                 last = $"waiting for {shard.Master.Name} to replicate the master ({master}); it is {candidate}";
                 await Task.Delay(Poll, cancellationToken);
                 continue;
@@ -109,29 +103,6 @@ public sealed class LabReset(ChaosLab lab)
             }
         }
         throw new ChaosException($"could not fail {shard.Name} back to {shard.Master.Name} within {within.TotalSeconds:0} s: {last}");
-    }
-
-    /// <summary>
-    /// Points <paramref name="returned"/>, an old master started again and still saying it is a master, at
-    /// <paramref name="master"/>, the master the Sentinels chose, once that one says it is the master itself: what
-    /// Sentinel would tell it too, but only after its next look (every 10 s) and a grace of 8 s more. True when told.
-    /// </summary>
-    private async Task<bool> RejoinAsync(RedisInstance returned, RedisInstance master)
-    {
-        if (!(await RedisProbe.ReplicationAsync(master, lab.Endpoints, lab.Password)).IsMaster)
-        {
-            return false;
-        }
-        try
-        {
-            await using var connection = await LabClients.RedisAsync(lab.Endpoints.Of(returned), lab.Password);
-            await connection.GetServer(lab.Endpoints.Of(returned)).ExecuteAsync("REPLICAOF", master.Name, master.Port.ToString(CultureInfo.InvariantCulture));
-            return true;
-        }
-        catch (Exception e) when (LabClients.IsUnreachable(e))
-        {
-            return false;
-        }
     }
 
     private async Task WaitForMasterChangeAsync(Shard shard, RedisInstance from, TimeSpan within, CancellationToken cancellationToken)
