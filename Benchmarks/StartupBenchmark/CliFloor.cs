@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
@@ -51,10 +50,7 @@ internal sealed class CliFloor(DockerClient docker, string image)
         await DockerAsync(["create", "--name", name, "--network", Network, "--network-alias", name, "-p", $"127.0.0.1:{port}:6379",
             "--entrypoint", "redis-server", image, "--port", "6379", "--protected-mode", "no", "--save", ""], cancellationToken);
         await DockerAsync(["start", name], cancellationToken);
-        while (!await EngineFloor.PingAsync(new IPEndPoint(IPAddress.Loopback, FirstPort + index), cancellationToken))
-        {
-            await Task.Delay(20, cancellationToken);
-        }
+        await EngineFloor.WaitForPongAsync(FirstPort + index, cancellationToken);
     }
 
     /// <summary>One docker command (the CLI on PATH); throws with its error output when it fails.</summary>
@@ -86,10 +82,7 @@ internal sealed class CliFloor(DockerClient docker, string image)
 
     private async Task RemoveAsync(CancellationToken cancellationToken)
     {
-        var existing = await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true }, cancellationToken);
-        await Task.WhenAll(existing
-            .Where(c => c.Names.Any(n => n.TrimStart('/').StartsWith(NamePrefix, StringComparison.Ordinal)))
-            .Select(c => docker.Containers.RemoveContainerAsync(c.ID, new ContainerRemoveParameters { Force = true }, cancellationToken)));
+        await EngineFloor.RemoveContainersAsync(docker, NamePrefix, cancellationToken);
         var networks = await docker.Networks.ListNetworksAsync(new NetworksListParameters(), cancellationToken);
         foreach (var network in networks.Where(n => n.Name == Network))
         {

@@ -62,6 +62,12 @@ internal sealed class EngineFloor(DockerClient docker, string image)
             },
         }, cancellationToken);
         await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+        await WaitForPongAsync(port, cancellationToken);
+    }
+
+    /// <summary>Asks 127.0.0.1:<paramref name="port"/> for PING every 20 ms until it answers PONG.</summary>
+    internal static async Task WaitForPongAsync(int port, CancellationToken cancellationToken)
+    {
         while (!await PingAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken))
         {
             await Task.Delay(20, cancellationToken);
@@ -88,11 +94,14 @@ internal sealed class EngineFloor(DockerClient docker, string image)
         }
     }
 
-    private async Task RemoveAsync(CancellationToken cancellationToken)
+    private Task RemoveAsync(CancellationToken cancellationToken) => RemoveContainersAsync(docker, NamePrefix, cancellationToken);
+
+    /// <summary>Removes, running or not, every container whose name starts with <paramref name="namePrefix"/>.</summary>
+    internal static async Task RemoveContainersAsync(DockerClient docker, string namePrefix, CancellationToken cancellationToken)
     {
         var existing = await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true }, cancellationToken);
         await Task.WhenAll(existing
-            .Where(c => c.Names.Any(n => n.TrimStart('/').StartsWith(NamePrefix, StringComparison.Ordinal)))
+            .Where(c => c.Names.Any(n => n.TrimStart('/').StartsWith(namePrefix, StringComparison.Ordinal)))
             .Select(c => docker.Containers.RemoveContainerAsync(c.ID, new ContainerRemoveParameters { Force = true }, cancellationToken)));
     }
 }
