@@ -86,11 +86,25 @@ public class FailoverTests(string inventoryFile) : LabFixture(inventoryFile)
         client.ConnectionFailed += (_, _) => Interlocked.Increment(ref dropped);
         var wanted = Path.Combine(ProxyConfigFolder, Inventory.Proxy.ConfigFileName);
         var good = await File.ReadAllTextAsync(wanted);
-        await File.WriteAllTextAsync(wanted + ".tmp", $"{Inventory.Proxy.Pool}:\n  listen: 0.0.0.0:{Inventory.Proxy.Port}\n  servers: [ not-a-server ]\n");
-        File.Move(wanted + ".tmp", wanted, overwrite: true);
+        // The reconfig service sets a wanted file that differs from what runs back at each pass (every 5 s): paused, it
+        // cannot do so before the supervisor has read the broken one (on a busy machine it once did, and the supervisor
+        // never saw what this test is about).
+        await _docker.Containers.PauseContainerAsync(Inventory.Proxy.ReconfigName);
+        try
+        {
+            var broken = $"{Inventory.Proxy.Pool}:\n  listen: 0.0.0.0:{Inventory.Proxy.Port}\n  servers: [ not-a-server ]\n";
+            await File.WriteAllTextAsync(wanted + ".tmp", broken);
+            File.Move(wanted + ".tmp", wanted, overwrite: true);
 
-        await Eventually(async () => File.Exists(Path.Combine(ProxyConfigFolder, Inventory.Proxy.RejectedConfigFileName)) ? null : "not refused yet",
-            TimeSpan.FromSeconds(5), "the proxy reports the config refused");
+            // This config refused, not one an earlier fixture on the same lab left refused.
+            var rejected = Path.Combine(ProxyConfigFolder, Inventory.Proxy.RejectedConfigFileName);
+            await Eventually(async () => File.Exists(rejected) && await File.ReadAllTextAsync(rejected) == broken ? null : "not refused yet",
+                TimeSpan.FromSeconds(5), "the proxy reports the config refused");
+        }
+        finally
+        {
+            await _docker.Containers.UnpauseContainerAsync(Inventory.Proxy.ReconfigName);
+        }
         await AssertEveryShardRoutedToItsMasterAsync();
         Assert.That(await client.GetDatabase().StringSetAsync("kept-connection", "yes"), Is.True);
         Assert.That(dropped, Is.Zero, "client connections to 14555 dropped: nutcracker was stopped for a config it could not run");

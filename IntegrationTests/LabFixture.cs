@@ -9,19 +9,18 @@ using StackExchange.Redis;
 namespace RedisHaLab.IntegrationTests;
 
 /// <summary>
-/// Starts the real lab of one inventory through the AppHost and the harness (<see cref="LabLaunch"/>, <see cref="LabRun"/>),
-/// once per fixture, and waits until it is protected: every container healthy. Tests reach the lab only through the loopback ports the inventory names. Each fixture's lab has an index of
-/// its own (<see cref="LabIndexes"/>, <c>--lab-index</c>), so fixtures run side by side on this machine.
+/// Holds the real lab of one inventory, started through the AppHost and the harness (<see cref="LabLaunch"/>,
+/// <see cref="LabRun"/>) and protected (every container healthy) or, when a fixture of the same inventory ran before,
+/// that lab reset to its inventory's state (<see cref="LabPool"/>). Tests reach the lab only through the loopback ports
+/// the inventory names. Each lab has an index of its own (<see cref="LabIndexes"/>, <c>--lab-index</c>), so fixtures
+/// run side by side on this machine.
 /// </summary>
 public abstract class LabFixture(string inventoryFile)
 {
-    /// <summary>Cold start builds the twemproxy image from source, so allow it minutes, bounded.</summary>
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
-
-    private LabRun? _run;
+    private PooledLab? _lab;
 
     /// <summary>The running lab (<see cref="LabRun"/>: started, reset and stopped as <c>--play</c> and the benchmark do it).</summary>
-    private LabRun Run => _run ?? throw new InvalidOperationException($"the lab of {InventoryFile} is not running");
+    private LabRun Run => _lab?.Run ?? throw new InvalidOperationException($"the lab of {InventoryFile} is not running");
 
     protected DistributedApplication App => Run.App;
 
@@ -39,55 +38,90 @@ public abstract class LabFixture(string inventoryFile)
     /// <summary>The inventory file (under inventories/) of the lab running now.</summary>
     protected string InventoryFile { get; private set; } = inventoryFile;
 
-    [OneTimeSetUp]
-    public async Task StartLab()
-    {
-        LabIndex = LabIndexes.Take();
-        var plan = LabPlan.For(Path.Combine(Repository.Root, "inventories", InventoryFile), LabIndex);
-        Inventory = plan.Inventory;
-        Password = plan.Password;
-        await LabIndexes.FirstStart.RunAsync(async () =>
-        {
-            try
-            {
-                _run = await LabLaunch.StartAsync<Projects.AppHost>(plan, StartTimeout, quietLogs: false, CancellationToken.None);
-            }
-            catch (LabStartException e)
-            {
-                // A part that stopped on its way up fails the fixture's set-up, not what its tests prove: the stopped
-                // start is gone (LabLaunch removes it), so start once more, saying why in the log. A second failure
-                // fails the fixture with its own reason.
-                await TestContext.Progress.WriteLineAsync($"{InventoryFile} at lab index {LabIndex}: {e.Message}; starting it once more");
-                _run = await LabLaunch.StartAsync<Projects.AppHost>(plan, StartTimeout, quietLogs: false, CancellationToken.None);
-            }
-        });
-    }
+    /// <summary>The inventory file the fixture was made for, before any test switched it (<see cref="LabPool"/> counts them).</summary>
+    internal string HomeInventoryFile { get; } = inventoryFile;
 
+    /// <summary>
+    /// Takes a lab of the fixture's inventory from the <see cref="LabPool"/>: one a fixture before it left, reset to the
+    /// inventory's state, or a fresh one on a lab index of its own.
+    /// </summary>
+    [OneTimeSetUp]
+    public async Task StartLab() =>
+        Hold(await LabPool.TakeAsync(InventoryFile, alone: GetType().IsDefined(typeof(NonParallelizableAttribute), inherit: true)));
+
+    /// <summary>Gives the lab back to the pool, which keeps it for a later fixture of its inventory or stops it.</summary>
     [OneTimeTearDown]
     public async Task StopLab()
     {
-        if (_run is not null)
+        if (_lab is { } lab)
         {
-            await _run.StopAsync();
-            _run = null;
-        }
-        if (LabIndex != 0)
-        {
-            LabIndexes.Return(LabIndex);
-            LabIndex = 0;
+            Hold(null);
+            await LabPool.GiveBackAsync(lab);
         }
     }
 
-    /// <summary>Stops the running lab and starts a fresh one of <paramref name="inventory"/> (a file under inventories/).</summary>
-    protected async Task RestartLabAsync(string inventory)
+    /// <summary>
+    /// After a failed test, the engine's report of every container of the lab (state, restarts, last lines) in the
+    /// test's output: what a front door that stopped answering, or a Sentinel that never promoted, was doing, before the
+    /// next test's reset or the lab's stop changes it.
+    /// </summary>
+    [TearDown]
+    public async Task ReportContainersOfAFailedTest()
     {
-        await StopLab();
+        if (TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Failed || _lab is null)
+        {
+            return;
+        }
+        using var engine = new DockerContainerList();
+        using var asking = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        foreach (var name in ContainerNames)
+        {
+            try
+            {
+                var report = await engine.ReportAsync(name, FailureReportLines, asking.Token);
+                await TestContext.Out.WriteLineAsync($"after the failure, {name}: {report?.ToString() ?? "no such container"}");
+            }
+            catch (Exception e) when (e is Docker.DotNet.DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+            {
+                await TestContext.Out.WriteLineAsync($"after the failure, {name}: the engine did not report it ({e.Message})");
+            }
+        }
+    }
+
+    private const int FailureReportLines = 15;
+
+    /// <summary>
+    /// Gives back (or, when <paramref name="broken"/>, stops) the running lab and takes one of <paramref name="inventory"/>
+    /// (a file under inventories/); a broken lab's replacement is a fresh start unless the pool holds a lab that resets.
+    /// </summary>
+    protected async Task RestartLabAsync(string inventory, bool broken)
+    {
+        if (_lab is { } lab)
+        {
+            Hold(null);
+            await (broken ? LabPool.DiscardAsync(lab) : LabPool.GiveBackAsync(lab));
+        }
         InventoryFile = inventory;
         await StartLab();
     }
 
     /// <summary>Puts the running lab back to its inventory's state (<see cref="LabRun.ResetAsync"/>); returns what it undid.</summary>
     protected Task<IReadOnlyList<string>> ResetLabAsync(TimeSpan within) => Run.ResetAsync(within, CancellationToken.None);
+
+    private void Hold(PooledLab? lab)
+    {
+        _lab = lab;
+        if (lab is not null)
+        {
+            Inventory = lab.Plan.Inventory;
+            Password = lab.Plan.Password;
+            LabIndex = lab.Plan.LabIndex;
+        }
+        else
+        {
+            LabIndex = 0;
+        }
+    }
 
     /// <summary>Host path of the proxy's config file, the one the reconfig service rewrites.</summary>
     protected string ProxyConfigFile =>

@@ -212,18 +212,22 @@ public abstract class ScenarioFixture(string inventory, string summaryFile) : La
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Whatever stopped the reset, a fresh lab is the way back to a known state.
-            await FreshLabAsync(InventoryFile, $"reset failed: {e.Message}");
+            await FreshLabAsync(InventoryFile, $"reset failed: {e.Message}", broken: true);
             // The caller uses it: the next one must reset.
             _labIsFresh = false;
         }
     }
 
-    protected async Task FreshLabAsync(string inventory, string why)
+    /// <summary>
+    /// Replaces the running lab with one of <paramref name="inventory"/> in its inventory's state (<see cref="LabPool"/>:
+    /// reset, or started); a <paramref name="broken"/> one is stopped rather than kept for another fixture.
+    /// </summary>
+    protected async Task FreshLabAsync(string inventory, string why, bool broken = false)
     {
-        TestContext.Out.WriteLine($"starting a fresh lab of {inventory} ({why})");
+        TestContext.Out.WriteLine($"taking a lab of {inventory} in its inventory's state ({why})");
         _lab?.Dispose();
         _lab = null;
-        await RestartLabAsync(inventory);
+        await RestartLabAsync(inventory, broken);
         _labIsFresh = true;
     }
 

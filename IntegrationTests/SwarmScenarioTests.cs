@@ -33,6 +33,8 @@ public class SwarmScenarioTests
     [OneTimeSetUp]
     public async Task PublishAndDeploy()
     {
+        // The stack publishes its front door on every address of the machine, 127.N.0.1:14555 of an idle lab among them.
+        await LabPool.StopIdleAsync();
         _stackFolder = Path.Combine(Repository.Root, LabStateLayout.LabsFolder, LabStateLayout.SwarmFolder, "post-2016");
         await RepositoryCommand.RunAsync("dotnet", ["run", "--project", "AppHost", "-c", "Release", "--no-build", "--",
             "--inventory", Path.Combine(Repository.Root, "inventories", RedisHaLab.Playbooks.Scenario.DefaultInventory), "--publish", "swarm", "--output", _stackFolder], TimeSpan.FromMinutes(2));
