@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using NUnit.Framework.Interfaces;
 using RedisHaLab.Harness;
 
 namespace RedisHaLab.IntegrationTests;
@@ -18,7 +19,7 @@ internal sealed record PooledLab(string InventoryFile, LabPlan Plan, LabRun Run)
 /// <remarks>
 /// A lab given back is kept only while a fixture of its inventory has yet to take one (<see cref="FixturesOf"/>), one
 /// at most per inventory: an idle lab still holds a lab index, its containers and its orchestrator. The rest stop at
-/// once; whatever is left stops when the run ends (<see cref="LabPoolTeardown"/>), when a fixture that runs alone
+/// once; whatever is left stops when the run ends (<see cref="StopIdleLabsAfterTheRunAttribute"/>), when a fixture that runs alone
 /// takes a lab, or when one needs every port of the machine (<see cref="StopIdleAsync"/>, the Swarm stack's).
 /// </remarks>
 internal static class LabPool
@@ -194,10 +195,26 @@ internal static class LabPool
 /// <summary>A lab given back to the pool, and its reset to its inventory's state, started when it was given back.</summary>
 internal sealed record IdleLab(PooledLab Lab, Task<IReadOnlyList<string>> Reset, CancellationTokenSource Cancel);
 
-/// <summary>Stops the labs the pool still keeps once every fixture of the assembly has run.</summary>
-[SetUpFixture]
-public sealed class LabPoolTeardown
+/// <summary>
+/// Stops the labs the pool still keeps once every test of the assembly has run (a filtered run leaves some idle). An
+/// assembly action, not a [SetUpFixture]: a setup fixture changed how NUnit dispatched the fixtures under it, and a
+/// [NonParallelizable] one ran first, beside the others.
+/// </summary>
+[AttributeUsage(AttributeTargets.Assembly)]
+public sealed class StopIdleLabsAfterTheRunAttribute : Attribute, ITestAction
 {
-    [OneTimeTearDown]
-    public Task StopIdleLabs() => LabPool.StopIdleAsync();
+    public ActionTargets Targets => ActionTargets.Suite;
+
+    public void BeforeTest(ITest test)
+    {
+    }
+
+    public void AfterTest(ITest test)
+    {
+        // Only after the assembly: were the action also given each fixture, stopping idle labs there would empty the pool.
+        if (test.TestType == "Assembly")
+        {
+            LabPool.StopIdleAsync().GetAwaiter().GetResult();
+        }
+    }
 }

@@ -6,3 +6,4 @@
 // no idle lab of the pool stays beside them.
 [assembly: Parallelizable(ParallelScope.Fixtures)]
 [assembly: LevelOfParallelism(2)]
+[assembly: RedisHaLab.IntegrationTests.StopIdleLabsAfterTheRun]

@@ -49,13 +49,11 @@ public sealed class LabReset(ChaosLab lab)
     {
         var clock = Stopwatch.StartNew();
         var done = (await HealAllAsync(cancellationToken)).ToList();
-        foreach (var shard in lab.Inventory.Shards)
-        {
-            if (await FailBackAsync(shard, within - clock.Elapsed, cancellationToken) is { } failedBack)
-            {
-                done.Add(failedBack);
-            }
-        }
+        // Every shard at once: each waits on Sentinel (a restarted old master's demotion after Sentinel's next look, then
+        // the failover back), and Sentinel fails different masters over independently. One after the other, a lab with
+        // both masters down (a node killed) waited for the second failover back after the first.
+        var failedBack = await Task.WhenAll(lab.Inventory.Shards.Select(shard => FailBackAsync(shard, within - clock.Elapsed, cancellationToken)));
+        done.AddRange(failedBack.OfType<string>());
         IReadOnlyList<string> differences;
         while ((differences = await LabDifferences.FromInventoryAsync(lab, cancellationToken)).Count > 0 && clock.Elapsed < within)
         {
