@@ -95,7 +95,7 @@ public partial class SampleAppTests() : LabFixture(Scenario.DefaultInventory)
     }
 
     /// <summary>The front door's connection string as the AppHost gives it to the sample app.</summary>
-    private string FrontDoorConnectionString => $"{FrontDoor},proxy=Twemproxy,tiebreaker={(Password is null ? "" : $",password={Password}")}";
+    private string FrontDoorConnectionString => LabConnectionStrings.FrontDoor(FrontDoor.ToString(), Password);
 
     [GeneratedRegex(@"(?<shard>\w+): serving again after (?<seconds>[0-9.]+) s without service")]
     private static partial Regex ServingAgain();
@@ -115,8 +115,7 @@ public partial class SampleAppTests() : LabFixture(Scenario.DefaultInventory)
         if (sentinelShard is not null)
         {
             // The shard a second way, as the AppHost hands the app one: its Sentinels and service name, and the address map.
-            start.Environment["ConnectionStrings__shard"] = $"{string.Join(",", Inventory.Sentinels.Instances.Select(EndpointOf))},serviceName={sentinelShard.SentinelMasterName}" +
-                                                             (Password is null ? "" : $",password={Password}");
+            start.Environment["ConnectionStrings__shard"] = LabConnectionStrings.Shard(Inventory.Sentinels.Instances.Select(s => EndpointOf(s).ToString()), sentinelShard, Password);
             start.Environment["Lab__SentinelShard"] = sentinelShard.Name;
             start.Environment["Lab__Addresses"] = LabEndpoints.Aspire.AddressTunnel(Inventory).ToString();
         }

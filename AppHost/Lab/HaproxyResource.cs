@@ -20,7 +20,5 @@ internal sealed class HaproxyResource(string name, ParameterResource? password) 
     public EndpointReference FrontDoor => new(this, FrontDoorEndpointName);
 
     /// <inheritdoc />
-    public ReferenceExpression ConnectionStringExpression => PasswordParameter is null
-        ? ReferenceExpression.Create($"{FrontDoor.Property(EndpointProperty.HostAndPort)},proxy=Twemproxy,tiebreaker=")
-        : ReferenceExpression.Create($"{FrontDoor.Property(EndpointProperty.HostAndPort)},proxy=Twemproxy,tiebreaker=,password={PasswordParameter}");
+    public ReferenceExpression ConnectionStringExpression => FrontDoorConnectionString.Of(FrontDoor, PasswordParameter);
 }

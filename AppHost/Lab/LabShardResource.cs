@@ -35,10 +35,12 @@ internal sealed class LabShardResource(Shard shard, IReadOnlyList<SentinelResour
                 }
                 builder.Append($"{sentinels[i].Endpoint.Property(EndpointProperty.HostAndPort)}");
             }
-            builder.AppendLiteral($",serviceName={Shard.SentinelMasterName}");
+            // The same text as LabConnectionStrings.Shard, around Aspire's endpoints and password parameter.
+            builder.AppendLiteral($",{LabConnectionStrings.ServiceNameKey}{Shard.SentinelMasterName}");
             if (PasswordParameter is not null)
             {
-                builder.Append($",password={PasswordParameter}");
+                builder.AppendLiteral("," + LabConnectionStrings.PasswordKey);
+                builder.Append($"{PasswordParameter}");
             }
             return builder.Build();
         }

@@ -31,9 +31,7 @@ internal sealed class TwemproxyResource(string name, ParameterResource? password
     private EndpointReference Connected => new(this, hasFrontDoor ? FrontDoorEndpointName : NodeEndpointName);
 
     /// <inheritdoc />
-    public ReferenceExpression ConnectionStringExpression => PasswordParameter is null
-        ? ReferenceExpression.Create($"{Connected.Property(EndpointProperty.HostAndPort)},proxy=Twemproxy,tiebreaker=")
-        : ReferenceExpression.Create($"{Connected.Property(EndpointProperty.HostAndPort)},proxy=Twemproxy,tiebreaker=,password={PasswordParameter}");
+    public ReferenceExpression ConnectionStringExpression => FrontDoorConnectionString.Of(Connected, PasswordParameter);
 }
 
 /// <summary>A Sentinel of the lab: a container running <c>redis-sentinel</c> on its node's address.</summary>

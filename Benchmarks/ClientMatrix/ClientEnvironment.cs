@@ -17,7 +17,6 @@ internal static class ClientEnvironment
     public static IReadOnlyDictionary<string, string> Of(MatrixClient client, Inventory inventory, string? password, string keyPrefix)
     {
         var frontDoor = LabEndpoints.Aspire.FrontDoor(inventory);
-        var passwordPart = password is null ? "" : $",password={password}";
         var variables = new Dictionary<string, string>
         {
             ["LAB_HOST"] = frontDoor.Address.ToString(),
@@ -30,14 +29,14 @@ internal static class ClientEnvironment
         if (client.Path == ClientPath.FrontDoor)
         {
             // As the AppHost writes the front door's connection string (docs/using-the-lab.md, "Taking the lab by reference").
-            variables["LAB_CONNECTION"] = $"{frontDoor},proxy=Twemproxy,tiebreaker={passwordPart}";
+            variables["LAB_CONNECTION"] = LabConnectionStrings.FrontDoor(frontDoor.ToString(), password);
         }
         else
         {
             var shard = inventory.Shards.SingleOrDefault(s => s.Name == client.Shard)
                         ?? throw new MatrixClientException($"client '{client.Name}': the lab has no shard '{client.Shard}' (it has {string.Join(", ", inventory.Shards.Select(s => s.Name))})");
             // As the AppHost writes a shard's (LabShardResource), and the address map it hands the sample app.
-            variables["LAB_CONNECTION"] = $"{string.Join(",", inventory.Sentinels.Instances.Select(LabEndpoints.Aspire.Of))},serviceName={shard.SentinelMasterName}{passwordPart}";
+            variables["LAB_CONNECTION"] = LabConnectionStrings.Shard(inventory.Sentinels.Instances.Select(s => LabEndpoints.Aspire.Of(s).ToString()), shard, password);
             variables["LAB_ADDRESSES"] = LabEndpoints.Aspire.AddressTunnel(inventory).ToString();
         }
         return variables;
