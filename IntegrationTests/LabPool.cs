@@ -71,8 +71,9 @@ internal static class LabPool
                           $"(waited {waited.Elapsed.TotalSeconds:0.0} s for it): {(done.Count == 0 ? "nothing to undo" : string.Join(", ", done))}");
                 return idle.Lab;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
+                // Nothing cancels a reset that was taken off the idle list: whatever ended it, a fresh lab is the way back.
                 await Say($"{inventoryFile}: the idle lab at index {idle.Lab.Plan.LabIndex} could not be reset ({e.Message}); stopping it and starting a fresh one");
                 await StopAsync(idle.Lab);
             }

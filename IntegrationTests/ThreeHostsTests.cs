@@ -27,10 +27,9 @@ namespace RedisHaLab.IntegrationTests;
 // Beside the other fixtures' labs: its engines are containers named after the post's hosts (node22...), its front door
 // is 127.0.0.1:14555 and its instances publish on their engines, while each other lab has a loopback range, names and
 // ports of its own (lab index 1 and up). Only the Swarm stack (NonParallelizable) holds 127.0.0.1:14555 too.
-// Dispatched first (Order): its set-up (three engines, the lab's images loaded into each) is the longest of the shared
-// fixtures, and dispatched by name it came last, with the other worker idle for its two minutes.
+// Not dispatched first (tried with [Order(1)]): beside the client matrix's and the authenticated scenarios' labs, the
+// front door closed the first connection after node22's host came back "protected", and the partition test failed.
 [TestFixture]
-[Order(1)]
 public class ThreeHostsTests
 {
     private const string InventoryFile = "post-2016-proxy-ha.yml";
