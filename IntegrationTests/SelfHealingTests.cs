@@ -23,12 +23,27 @@ public class SelfHealingTests() : LabFixture("post-2016.yml")
     public void Ring() => _ring = KetamaRing.For(Inventory) ?? throw new InvalidOperationException("the post's lab hashes fnv1a_64/ketama");
 
     [Test, Order(0)]
-    public async Task A_nutcracker_killed_inside_its_container_serves_again_within_a_second_and_the_container_never_stops()
+    public async Task A_nutcracker_killed_inside_its_container_serves_again_within_a_second_even_right_after_its_start_and_the_container_never_stops()
     {
         var before = await DockerAsync("inspect", "-f", "{{.State.StartedAt}}", Inventory.Proxy.Name);
         var key = Key("g1", "nutcracker-killed");
         Assert.That(await SetThroughFrontDoorAsync(key), Is.True, "served before the kill");
 
+        // The second kill lands on the process the supervisor has just started again: a proxy started a moment ago
+        // (an apply, an address refresh, a revive) is as much the front door as one that ran for hours.
+        var first = await KillNutcrackerAndTimeServedAgainAsync(key);
+        var second = await KillNutcrackerAndTimeServedAgainAsync(key);
+        TestContext.Out.WriteLine($"served again {first.TotalMilliseconds:0} ms, then {second.TotalMilliseconds:0} ms after nutcracker was killed");
+
+        Assert.That(first, Is.LessThan(TimeSpan.FromSeconds(1)), "the supervisor starts it again on the config it ran");
+        Assert.That(second, Is.LessThan(TimeSpan.FromSeconds(1)), "a process killed right after its start is started again at once too");
+        Assert.That(await DockerAsync("inspect", "-f", "{{.State.StartedAt}}", Inventory.Proxy.Name), Is.EqualTo(before), "the container never stopped");
+        await AssertLandsOnMasterAsync("g1", key);
+    }
+
+    /// <summary>Kills every nutcracker process in the proxy's container and times how long until a SET through the front door succeeds again.</summary>
+    private async Task<TimeSpan> KillNutcrackerAndTimeServedAgainAsync(string key)
+    {
         await DockerAsync("exec", Inventory.Proxy.Name, "bash", "-c",
             "for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = nutcracker ] && kill -9 ${p#/proc/}; done; true");
         var killed = Stopwatch.StartNew();
@@ -38,12 +53,7 @@ public class SelfHealingTests() : LabFixture("post-2016.yml")
         {
             await Task.Delay(20);
         }
-        var servedAfter = killed.Elapsed;
-        TestContext.Out.WriteLine($"served again {servedAfter.TotalMilliseconds:0} ms after nutcracker was killed");
-
-        Assert.That(servedAfter, Is.LessThan(TimeSpan.FromSeconds(1)), "the supervisor starts it again on the config it ran");
-        Assert.That(await DockerAsync("inspect", "-f", "{{.State.StartedAt}}", Inventory.Proxy.Name), Is.EqualTo(before), "the container never stopped");
-        await AssertLandsOnMasterAsync("g1", key);
+        return killed.Elapsed;
     }
 
     [Test, Order(1)]

@@ -9,7 +9,11 @@ namespace RedisHaLab.Reconfig;
 /// True when, on top of that, a write through the proxy reaches a master on every shard and a Sentinel majority answers
 /// for every shard, so a failover would be followed: what "ready" means for the lab.
 /// </param>
-internal sealed record Readiness(bool IsUp, string Reason, bool IsProtected = false)
+/// <param name="AcceptingSinceUtc">
+/// When the nutcracker process that runs the verified masters began accepting (its record), for <see cref="ProxyReadiness.WithServing"/>;
+/// null: not known.
+/// </param>
+internal sealed record Readiness(bool IsUp, string Reason, bool IsProtected = false, DateTime? AcceptingSinceUtc = null)
 {
     /// <summary>
     /// The answer on the readiness port: <c>up protected</c>, <c>up unprotected</c> or <c>down</c>, then the reason.
@@ -51,7 +55,7 @@ internal static class ProxyReadiness
                     return new(false, $"shard {shard.Name} is not in the proxy's config");
             }
         }
-        return new(true, $"runs the verified master of all {inventory.Shards.Count} shards");
+        return new(true, $"runs the verified master of all {inventory.Shards.Count} shards", AcceptingSinceUtc: look.AcceptingSinceUtc);
     }
 
     /// <summary>How old the last probe through the proxy may be and still count (probes run every second).</summary>
@@ -62,6 +66,8 @@ internal static class ProxyReadiness
     /// (<paramref name="serving"/>, the last probe of each shard) and the shards the last reconcile found no Sentinel
     /// majority for (<paramref name="withoutMajority"/>, null before the first pass). A proxy that serves no shard is
     /// down (a dead nutcracker whose running record is still on disk); one that serves some is up but not protected.
+    /// Protected also needs every shard served by a write sent after the running process began accepting: a probe
+    /// answered by the process an apply or a restart replaced vouches for nothing that runs now.
     /// </summary>
     public static Readiness WithServing(Readiness current, IReadOnlyList<ServingResult>? serving, IReadOnlySet<string>? withoutMajority, DateTime nowUtc)
     {
@@ -86,6 +92,13 @@ internal static class ProxyReadiness
         if (failed.Count > 0)
         {
             return new(true, $"{current.Reason}; not served: {string.Join("; ", failed.Select(f => $"{f.Label}: {f.Problem}"))}");
+        }
+        var sinceUtc = current.AcceptingSinceUtc ?? DateTime.MaxValue;
+        if (fresh.Any(r => r.Sent < sinceUtc))
+        {
+            var since = sinceUtc == DateTime.MaxValue ? "no process accepts on it yet"
+                : $"the process that runs it began accepting at {sinceUtc:HH:mm:ss.fff}, after the last write through it";
+            return new(true, $"{current.Reason}; {since}");
         }
         if (withoutMajority is null)
         {

@@ -13,7 +13,16 @@ internal sealed record RunningConfig(string Sha256, string Text, NutcrackerConfi
 /// <param name="Running">What runs, or null.</param>
 /// <param name="Problem">Why <paramref name="Running"/> is null, for logs and the readiness answer.</param>
 /// <param name="MayPass">True when a look a moment later may succeed: no report yet (a proxy starting), or the running YAML and its record caught between two writes.</param>
-internal sealed record RunningLook(RunningConfig? Running, string? Problem, bool MayPass);
+/// <param name="AcceptingSinceUtc">
+/// With <paramref name="Running"/>: when the nutcracker process that runs it began accepting connections, by its record;
+/// <see cref="DateTime.MaxValue"/> while none does (the record's pid 0: being started again).
+/// </param>
+internal sealed record RunningLook(RunningConfig? Running, string? Problem, bool MayPass, DateTime? AcceptingSinceUtc = null)
+{
+    /// <summary>What the record says of the process: when it began accepting, or never while it is being started again.</summary>
+    public static DateTime AcceptingSince(NutcrackerRunningRecord record) =>
+        record.Pid > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(record.AcceptingSinceUnixMs).UtcDateTime : DateTime.MaxValue;
+}
 
 /// <summary>
 /// What the proxy runs, as its supervisor's record says (<c>redis_14555.running.json</c>, a hash). The content comes
@@ -57,7 +66,7 @@ internal sealed class RunningConfigView(IProxySide proxy)
         }
         if (_known is { } known && known.Sha256 == record.ConfigSha256)
         {
-            return new(known, null, MayPass: false);
+            return new(known, null, MayPass: false, RunningLook.AcceptingSince(record));
         }
         // A config this service does not know the content of: the one place the running YAML is read and parsed.
         string? text;
@@ -80,7 +89,7 @@ internal sealed class RunningConfigView(IProxySide proxy)
         {
             var running = new RunningConfig(record.ConfigSha256, text, NutcrackerConfig.Parse(text));
             _known = running;
-            return new(running, null, MayPass: false);
+            return new(running, null, MayPass: false, RunningLook.AcceptingSince(record));
         }
         catch (FormatException e)
         {

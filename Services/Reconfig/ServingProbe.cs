@@ -12,7 +12,12 @@ namespace RedisHaLab.Reconfig;
 /// <param name="Served">True when the write was acknowledged: the proxy runs and sends the shard to a master.</param>
 /// <param name="Problem">Why not, for the log and the readiness answer.</param>
 /// <param name="AtUtc">When the probe ended.</param>
-internal sealed record ServingResult(string Label, bool Served, string? Problem, DateTime AtUtc);
+/// <param name="SentUtc">When the write was sent; null: taken as <paramref name="AtUtc"/>.</param>
+internal sealed record ServingResult(string Label, bool Served, string? Problem, DateTime AtUtc, DateTime? SentUtc = null)
+{
+    /// <summary>When the write was sent: a write sent after a process began accepting was answered by that process or by none.</summary>
+    public DateTime Sent => SentUtc ?? AtUtc;
+}
 
 /// <summary>
 /// What runs must also serve: every second, a write through this service's own proxy on a key of every shard (the
@@ -78,19 +83,20 @@ internal sealed class ServingProbe(Inventory inventory, ProxyInstance proxy, Rec
 
     private async Task<ServingResult> ProbeAsync(HealthKey key, CancellationToken stoppingToken)
     {
+        var sent = DateTime.UtcNow;
         try
         {
             // A connection per key: twemproxy answers a client in request order, so a write stuck on one shard's dead
             // master would hold the other shards' answers back too.
             var connection = await ConnectionAsync(key.Label);
             await connection.GetDatabase().StringSetAsync(key.Key, proxy.ReconfigName, HealthKeys.Lifetime).WaitAsync(Budget, stoppingToken);
-            return new ServingResult(key.Label, true, null, DateTime.UtcNow);
+            return new ServingResult(key.Label, true, null, DateTime.UtcNow, sent);
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
             // Whatever the client throws (a refusal, a timeout, a write it cancelled when its connection dropped) is a
             // shard not served, never a reason to stop probing: a probe that stopped would stop the service with it.
-            return new ServingResult(key.Label, false, Brief(e), DateTime.UtcNow);
+            return new ServingResult(key.Label, false, Brief(e), DateTime.UtcNow, sent);
         }
     }
 

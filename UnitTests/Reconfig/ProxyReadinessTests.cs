@@ -149,7 +149,7 @@ public class ProxyReadinessTests
     [Test]
     public void A_proxy_that_serves_no_shard_is_down_and_one_that_serves_some_is_up_but_not_protected()
     {
-        var current = new Readiness(true, "runs the verified master of all 2 shards");
+        var current = new Readiness(true, "runs the verified master of all 2 shards", AcceptingSinceUtc: DateTime.UtcNow.AddSeconds(-10));
         var now = DateTime.UtcNow;
         IReadOnlySet<string> none = new HashSet<string>();
 
@@ -164,12 +164,34 @@ public class ProxyReadinessTests
     [Test]
     public void A_probe_older_than_three_seconds_does_not_count()
     {
-        var current = new Readiness(true, "runs the verified master of all 2 shards");
+        var current = new Readiness(true, "runs the verified master of all 2 shards", AcceptingSinceUtc: DateTime.UtcNow.AddSeconds(-10));
         var now = DateTime.UtcNow;
 
         Assert.That(ProxyReadiness.WithServing(current, Served(now.AddSeconds(-4), "g1", "g2"), new HashSet<string>(), now).IsUp, Is.False);
         Assert.That(ProxyReadiness.WithServing(current, null, new HashSet<string>(), now).IsUp, Is.False, "before the first probe");
         Assert.That(ProxyReadiness.WithServing(current, Served(now, "g1", "g2"), null, now).IsProtected, Is.False, "before the first reconcile");
+    }
+
+    // Catches: a probe answered by the process an apply replaced taken as vouching for the new one (the lab said
+    // "protected", then the front door closed the first new connection).
+    [Test]
+    public void Protected_needs_every_shard_served_by_a_write_sent_after_the_running_process_began_accepting()
+    {
+        var now = DateTime.UtcNow;
+        var restarted = new Readiness(true, "runs the verified master of all 2 shards", AcceptingSinceUtc: now.AddMilliseconds(-300));
+        IReadOnlySet<string> none = new HashSet<string>();
+
+        var before = ProxyReadiness.WithServing(restarted, [new("g1", true, null, now, SentUtc: now.AddMilliseconds(-301)), new("g2", true, null, now, SentUtc: now)], none, now);
+        Assert.That((before.IsUp, before.IsProtected), Is.EqualTo((true, false)), "up (it serves), not protected until each shard is written through the new process");
+        Assert.That(before.Answer, Does.Contain("began accepting at"));
+
+        var after = ProxyReadiness.WithServing(restarted, [new("g1", true, null, now, SentUtc: now.AddMilliseconds(-300)), new("g2", true, null, now, SentUtc: now)], none, now);
+        Assert.That(after.Answer, Does.StartWith("up protected"));
+
+        var beingStarted = restarted with { AcceptingSinceUtc = RunningLook.AcceptingSince(new NutcrackerRunningRecord(new string('a', 64), 0, 0)) };
+        Assert.That(ProxyReadiness.WithServing(beingStarted, Served(now, "g1", "g2"), none, now).IsProtected, Is.False, "pid 0: no process accepts on it");
+        Assert.That(ProxyReadiness.WithServing(restarted with { AcceptingSinceUtc = null }, Served(now, "g1", "g2"), none, now).IsProtected, Is.False,
+            "a process whose start is not known is not vouched for");
     }
 
     private static List<ServingResult> Served(DateTime at, params string[] shards) => [.. shards.Select(s => new ServingResult(s, true, null, at))];
