@@ -61,9 +61,10 @@ public abstract class LabFixture(string inventoryFile)
     }
 
     /// <summary>
-    /// After a failed test, the engine's report of every container of the lab (state, restarts, last lines) in the
-    /// test's output: what a front door that stopped answering, or a Sentinel that never promoted, was doing, before the
-    /// next test's reset or the lab's stop changes it.
+    /// After a failed test, the engine's report of every container of the lab (state, restarts, last lines) and each
+    /// Sentinel's view of each shard (the master it names, its flags, how many other Sentinels it knows) in the test's
+    /// output: what a front door that stopped answering, or a Sentinel that never promoted, was doing, before the next
+    /// test's reset or the lab's stop changes it.
     /// </summary>
     [TearDown]
     public async Task ReportContainersOfAFailedTest()
@@ -73,18 +74,37 @@ public abstract class LabFixture(string inventoryFile)
             return;
         }
         using var engine = new DockerContainerList();
-        using var asking = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         foreach (var name in ContainerNames)
         {
-            try
+            await TestContext.Out.WriteLineAsync($"after the failure, {name}: {await engine.ReportOrReasonAsync(name, FailureReportLines, TimeSpan.FromSeconds(10))}");
+        }
+        foreach (var sentinel in Inventory.Sentinels.Instances)
+        {
+            await TestContext.Out.WriteLineAsync($"after the failure, {sentinel.Name} says: {await SentinelViewAsync(sentinel)}");
+        }
+    }
+
+    private static readonly string[] SentinelViewFields = ["ip", "port", "flags", "num-other-sentinels", "num-slaves", "config-epoch", "last-ok-ping-reply", "failover-state"];
+
+    /// <summary>What one Sentinel says of every shard, in one line; a Sentinel that does not answer within 5 s says so.</summary>
+    private async Task<string> SentinelViewAsync(SentinelInstance sentinel)
+    {
+        var endpoint = EndpointOf(sentinel);
+        try
+        {
+            await using var connection = await ConnectSentinelAsync(endpoint).WaitAsync(TimeSpan.FromSeconds(5));
+            var views = new List<string>();
+            foreach (var shard in Inventory.Shards)
             {
-                var report = await engine.ReportAsync(name, FailureReportLines, asking.Token);
-                await TestContext.Out.WriteLineAsync($"after the failure, {name}: {report?.ToString() ?? "no such container"}");
+                var fields = (await connection.GetServer(endpoint).SentinelMasterAsync(shard.SentinelMasterName).WaitAsync(TimeSpan.FromSeconds(5)))
+                    .ToDictionary(p => p.Key, p => p.Value);
+                views.Add($"{shard.Name}: {string.Join(", ", SentinelViewFields.Where(fields.ContainsKey).Select(f => $"{f}={fields[f]}"))}");
             }
-            catch (Exception e) when (e is Docker.DotNet.DockerApiException or HttpRequestException or IOException or OperationCanceledException)
-            {
-                await TestContext.Out.WriteLineAsync($"after the failure, {name}: the engine did not report it ({e.Message})");
-            }
+            return string.Join("; ", views);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return $"no answer ({e.Message})";
         }
     }
 

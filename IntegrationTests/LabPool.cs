@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using NUnit.Framework.Interfaces;
+using RedisHaLab.Faults;
 using RedisHaLab.Harness;
 
 namespace RedisHaLab.IntegrationTests;
@@ -26,9 +27,6 @@ internal static class LabPool
 {
     /// <summary>Cold start builds the twemproxy image from source, so allow it minutes, bounded.</summary>
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
-
-    /// <summary>As a scenario's reset: Sentinel's failover back and the demotion of a returned master take a while.</summary>
-    private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
 
     private static readonly Lock Gate = new();
     private static readonly List<IdleLab> Idle = [];
@@ -96,7 +94,7 @@ internal static class LabPool
             if (YetToTake().GetValueOrDefault(lab.InventoryFile) > 0 && Idle.All(l => l.Lab.InventoryFile != lab.InventoryFile))
             {
                 var cancel = new CancellationTokenSource();
-                Idle.Add(new IdleLab(lab, Task.Run(() => lab.Run.ResetAsync(ResetWithin, cancel.Token)), cancel));
+                Idle.Add(new IdleLab(lab, Task.Run(() => lab.Run.ResetAsync(LabReset.Within, cancel.Token)), cancel));
                 return;
             }
         }

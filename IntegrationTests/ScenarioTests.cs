@@ -141,7 +141,6 @@ public class TimedScenarioTests() : ScenarioFixture(RedisHaLab.Playbooks.Scenari
 /// </summary>
 public abstract class ScenarioFixture(string inventory, string summaryFile) : LabFixture(inventory)
 {
-    private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan ScenarioWithin = TimeSpan.FromMinutes(10);
 
     private readonly List<PlaybookResult> _results = [];
@@ -206,7 +205,7 @@ public abstract class ScenarioFixture(string inventory, string summaryFile) : La
         try
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var done = await ResetLabAsync(ResetWithin);
+            var done = await ResetLabAsync(LabReset.Within);
             TestContext.Out.WriteLine($"reset to {InventoryFile} in {clock.Elapsed.TotalSeconds:0.0} s: {(done.Count == 0 ? "nothing to undo" : string.Join(", ", done))}");
         }
         catch (Exception e) when (e is not OperationCanceledException)

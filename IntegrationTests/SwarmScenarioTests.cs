@@ -18,7 +18,6 @@ namespace RedisHaLab.IntegrationTests;
 [NonParallelizable]
 public class SwarmScenarioTests
 {
-    private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan ScenarioWithin = TimeSpan.FromMinutes(10);
 
     private readonly List<PlaybookResult> _results = [];
@@ -66,7 +65,7 @@ public class SwarmScenarioTests
         // A fresh stack too: the deploy's own wait says it serves, the reset's that it is the inventory's in every
         // respect (each Sentinel knowing the others, routing by probe keys) before a fault lands on it. No fresh stack
         // to fall back on within a test's time: a reset that fails fails the playbook.
-        var done = await new LabReset(lab).ResetAsync(ResetWithin, CancellationToken.None);
+        var done = await new LabReset(lab).ResetAsync(LabReset.Within, CancellationToken.None);
         TestContext.Out.WriteLine($"reset the stack: {(done.Count == 0 ? "nothing to undo" : string.Join(", ", done))}");
         using var timeout = new CancellationTokenSource(ScenarioWithin);
         var result = await new PlaybookRunner(lab, new TextPlaybookProgress(TestContext.Out)).RunAsync(scenario, timeout.Token);

@@ -19,7 +19,6 @@ internal static class PlaybookCommands
     public const string Name = "run-playbook";
 
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
-    private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
 
     public static void AddPlaybookCommands(this IDistributedApplicationBuilder builder, LabResources lab)
     {
@@ -77,7 +76,7 @@ internal static class PlaybookCommands
         {
             var chaos = context.Services.GetRequiredService<ChaosLab>();
             var started = DateTime.UtcNow;
-            await new LabReset(chaos).ResetAsync(ResetWithin, context.CancellationToken);
+            await new LabReset(chaos).ResetAsync(LabReset.Within, context.CancellationToken);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
             timeout.CancelAfter(StepBudget.PlaybookWithin);
             var logger = context.Logger;
@@ -107,7 +106,7 @@ internal static class PlaybookCommands
     {
         try
         {
-            var undone = await new LabReset(chaos).ResetAsync(ResetWithin, CancellationToken.None);
+            var undone = await new LabReset(chaos).ResetAsync(LabReset.Within, CancellationToken.None);
             var text = undone.Count == 0 ? "the lab needed no reset after it" : $"the lab was reset after it ({string.Join(", ", undone)})";
             logger.LogInformation("{Line}", text);
             return text;

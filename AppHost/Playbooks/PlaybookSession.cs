@@ -17,7 +17,6 @@ internal static class PlaybookSession
 {
     /// <summary>Cold start builds the twemproxy image from source: minutes, bounded.</summary>
     private static readonly TimeSpan HealthyWithin = TimeSpan.FromMinutes(8);
-    private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(2);
 
     public static async Task<int> RunAsync(DistributedApplication app, Inventory inventory, IReadOnlyList<Scenario> playbooks, string repositoryRoot)
     {
@@ -44,7 +43,7 @@ internal static class PlaybookSession
                     if (i > 0)
                     {
                         status.Status($"resetting the lab for {Markup.Escape(playbooks[i].Name)}");
-                        var undone = await run.ResetAsync(ResetWithin, CancellationToken.None);
+                        var undone = await run.ResetAsync(LabReset.Within, CancellationToken.None);
                         AnsiConsole.MarkupLine($"[grey]reset: {Markup.Escape(undone.Count == 0 ? "nothing to undo" : string.Join(", ", undone))}[/]");
                     }
                     using var timeout = new CancellationTokenSource(StepBudget.PlaybookWithin);

@@ -1,3 +1,4 @@
+using RedisHaLab.Faults;
 using RedisHaLab.Harness;
 using RedisHaLab.Playbooks;
 using RedisHaLab.Probes;
@@ -25,7 +26,6 @@ public sealed record MatrixScenario(string Scenario, bool PlaybookPassed, string
 internal static class MatrixRun
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
-    private static readonly TimeSpan ResetWithin = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan PlaybookWithin = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan ClientsServingWithin = TimeSpan.FromSeconds(30);
 
@@ -58,7 +58,7 @@ internal static class MatrixRun
         foreach (var (scenario, file) in scenarios.Zip(matrix.Scenarios))
         {
             results.Add(await RunScenarioAsync(scenario, file, matrix.Clients, commands, lab, view, $"matrix:{run}:{results.Count}", progress, cancellationToken));
-            var undone = await lab.ResetAsync(ResetWithin, cancellationToken);
+            var undone = await lab.ResetAsync(LabReset.Within, cancellationToken);
             await progress.WriteLineAsync($"lab reset{(undone.Count == 0 ? "" : $": {string.Join("; ", undone)}")}");
         }
         return results;

@@ -14,6 +14,13 @@ public sealed class LabReset(ChaosLab lab)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long a reset may take before it counts as failed: a shard failed back waits on Sentinel (its down-after, a
+    /// returned master's demotion after Sentinel's next look and grace, then the failover back). Measured 2-50 s here;
+    /// every caller (the playbooks, the test fixtures, the lab pool, the client matrix) bounds its reset with it.
+    /// </summary>
+    public static readonly TimeSpan Within = TimeSpan.FromMinutes(2);
+
     /// <summary>Resumes, heals and starts whatever a scenario left paused, cut off or down, the reconfig service included; returns what it did.</summary>
     public async Task<IReadOnlyList<string>> HealAllAsync(CancellationToken cancellationToken)
     {

@@ -24,6 +24,37 @@ public interface IContainerList
     Task<ContainerReport?> ReportAsync(string name, int lastLines, CancellationToken cancellationToken);
 }
 
+/// <summary>A container's report, or why the engine gave none: what a failure report prints either way.</summary>
+/// <param name="Report">The engine's report; null when no container has the name, or when the engine did not answer.</param>
+/// <param name="EngineProblem">Why the engine did not answer (its error, a broken socket, no answer in time); null when it did.</param>
+public sealed record ContainerReportOrReason(ContainerReport? Report, string? EngineProblem)
+{
+    /// <summary>One line: the report, "no such container", or what kept the engine from answering.</summary>
+    public override string ToString() => EngineProblem is { } problem ? $"the engine did not report it ({problem})" : Report?.ToString() ?? "no such container";
+}
+
+/// <summary>What every failure report asks of an <see cref="IContainerList"/>.</summary>
+public static class ContainerListReports
+{
+    /// <summary>
+    /// <see cref="IContainerList.ReportAsync"/> bounded to <paramref name="within"/>, with an engine that fails to answer
+    /// (an API error, a broken socket, no answer in time) turned into a reason: a report written because something
+    /// already failed must not fail too, nor hide the first failure behind its own exception.
+    /// </summary>
+    public static async Task<ContainerReportOrReason> ReportOrReasonAsync(this IContainerList containers, string name, int lastLines, TimeSpan within)
+    {
+        using var asking = new CancellationTokenSource(within);
+        try
+        {
+            return new(await containers.ReportAsync(name, lastLines, asking.Token), null);
+        }
+        catch (Exception e) when (e is Docker.DotNet.DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            return new(null, e.Message);
+        }
+    }
+}
+
 /// <summary>The local Docker engine's containers.</summary>
 public sealed class DockerContainerList : IContainerList, IDisposable
 {

@@ -115,16 +115,8 @@ public sealed class LabRun(DistributedApplication app, Inventory inventory, Acti
     {
         var snapshot = App.ResourceNotifications.TryGetCurrentState(name, out var seen) ? seen.Snapshot : null;
         using var docker = containers is null ? new DockerContainerList() : null;
-        using var asking = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            var report = await (containers ?? docker!).ReportAsync(name, LabStartException.OutputLines, asking.Token);
-            return LabStartException.Describe(snapshot?.State?.Text, snapshot?.ExitCode, report);
-        }
-        catch (Exception e) when (e is Docker.DotNet.DockerApiException or HttpRequestException or IOException or OperationCanceledException)
-        {
-            return LabStartException.Describe(snapshot?.State?.Text, snapshot?.ExitCode, report: null, engineProblem: e.Message);
-        }
+        var engine = await (containers ?? docker!).ReportOrReasonAsync(name, LabStartException.OutputLines, TimeSpan.FromSeconds(10));
+        return LabStartException.Describe(snapshot?.State?.Text, snapshot?.ExitCode, engine.Report, engine.EngineProblem);
     }
 
     /// <summary>
