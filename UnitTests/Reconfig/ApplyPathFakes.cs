@@ -49,6 +49,12 @@ internal sealed class FakeProxy : IProxySide
 
     private string? _running;
 
+    /// <summary>The running record's pid: 0 while the supervisor starts nutcracker again on that config.</summary>
+    public int RecordedPid { get; set; } = 7;
+
+    /// <summary>When, by the running record, the process began accepting (ms since 1970).</summary>
+    public long RecordedSinceUnixMs { get; } = 1764957600000;
+
     /// <summary>The config whose hash the running record carries; null: no record written.</summary>
     public string? Recorded { get; set; }
 
@@ -83,7 +89,7 @@ internal sealed class FakeProxy : IProxySide
             FailNextRead = false;
             throw new InvalidOperationException("a surprise from the test");
         }
-        return Task.FromResult(Recorded is null ? null : new NutcrackerRunningRecord(NutcrackerRunningRecord.Sha256Of(Recorded), 7, 1764957600000).Render());
+        return Task.FromResult(Recorded is null ? null : new NutcrackerRunningRecord(NutcrackerRunningRecord.Sha256Of(Recorded), RecordedPid, RecordedSinceUnixMs).Render());
     }
 
     public Task<string?> ReadWantedAsync(CancellationToken cancellationToken) => Task.FromResult(Wanted);

@@ -298,6 +298,22 @@ public class ApplyPathTests
         Assert.That(look.Running!.Text, Is.EqualTo(_proxy.Running));
     }
 
+    // Catches: the running process's start left out of a look, on either path (readiness could then never say
+    // "protected"), or taken from a record whose process is being started again (pid 0).
+    [Test]
+    public async Task A_look_says_when_the_running_process_began_accepting_and_never_while_it_is_being_started_again()
+    {
+        var accepting = DateTimeOffset.FromUnixTimeMilliseconds(_proxy.RecordedSinceUnixMs).UtcDateTime;
+
+        var learned = await _path.Running.LookAsync(CancellationToken.None);
+        var known = await _path.Running.LookAsync(CancellationToken.None);
+        Assert.That(_proxy.RunningReads, Is.EqualTo(1), "the first look learned the content, the second knew it");
+        Assert.That((learned.AcceptingSinceUtc, known.AcceptingSinceUtc), Is.EqualTo(((DateTime?)accepting, (DateTime?)accepting)));
+
+        _proxy.RecordedPid = 0;
+        Assert.That((await _path.Running.LookAsync(CancellationToken.None)).AcceptingSinceUtc, Is.EqualTo(DateTime.MaxValue));
+    }
+
     // Catches: trusting a running YAML its record does not vouch for (between the supervisor's two writes, or a stray write).
     [Test]
     public async Task A_running_yaml_that_does_not_match_its_record_is_not_taken_for_what_runs()
