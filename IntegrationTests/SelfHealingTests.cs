@@ -8,8 +8,8 @@ namespace RedisHaLab.IntegrationTests;
 
 /// <summary>
 /// The lab's own parts are never its weakest link: a nutcracker killed inside its container, a config folder that
-/// cannot be written during a failover, an operator's hand re-point and Sentinels rebuilt from their config (epochs start again at 0), and a forged claim naming
-/// a demoted master that still says ROLE master. Each is judged on the data path: a key written through the front door
+/// cannot be written during a failover, an operator's hand re-point and Sentinels rebuilt from their config (epochs start again at 0), a forged claim naming
+/// a demoted master that still says ROLE master, and a master lost while the machine's resolver does not answer. Each is judged on the data path: a key written through the front door
 /// is read back from the instance that must hold it. The tests share one lab and run in order.
 /// </summary>
 public class SelfHealingTests() : LabFixture("post-2016.yml")
@@ -206,6 +206,54 @@ public class SelfHealingTests() : LabFixture("post-2016.yml")
         {
             await chaos.Faults.ApplyAsync(FaultKind.Heal, OriginalMasterOfG1, CancellationToken.None);
         }
+    }
+
+    [Test, Order(5)]
+    public async Task A_master_killed_while_the_machines_resolver_does_not_answer_is_failed_over_and_followed()
+    {
+        var g2 = Inventory.Shards.Single(s => s.Name == "g2");
+        var instances = g2.Replicas.Prepend(g2.Master).ToList();
+        RedisInstance? master = null;
+        await Eventually(async () =>
+        {
+            var masters = new List<RedisInstance>();
+            foreach (var instance in instances)
+            {
+                if (await RoleAsync(instance) == "master")
+                {
+                    masters.Add(instance);
+                }
+            }
+            master = masters.Count == 1 ? masters[0] : null;
+            return master is null ? $"g2 has {masters.Count} instances answering ROLE master" : null;
+        }, TimeSpan.FromSeconds(60), "g2 has one master");
+        await SettledAsync(g2, master!);
+        var replica = instances.Single(i => i != master);
+
+        using var chaos = new ChaosLab(Inventory, Password);
+        TestContext.Out.WriteLine($"cut off from the machine's resolver: {string.Join(", ", await chaos.Faults.CutMachineResolverAsync(CancellationToken.None))}");
+        try
+        {
+            // A name no container has, looked up where Sentinel looks names up: answered "no such name" (getent's 2) at
+            // once by the container's own resolver, not after the C library's 2 x 5 s.
+            var sentinel = Inventory.Sentinels.Instances[0].Name;
+            var lookup = Stopwatch.StartNew();
+            var answer = await DockerAsync("exec", sentinel, "sh", "-c", $"getent hosts {master!.Name}-gone; echo $?");
+            TestContext.Out.WriteLine($"a lookup of a missing name in {sentinel}: exit {answer} after {lookup.ElapsedMilliseconds} ms (docker exec included)");
+            Assert.That((answer, lookup.Elapsed < TimeSpan.FromSeconds(3)), Is.EqualTo(("2", true)), "a missing name is answered 'no such name' at once");
+
+            await DockerAsync("kill", master.Name);
+            var killed = Stopwatch.StartNew();
+            await FollowedAsync(g2, replica, TimeSpan.FromSeconds(30),
+                "g2 failed over to its replica and followed through the front door while no lab container reaches the machine's resolver", "resolver-cut");
+            TestContext.Out.WriteLine($"followed {killed.Elapsed.TotalSeconds:0.0} s after the kill (Sentinel's down-after is 2.5 s)");
+        }
+        finally
+        {
+            TestContext.Out.WriteLine($"the machine's resolver given back to: {string.Join(", ", await chaos.Faults.RestoreMachineResolverAsync(CancellationToken.None))}");
+            await DockerAsync("start", master!.Name);
+        }
+        await SettledAsync(g2, replica);
     }
 
     /// <summary>One SET through the front door on a fresh socket, in RESP as redis-cli sends it; true on +OK within 200 ms.</summary>

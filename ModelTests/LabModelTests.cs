@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using RedisHaLab.AppHost.Lab;
 using RedisHaLab.Topology;
+using RedisHaLab.Topology.Model;
 
 namespace RedisHaLab.ModelTests;
 
@@ -41,7 +42,8 @@ public sealed class LabModelTests(string inventoryFile) : AppHostModelFixture(in
             Assert.That((image.Registry, image.Image, image.Tag), Is.EqualTo(((string?)null, LabImages.Redis.Image, LabImages.Redis.Tag)), instance.Name);
             // AddRedis's `/bin/sh -c "redis-server --requirepass $REDIS_PASSWORD --save …"` would put the password on the
             // command line and in the environment; the lab's is in the rendered redis.conf.
-            Assert.That(redis.Entrypoint, Is.EqualTo("redis-server"), instance.Name);
+            // Behind the start of its own resolver (LabResolver), which execs redis-server.
+            Assert.That(redis.Entrypoint, Is.EqualTo(LabResolver.Shell), instance.Name);
             var arguments = new List<object>();
             var environment = new Dictionary<string, object>();
             var context = new DistributedApplicationExecutionContext(operation);
@@ -53,7 +55,7 @@ public sealed class LabModelTests(string inventoryFile) : AppHostModelFixture(in
             {
                 await callback.Callback(new EnvironmentCallbackContext(context, environment));
             }
-            Assert.That(arguments, Is.EqualTo(new object[] { $"{RedisConfigFile.ContainerFolder(instance)}/redis.conf" }), instance.Name);
+            Assert.That(arguments, Is.EqualTo(LabResolver.ShellArguments.Append("redis-server").Append($"{RedisConfigFile.ContainerFolder(instance)}/redis.conf")), instance.Name);
             Assert.That(environment.Keys, Is.Empty, $"{instance.Name}: no REDIS_PASSWORD");
 #pragma warning disable ASPIRECONTAINERSHELLEXECUTION001
             Assert.That(redis.ShellExecution, Is.Not.True, $"{instance.Name}: its argument is not wrapped in `-c \"…\"`");

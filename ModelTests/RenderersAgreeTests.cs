@@ -101,6 +101,35 @@ public sealed partial class RenderersAgreeTests(string inventoryFile) : AppHostM
     }
 
     [Test]
+    public async Task Each_part_answers_names_its_network_does_not_know_inside_its_own_container()
+    {
+        foreach (var container in LabContainers)
+        {
+            var runtime = new List<object>();
+            foreach (var callback in container.Annotations.OfType<ContainerRuntimeArgsCallbackAnnotation>())
+            {
+                await callback.Callback(new ContainerRuntimeArgsCallbackContext(runtime));
+            }
+            var dns = runtime.Select(a => a.ToString()).ToList();
+            Assert.That(dns.Select((a, i) => a == "--dns" && i + 1 < dns.Count ? dns[i + 1] : null).OfType<string>(),
+                Is.EqualTo(new[] { LabResolver.Address }), $"{container.Name}: the AppHost's container has its own loopback as its only DNS server");
+            var service = Service(container.Name);
+            Assert.That(((YamlSequenceNode)service["dns"]).Children.Select(c => ((YamlScalarNode)c).Value), Is.EqualTo(new[] { LabResolver.Address }),
+                $"{container.Name}: the stack's service has its own loopback as its only DNS server");
+
+            // What runs starts the resolver, then the part's own program: the model's, or the image's as its Dockerfile says.
+            var command = Entrypoint(service).SkipWhile(a => a != "--").Skip(1).ToList();
+            var resolver = new[] { LabResolver.Shell }.Concat(LabResolver.ShellArguments).ToList();
+            Assert.That(command.Take(resolver.Count), Is.EqualTo(resolver), $"{container.Name} starts its resolver first");
+            var part = LabModel.Of(inventory)[container.Name];
+            var image = container.Annotations.OfType<ContainerImageAnnotation>().Single().Image;
+            Assert.That(command.Skip(resolver.Count), Is.EqualTo((part.Entrypoint is { } own ? [own] : DockerfileEntrypoint(image)).Concat(part.Arguments)),
+                $"{container.Name} then runs its own program");
+            Assert.That(DockerfileInstalls(image, LabResolver.Package), Is.True, $"the image {container.Name} runs installs {LabResolver.Package}");
+        }
+    }
+
+    [Test]
     public void Each_part_listens_on_the_same_container_ports()
     {
         foreach (var container in LabContainers)
@@ -258,6 +287,15 @@ public sealed partial class RenderersAgreeTests(string inventoryFile) : AppHostM
         return EntrypointLine().Match(dockerfile) is { Success: true } match
             ? JsonSerializer.Deserialize<string[]>(match.Groups[1].Value)!
             : [];
+    }
+
+    /// <summary>Whether the last stage of the Dockerfile the lab builds <paramref name="image"/> from installs Debian's <paramref name="package"/>.</summary>
+    private static bool DockerfileInstalls(string image, string package)
+    {
+        var folder = LabImages.All.Single(i => i.Image == image).ContainersSubfolder;
+        var dockerfile = File.ReadAllText(Path.Combine(Repository.Root, "containers", folder, "Dockerfile"));
+        var lastStage = dockerfile[dockerfile.LastIndexOf("\nFROM ", StringComparison.Ordinal)..];
+        return Regex.IsMatch(lastStage, @"apt-get install [^\n]*\s" + Regex.Escape(package) + @"(\s|$)", RegexOptions.Multiline);
     }
 
     [GeneratedRegex(@"^ENTRYPOINT\s+(\[.*\])\s*$", RegexOptions.Multiline)]

@@ -111,7 +111,7 @@ internal static class LabBuilderExtensions
 
     /// <summary>
     /// A part of the lab's model as a container: its image, nested under its node (none for the load balancer), and
-    /// its command, environment, CPU weight, restart, folders and input files as the model says.
+    /// its command (behind its own resolver), environment, CPU weight, restart, folders and input files as the model says.
     /// </summary>
     internal static IResourceBuilder<T> AddLabPart<T>(this IDistributedApplicationBuilder builder, T resource, LabPart part,
         LabStateFolder state, string repositoryRoot, IReadOnlyDictionary<string, IResourceBuilder<LabNodeResource>> nodes) where T : ContainerResource
@@ -121,14 +121,10 @@ internal static class LabBuilderExtensions
         {
             container.WithParentRelationship(nodes[node.Name]);
         }
-        if (part.Entrypoint is { } entrypoint)
-        {
-            container.WithEntrypoint(entrypoint);
-        }
-        if (part.Arguments.Count > 0)
-        {
-            container.WithArgs([.. part.Arguments]);
-        }
+        // The part's command behind the start of its own resolver, the container's only DNS server (see LabResolver).
+        container.WithEntrypoint(LabResolver.Shell);
+        container.WithArgs([.. LabResolver.ShellArguments, .. LabImageEntrypoints.CommandOf(part)]);
+        container.WithContainerRuntimeArgs("--dns", LabResolver.Address);
         foreach (var variable in part.Environment)
         {
             container.WithEnvironment(variable.Name, variable.Value);

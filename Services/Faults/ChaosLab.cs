@@ -38,12 +38,16 @@ public sealed class ChaosLab : LabView, IDisposable
         var network = new IsolatingNetwork(Site.Network(_docker), new PeerIsolation(_docker, Site));
         Network = network;
         Isolation = network;
+        ResolverCut = new MachineResolverCut(_docker, Site);
         Targets = new TargetResolver(inventory, Sentinels, Masters, Site);
         Faults = new LabFaults(this);
     }
 
     /// <summary>The partial partition (<see cref="FaultKind.Isolate"/>); <see cref="Network"/>'s heal undoes it.</summary>
     internal IsolatingNetwork Isolation { get; }
+
+    /// <summary>The machine's resolver gone silent for a container (<see cref="LabFaults.CutMachineResolverAsync"/>).</summary>
+    internal MachineResolverCut ResolverCut { get; }
 
     /// <summary>Signals and state changes of single containers.</summary>
     public LabContainers Containers { get; }

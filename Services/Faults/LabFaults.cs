@@ -63,6 +63,39 @@ public sealed class LabFaults(ChaosLab lab)
     public Task<IReadOnlyList<string>> KillNodeAsync(LabNode node, CancellationToken cancellationToken) =>
         ApplyAsync(FaultKind.Kill, new FaultTarget.Node(node.Name), cancellationToken);
 
+    /// <summary>
+    /// Cuts every running container of the lab off from the machine's resolver (see <see cref="MachineResolverCut"/>),
+    /// all at once; returns the containers cut. <see cref="RestoreMachineResolverAsync"/> undoes it.
+    /// </summary>
+    /// <exception cref="ChaosException">A container could not be cut (those cut before it stay cut: restore them).</exception>
+    public async Task<IReadOnlyList<string>> CutMachineResolverAsync(CancellationToken cancellationToken)
+    {
+        var running = await RunningContainersAsync(cancellationToken);
+        await Task.WhenAll(running.Select(c => lab.ResolverCut.CutAsync(c, cancellationToken)));
+        return running;
+    }
+
+    /// <summary>Gives every running container of the lab the machine's resolver back; returns those that had been cut off from it.</summary>
+    public async Task<IReadOnlyList<string>> RestoreMachineResolverAsync(CancellationToken cancellationToken)
+    {
+        var running = await RunningContainersAsync(cancellationToken);
+        var restored = await Task.WhenAll(running.Select(async c => await lab.ResolverCut.RestoreAsync(c, cancellationToken) ? c : null));
+        return [.. restored.OfType<string>()];
+    }
+
+    private async Task<IReadOnlyList<string>> RunningContainersAsync(CancellationToken cancellationToken)
+    {
+        var running = new List<string>();
+        foreach (var container in lab.ContainerNames)
+        {
+            if (await lab.Containers.IsRunningAsync(container, cancellationToken))
+            {
+                running.Add(container);
+            }
+        }
+        return running;
+    }
+
     /// <summary>Asks a Sentinel to fail <paramref name="shard"/> over now (<c>SENTINEL FAILOVER</c>); returns the Sentinel that accepted.</summary>
     public Task<string> ManualFailoverAsync(Shard shard) => lab.Sentinels.FailoverAsync(shard);
 

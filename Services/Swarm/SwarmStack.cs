@@ -173,13 +173,15 @@ public sealed class SwarmStack
             start.AddRange(["--env-from-file", passwordVariable, $"{SecretFolder}/{PasswordSecret}"]);
         }
         start.Add("--");
-        start.AddRange(LabImageEntrypoints.CommandOf(part));
+        // The part's command behind the start of its own resolver, the container's only DNS server (see LabResolver).
+        start.AddRange(LabResolver.CommandOf(part));
 
         var service = new YamlMappingNode
         {
             { "image", _images.Of(part.Image).Reference },
             { "entrypoint", new YamlSequenceNode(new[] { "sh", $"{ConfigFolder}/{StartScriptName}" }.Concat(start).Select(a => (YamlNode)new YamlScalarNode(a))) },
             { "networks", new YamlSequenceNode(new YamlScalarNode(SwarmNames.Network)) },
+            { "dns", new YamlSequenceNode(new YamlScalarNode(LabResolver.Address)) },
             { "deploy", Deploy(part) },
         };
         if (part.Environment.Count > 0)

@@ -1,5 +1,6 @@
 using RedisHaLab.Swarm;
 using RedisHaLab.Topology;
+using RedisHaLab.Topology.Model;
 using YamlDotNet.RepresentationModel;
 
 namespace RedisHaLab.UnitTests.Swarm;
@@ -115,7 +116,9 @@ public class ProxyTierStackTests
         var entrypoint = Entrypoint(haproxy);
         var copy = entrypoint.ToList().IndexOf("--copy");
         Assert.That(entrypoint[copy + 2], Is.EqualTo($"{HaproxyConfig.ContainerFolder}/{HaproxyConfig.FileName}"));
-        Assert.That(entrypoint.SkipWhile(a => a != "--").Skip(1), Is.EqualTo(new[] { "/usr/sbin/haproxy", "-W", "-db", "-f", "/etc/redis-ha-lab/haproxy/haproxy.cfg" }));
+        // Behind the start of its own resolver (the shell and its arguments).
+        Assert.That(entrypoint.SkipWhile(a => a != "--").Skip(1).Skip(1 + LabResolver.ShellArguments.Count),
+            Is.EqualTo(new[] { "/usr/sbin/haproxy", "-W", "-db", "-f", "/etc/redis-ha-lab/haproxy/haproxy.cfg" }));
         var config = stack.Files.Single(f => f.RelativePath == "files/haproxy/haproxy.cfg").Text;
         foreach (var proxy in inventory.Proxies)
         {
