@@ -68,7 +68,7 @@ public sealed partial class RenderersAgreeTests(string inventoryFile) : AppHostM
             var aspire = (await EnvironmentOf(container)).Where(e => !e.Key.StartsWith("OTEL_", StringComparison.Ordinal)).ToDictionary();
             var service = Service(container.Name);
             var swarm = Has(service, "environment")
-                ? ((YamlMappingNode)service["environment"]).Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => (string?)((YamlScalarNode)c.Value).Value)
+                ? ((YamlMappingNode)service["environment"]).Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => (string?)AsComposeReadsIt(((YamlScalarNode)c.Value).Value!))
                 : [];
             // A variable read from a secret file at start (the password) has no value in the stack file.
             var start = Entrypoint(service);
@@ -277,7 +277,14 @@ public sealed partial class RenderersAgreeTests(string inventoryFile) : AppHostM
         ((YamlScalarNode)path.Aggregate(node, (n, key) => ((YamlMappingNode)n)[key])).Value!;
 
     private static List<string> Entrypoint(YamlMappingNode service) =>
-        ((YamlSequenceNode)service["entrypoint"]).Children.Select(c => ((YamlScalarNode)c).Value!).ToList();
+        ((YamlSequenceNode)service["entrypoint"]).Children.Select(c => AsComposeReadsIt(((YamlScalarNode)c).Value!)).ToList();
+
+    /// <summary>A value of the stack file as <c>docker stack deploy</c> hands it on: <c>$$</c> is one <c>$</c> (nothing else may hold a <c>$</c>).</summary>
+    private static string AsComposeReadsIt(string value)
+    {
+        Assert.That(value.Replace("$$", "", StringComparison.Ordinal), Does.Not.Contain("$"), $"a '$' compose would interpolate: {value}");
+        return value.Replace("$$", "$", StringComparison.Ordinal);
+    }
 
     /// <summary>The ENTRYPOINT of the Dockerfile the lab builds <paramref name="image"/> from; empty when it sets none.</summary>
     private static IReadOnlyList<string> DockerfileEntrypoint(string image)

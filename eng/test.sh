@@ -39,6 +39,12 @@ run_tests() {
   fi
   echo "[test] $project failed; the failed tests:"
   grep -E -A12 '^\s+Failed [A-Za-z_]' "$log" | grep -E -v '^\s+(Stack Trace:|at |--$)' | head -120 || true
+  # What each Sentinel said right after a failed test (the lab fixtures' failure report), one line each: why a shard was
+  # not failed over, where a CI log's tail shows it. The containers' own lines stay in the full output above.
+  if grep -q -E 'after the failure, .* says:' "$log"; then
+    echo "[test] what the Sentinels said after the failed tests:"
+    grep -E 'after the failure, .* says:' "$log" | sed -E 's/^\s+//' | cut -c1-600 | head -30 || true
+  fi
   return 1
 }
 

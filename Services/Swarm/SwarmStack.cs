@@ -179,7 +179,7 @@ public sealed class SwarmStack
         var service = new YamlMappingNode
         {
             { "image", _images.Of(part.Image).Reference },
-            { "entrypoint", new YamlSequenceNode(new[] { "sh", $"{ConfigFolder}/{StartScriptName}" }.Concat(start).Select(a => (YamlNode)new YamlScalarNode(a))) },
+            { "entrypoint", new YamlSequenceNode(new[] { "sh", $"{ConfigFolder}/{StartScriptName}" }.Concat(start).Select(a => (YamlNode)Literal(a))) },
             { "networks", new YamlSequenceNode(new YamlScalarNode(SwarmNames.Network)) },
             { "dns", new YamlSequenceNode(new YamlScalarNode(LabResolver.Address)) },
             { "deploy", Deploy(part) },
@@ -189,7 +189,7 @@ public sealed class SwarmStack
             var environment = new YamlMappingNode();
             foreach (var variable in part.Environment)
             {
-                environment.Add(variable.Name, variable.Value);
+                environment.Add(new YamlScalarNode(variable.Name), Literal(variable.Value));
             }
             service.Add("environment", environment);
         }
@@ -335,6 +335,13 @@ public sealed class SwarmStack
     }
 
     private static YamlScalarNode Quoted(string value) => new(value) { Style = ScalarStyle.DoubleQuoted };
+
+    /// <summary>
+    /// A value the container must get as it is written: <c>docker stack deploy</c> interpolates <c>$VAR</c> and
+    /// <c>${VAR}</c> in every value of the file, and reads <c>$$</c> as one <c>$</c> (the resolver's start script has
+    /// <c>"$@"</c>, which it would refuse or, worse, replace).
+    /// </summary>
+    internal static YamlScalarNode Literal(string value) => new(value.Replace("$", "$$", StringComparison.Ordinal));
 
     private static string Render(YamlMappingNode root) =>
         "# The Redis HA Lab as a Docker Swarm stack, published from an inventory by the AppHost\n" +

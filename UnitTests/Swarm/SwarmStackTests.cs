@@ -145,6 +145,34 @@ public class SwarmStackTests
     }
 
     [Test]
+    public void Every_dollar_of_a_command_or_variable_is_escaped_so_compose_hands_it_on_as_written()
+    {
+        var root = Read(Publish(Post));
+        foreach (var (name, service) in Services(root))
+        {
+            var values = List(service, "entrypoint").ToList();
+            if (service.Children.ContainsKey("environment"))
+            {
+                values.AddRange(Map(service, "environment").Children.Select(c => ((YamlScalarNode)c.Value).Value!));
+            }
+            // compose reads "$$" as "$" and interpolates any other '$' (the resolver's start script ends in exec "$@").
+            Assert.That(values.Where(v => v.Replace("$$", "", StringComparison.Ordinal).Contains('$')), Is.Empty, name);
+            Assert.That(values.Any(v => v.Contains("exec \"$$@\"", StringComparison.Ordinal)), Is.True, $"{name} starts its resolver, then execs its program");
+        }
+        Assert.That(SwarmStack.Literal("a $1 and $$"), Has.Property("Value").EqualTo("a $$1 and $$$$"));
+    }
+
+    [Test]
+    public void Every_service_has_its_own_loopback_as_its_only_dns_server()
+    {
+        var root = Read(Publish(Post));
+        foreach (var (name, service) in Services(root))
+        {
+            Assert.That(List(service, "dns"), Is.EqualTo(new[] { "127.0.0.1" }), name);
+        }
+    }
+
+    [Test]
     public void A_killed_Redis_is_restarted_only_after_its_shard_had_time_to_fail_over()
     {
         var inventory = Post;
