@@ -100,17 +100,20 @@ public class SelfHealingTests() : LabFixture("post-2016.yml")
         await Eventually(async () => (await RoleAsync(original)) == "slave" && await LinkUpAsync(original) ? null : $"{original.Name} not yet a linked replica",
             TimeSpan.FromSeconds(60), "the restarted old master rejoins as a replica");
 
-        // As Redis's documentation describes it: REPLICAOF on both instances, then every Sentinel told to monitor anew
-        // (SENTINEL REMOVE + MONITOR), which starts the shard's config epoch again at 0, below the 1 the failover applied.
-        // Removed from every Sentinel before any monitors again: a Sentinel still at epoch 1 announces the old master in
-        // its hellos, and one already re-pointed at epoch 0 adopts that higher epoch (a run beside a second lab, slow
-        // between Sentinels, left g2 named by both masters that way).
-        await RedisCliAsync(original, "REPLICAOF", "NO", "ONE");
-        await RedisCliAsync(promoted, "REPLICAOF", original.Name, original.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // The shard taken from every Sentinel first (SENTINEL REMOVE), then REPLICAOF on both instances, then every
+        // Sentinel told to monitor anew (MONITOR), which starts the shard's config epoch again at 0, below the one the
+        // failover applied. In that order because a Sentinel still monitoring the shard sees the instance just made
+        // master as a replica claiming ROLE master and converts it back (+convert-to-slave) within a second: twice in CI
+        // that came between the two REPLICAOFs and left each instance a replica of the other, with no master at all.
+        // Removed from every Sentinel before any monitors again: a Sentinel still naming the shard announces the old
+        // master in its hellos, and one already re-pointed at epoch 0 adopts that higher epoch (a run beside a second
+        // lab, slow between Sentinels, left g2 named by both masters that way).
         foreach (var sentinel in Inventory.Sentinels.Instances)
         {
             await SentinelCliAsync(sentinel, "SENTINEL", "REMOVE", g2.SentinelMasterName);
         }
+        await RedisCliAsync(original, "REPLICAOF", "NO", "ONE");
+        await RedisCliAsync(promoted, "REPLICAOF", original.Name, original.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var sentinel in Inventory.Sentinels.Instances)
         {
             await SentinelCliAsync(sentinel, "SENTINEL", "MONITOR", g2.SentinelMasterName, original.Name,

@@ -147,6 +147,13 @@ public class ThreeHostsTests
         var clock = await KillHostAsync("node23");
         var serving = await WhenAsync(ServesAsync, TimeSpan.FromSeconds(60));
         TestContext.Out.WriteLine($"node23 killed: the front door served a SET and GET after {Seconds(serving, clock)}");
+        if (serving is not { } served || served > FrontDoorServesWithin)
+        {
+            // Which hop held the client (this machine's front door, tcplog: the host chosen, the time to connect and
+            // the bytes), for a run that went over the bound (twice, 17-18 s, against 0.0-0.5 s in most runs).
+            TestContext.Out.WriteLine("the front door's last log lines:");
+            await RepositoryCommand.RunAsync("docker", ["logs", "--tail", "40", "redis-ha-lab-front-door"], CommandWithin);
+        }
         Assert.That(serving, Is.Not.Null.And.LessThanOrEqualTo(FrontDoorServesWithin), $"the front door did not serve within {FrontDoorServesWithin.TotalSeconds} s of node23's loss");
         // Every key too, once the balancers have taken node23's proxy out (their checks run every 200 ms).
         await AssertEveryKeyBackWithin(KeysReadableWithin, clock, "node23 killed");

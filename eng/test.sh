@@ -43,7 +43,7 @@ run_tests() {
   # not failed over, where a CI log's tail shows it. The containers' own lines stay in the full output above.
   if grep -q -E 'after the failure, .* says:' "$log"; then
     echo "[test] what the Sentinels said after the failed tests:"
-    grep -E 'after the failure, .* says:' "$log" | sed -E 's/^\s+//' | cut -c1-600 | head -30 || true
+    grep -E 'after the failure, .* says:' "$log" | sed -E 's/^\s+//' | awk '!seen[$0]++' | cut -c1-600 | head -30 || true
   fi
   return 1
 }

@@ -36,6 +36,13 @@ public enum FaultKind
     /// down-after, so no failover happens. A master without persistence comes back empty and its replica copies that.
     /// </summary>
     Restart,
+
+    /// <summary>
+    /// The machine's DNS resolver stops answering the container (the host's resolver down, slow or unreachable): every
+    /// DNS query it sends past its own loopback is dropped (<see cref="MachineResolverCut"/>). The lab's own resolver in
+    /// the container still answers, so nothing should change: this is the fault that proves it. Undone by a heal.
+    /// </summary>
+    CutResolver,
 }
 
 /// <summary>The words scenarios use for each <see cref="FaultKind"/>.</summary>
@@ -45,24 +52,24 @@ public static class FaultKinds
     public static IReadOnlyDictionary<string, FaultKind> ByStepName { get; } =
         Enum.GetValues<FaultKind>().ToDictionary(StepName);
 
-    /// <summary>The step name of <paramref name="kind"/>, e.g. <c>partition</c>.</summary>
-    public static string StepName(this FaultKind kind) => kind.ToString().ToLowerInvariant();
+    /// <summary>The step name of <paramref name="kind"/>, e.g. <c>partition</c>, <c>cut_resolver</c>.</summary>
+    public static string StepName(this FaultKind kind) => kind == FaultKind.CutResolver ? "cut_resolver" : kind.ToString().ToLowerInvariant();
 
     /// <summary>True for faults that take something away (a kill, a stop, a pause, a partition, an isolation) rather than give it back.</summary>
     public static bool IsDisruptive(this FaultKind kind) => kind is FaultKind.Kill or FaultKind.Stop or FaultKind.Pause or FaultKind.Partition or FaultKind.Isolate or FaultKind.Restart;
 
     /// <summary>
-    /// True for faults that stay in place until a step undoes them (a kill, a stop, a pause, a partition, an isolation);
-    /// a restart undoes itself.
+    /// True for faults that stay in place until a step undoes them (a kill, a stop, a pause, a partition, an isolation,
+    /// a resolver cut); a restart undoes itself.
     /// </summary>
-    public static bool IsStanding(this FaultKind kind) => kind is FaultKind.Kill or FaultKind.Stop or FaultKind.Pause or FaultKind.Partition or FaultKind.Isolate;
+    public static bool IsStanding(this FaultKind kind) => kind is FaultKind.Kill or FaultKind.Stop or FaultKind.Pause or FaultKind.Partition or FaultKind.Isolate or FaultKind.CutResolver;
 
     /// <summary>The standing faults <paramref name="kind"/> undoes (a start undoes a kill or a stop), empty for a fault.</summary>
     public static IReadOnlyList<FaultKind> Undoes(this FaultKind kind) => kind switch
     {
         FaultKind.Start => [FaultKind.Kill, FaultKind.Stop],
         FaultKind.Resume => [FaultKind.Pause],
-        FaultKind.Heal => [FaultKind.Partition, FaultKind.Isolate],
+        FaultKind.Heal => [FaultKind.Partition, FaultKind.Isolate, FaultKind.CutResolver],
         _ => [],
     };
 
@@ -71,7 +78,7 @@ public static class FaultKinds
     {
         FaultKind.Kill or FaultKind.Stop => FaultKind.Start,
         FaultKind.Pause => FaultKind.Resume,
-        FaultKind.Partition or FaultKind.Isolate => FaultKind.Heal,
+        FaultKind.Partition or FaultKind.Isolate or FaultKind.CutResolver => FaultKind.Heal,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a standing fault"),
     };
 }

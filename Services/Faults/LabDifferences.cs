@@ -63,6 +63,10 @@ public static class LabDifferences
         {
             differences.Add($"{container} is cut off the lab network");
         }
+        if (await lab.ResolverCut.IsCutAsync(container, cancellationToken))
+        {
+            differences.Add($"{container} is cut off from the machine's resolver");
+        }
         return differences;
     }
 

@@ -31,9 +31,10 @@ public sealed class LabFaults(ChaosLab lab)
         FaultKind.Pause => lab.Containers.PauseAsync(container, cancellationToken),
         FaultKind.Resume => lab.Containers.ResumeAsync(container, cancellationToken),
         FaultKind.Partition => lab.Network.PartitionAsync(container, cancellationToken),
-        FaultKind.Heal => lab.Network.HealAsync(container, cancellationToken),
+        FaultKind.Heal => HealAsync(container, cancellationToken),
         FaultKind.Restart => RestartAsync(container, cancellationToken),
         FaultKind.Isolate => lab.Isolation.IsolateAsync(container, PeersOf(container), cancellationToken),
+        FaultKind.CutResolver => lab.ResolverCut.CutAsync(container, cancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -52,6 +53,16 @@ public sealed class LabFaults(ChaosLab lab)
 
     private IReadOnlyList<string> PeersOf(string container) => PeersOf(lab.Inventory, container);
 
+    /// <summary>Back as it was: the machine's resolver given back when it was cut, then the network (a partition, an isolation) healed.</summary>
+    private async Task HealAsync(string container, CancellationToken cancellationToken)
+    {
+        if (await lab.ResolverCut.IsCutAsync(container, cancellationToken))
+        {
+            await lab.ResolverCut.RestoreAsync(container, cancellationToken);
+        }
+        await lab.Network.HealAsync(container, cancellationToken);
+    }
+
     private async Task RestartAsync(string container, CancellationToken cancellationToken)
     {
         // The kill returns once the process is gone, so the start cannot find it running and do nothing.
@@ -67,11 +78,20 @@ public sealed class LabFaults(ChaosLab lab)
     /// Cuts every running container of the lab off from the machine's resolver (see <see cref="MachineResolverCut"/>),
     /// all at once; returns the containers cut. <see cref="RestoreMachineResolverAsync"/> undoes it.
     /// </summary>
-    /// <exception cref="ChaosException">A container could not be cut (those cut before it stay cut: restore them).</exception>
+    /// <exception cref="ChaosException">A container could not be cut; every other one is given its resolver back first.</exception>
     public async Task<IReadOnlyList<string>> CutMachineResolverAsync(CancellationToken cancellationToken)
     {
         var running = await RunningContainersAsync(cancellationToken);
-        await Task.WhenAll(running.Select(c => lab.ResolverCut.CutAsync(c, cancellationToken)));
+        try
+        {
+            await Task.WhenAll(running.Select(c => lab.ResolverCut.CutAsync(c, cancellationToken)));
+        }
+        catch (ChaosException)
+        {
+            // Nothing half-made: a lab cut in part would test neither case.
+            await RestoreMachineResolverAsync(CancellationToken.None);
+            throw;
+        }
         return running;
     }
 

@@ -21,7 +21,7 @@ public sealed class LabReset(ChaosLab lab)
     /// </summary>
     public static readonly TimeSpan Within = TimeSpan.FromMinutes(2);
 
-    /// <summary>Resumes, heals and starts whatever a scenario left paused, cut off or down, the reconfig service included; returns what it did.</summary>
+    /// <summary>Resumes, heals and starts whatever a scenario left paused, cut off (from the network, its peers or the machine's resolver) or down, the reconfig service included; returns what it did.</summary>
     public async Task<IReadOnlyList<string>> HealAllAsync(CancellationToken cancellationToken)
     {
         var done = new List<string>();
@@ -37,6 +37,11 @@ public sealed class LabReset(ChaosLab lab)
             {
                 await lab.Network.HealAsync(container, cancellationToken);
                 done.Add($"healed {container}");
+            }
+            if (await lab.ResolverCut.IsCutAsync(container, cancellationToken))
+            {
+                await lab.ResolverCut.RestoreAsync(container, cancellationToken);
+                done.Add($"gave {container} the machine's resolver back");
             }
             if (!state.Running)
             {

@@ -38,79 +38,23 @@ internal sealed class MachineResolverCut(IDockerClient docker, LabSite site)
         ["iptables", "-w", "-X", Chain],
     ];
 
+    private readonly NamespaceChain _chain = new(docker, site, Chain, Undo, WhenMissing);
+
     /// <summary>Cuts <paramref name="container"/> off from the machine's resolver.</summary>
     /// <exception cref="ChaosException">It is not running, is cut already, or a rule could not be set (nothing stays half-made).</exception>
     public async Task CutAsync(string container, CancellationToken cancellationToken)
     {
-        var pid = await ProcessAsync(container, cancellationToken);
-        if (await IsCutAsync(pid, cancellationToken))
+        var pid = await _chain.ProcessAsync(container, cancellationToken);
+        if (await _chain.ExistsAsync(pid, cancellationToken))
         {
             throw new ChaosException($"{container} is already cut off from the machine's resolver");
         }
-        try
-        {
-            foreach (var rule in Rules)
-            {
-                await RunAsync(pid, rule, cancellationToken);
-            }
-        }
-        catch (ChaosException)
-        {
-            await UndoAsync(pid, CancellationToken.None);
-            throw;
-        }
+        await _chain.SetAsync(pid, Rules, cancellationToken);
     }
+
+    /// <summary>True when <paramref name="container"/> runs, is not frozen, and is cut off from the machine's resolver.</summary>
+    public Task<bool> IsCutAsync(string container, CancellationToken cancellationToken) => _chain.ExistsAsync(container, cancellationToken);
 
     /// <summary>Gives <paramref name="container"/> the machine's resolver back; true when it was cut off from it.</summary>
-    public async Task<bool> RestoreAsync(string container, CancellationToken cancellationToken)
-    {
-        var pid = await ProcessAsync(container, cancellationToken);
-        if (!await IsCutAsync(pid, cancellationToken))
-        {
-            return false;
-        }
-        await UndoAsync(pid, cancellationToken);
-        return true;
-    }
-
-    private static async Task UndoAsync(int pid, CancellationToken cancellationToken)
-    {
-        foreach (var rule in Undo)
-        {
-            try
-            {
-                await RunAsync(pid, rule, cancellationToken);
-            }
-            catch (HostCommandFailedException)
-            {
-                // A jump or chain already gone (a cut that failed half-way) is no error; what must hold is checked below.
-            }
-        }
-        if (await IsCutAsync(pid, cancellationToken))
-        {
-            throw new ChaosException($"the chain {Chain} is still there after removing it (process {pid}); see 'nsenter -t {pid} -n iptables -S'");
-        }
-    }
-
-    private async Task<int> ProcessAsync(string container, CancellationToken cancellationToken)
-    {
-        var inspect = await docker.Containers.InspectContainerAsync(await site.ContainerAsync(docker, container, cancellationToken), cancellationToken);
-        return ContainerNamespace.ProcessOf(container, inspect);
-    }
-
-    private static async Task<bool> IsCutAsync(int pid, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await RunAsync(pid, ["iptables", "-w", "-S", Chain], cancellationToken);
-            return true;
-        }
-        catch (HostCommandFailedException)
-        {
-            return false;
-        }
-    }
-
-    private static Task<string> RunAsync(int pid, IReadOnlyList<string> command, CancellationToken cancellationToken) =>
-        HostCommand.RunAsync("nsenter", ["-t", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-n", .. command], WhenMissing, cancellationToken);
+    public Task<bool> RestoreAsync(string container, CancellationToken cancellationToken) => _chain.RemoveAsync(container, cancellationToken);
 }

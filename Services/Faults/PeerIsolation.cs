@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Docker.DotNet;
@@ -31,11 +30,13 @@ internal sealed class PeerIsolation(IDockerClient docker, LabSite site)
 
     private const string WhenMissing = "isolating a container needs util-linux's 'nsenter' and 'iptables' on the host (apt-get install iptables)";
 
+    private readonly NamespaceChain _chain = new(docker, site, Chain, Undo, WhenMissing);
+
     /// <summary>Cuts <paramref name="container"/> off from every address of each of <paramref name="peers"/> (instance names).</summary>
     /// <exception cref="ChaosException">A container is not running, a peer has no address, or a rule could not be set.</exception>
     public async Task IsolateAsync(string container, IReadOnlyList<string> peers, CancellationToken cancellationToken)
     {
-        var pid = await NamespaceProcessAsync(container, cancellationToken);
+        var pid = await _chain.ProcessAsync(container, cancellationToken);
         var addresses = new List<IPAddress>();
         foreach (var peer in peers)
         {
@@ -47,66 +48,18 @@ internal sealed class PeerIsolation(IDockerClient docker, LabSite site)
             }
             addresses.AddRange(own);
         }
-        if (await IsIsolatedAsync(pid, cancellationToken))
+        if (await _chain.ExistsAsync(pid, cancellationToken))
         {
             throw new ChaosException($"{container} is already isolated; reconnect it ('heal: ...') before isolating it again");
         }
-        try
-        {
-            foreach (var rule in Rules(addresses))
-            {
-                await RunAsync(pid, rule, cancellationToken);
-            }
-        }
-        catch (ChaosException)
-        {
-            // Nothing half-made stays behind: a chain without its jumps would read as "isolated" to every later check.
-            await UndoAsync(pid, CancellationToken.None);
-            throw;
-        }
+        await _chain.SetAsync(pid, Rules(addresses), cancellationToken);
     }
 
     /// <summary>Takes the lab's rules out of <paramref name="container"/>'s namespace; true when there were any.</summary>
-    public async Task<bool> ReconnectAsync(string container, CancellationToken cancellationToken)
-    {
-        var pid = await NamespaceProcessAsync(container, cancellationToken);
-        if (!await IsIsolatedAsync(pid, cancellationToken))
-        {
-            return false;
-        }
-        await UndoAsync(pid, cancellationToken);
-        return true;
-    }
-
-    /// <summary>
-    /// Runs <see cref="Undo"/>; a jump or a chain already gone (an isolation that failed half-way) is no error. What
-    /// must hold at the end is that the chain is gone.
-    /// </summary>
-    private static async Task UndoAsync(int pid, CancellationToken cancellationToken)
-    {
-        foreach (var rule in Undo)
-        {
-            try
-            {
-                await RunAsync(pid, rule, cancellationToken);
-            }
-            catch (HostCommandFailedException)
-            {
-                // Checked below.
-            }
-        }
-        if (await IsIsolatedAsync(pid, cancellationToken))
-        {
-            throw new ChaosException($"the isolation chain {Chain} is still there after removing it (process {pid}); see 'nsenter -t {pid} -n iptables -S'");
-        }
-    }
+    public Task<bool> ReconnectAsync(string container, CancellationToken cancellationToken) => _chain.RemoveAsync(container, cancellationToken);
 
     /// <summary>True when <paramref name="container"/> runs, is not frozen, and holds the lab's isolation chain.</summary>
-    public async Task<bool> IsIsolatedAsync(string container, CancellationToken cancellationToken)
-    {
-        var inspect = await docker.Containers.InspectContainerAsync(await site.ContainerAsync(docker, container, cancellationToken), cancellationToken);
-        return inspect.State.Running && !inspect.State.Paused && await IsIsolatedAsync(checked((int)inspect.State.Pid), cancellationToken);
-    }
+    public Task<bool> IsIsolatedAsync(string container, CancellationToken cancellationToken) => _chain.ExistsAsync(container, cancellationToken);
 
     /// <summary>
     /// The iptables commands that isolate from <paramref name="addresses"/>: the chain filled first, jumped to last, so
@@ -143,28 +96,4 @@ internal sealed class PeerIsolation(IDockerClient docker, LabSite site)
             .Where(a => a.AddressFamily == AddressFamily.InterNetwork)
             .Distinct()
             .ToList();
-
-    /// <summary>The lab's chain is there: <c>iptables -S CHAIN</c> succeeds only for a chain that exists.</summary>
-    private static async Task<bool> IsIsolatedAsync(int pid, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await RunAsync(pid, ["iptables", "-w", "-S", Chain], cancellationToken);
-            return true;
-        }
-        catch (HostCommandFailedException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>The process whose network namespace is the container's, refused when that namespace is the host's.</summary>
-    private async Task<int> NamespaceProcessAsync(string container, CancellationToken cancellationToken)
-    {
-        var inspect = await docker.Containers.InspectContainerAsync(await site.ContainerAsync(docker, container, cancellationToken), cancellationToken);
-        return ContainerNamespace.ProcessOf(container, inspect);
-    }
-
-    private static Task<string> RunAsync(int pid, string[] command, CancellationToken cancellationToken) =>
-        HostCommand.RunAsync("nsenter", ["-t", pid.ToString(CultureInfo.InvariantCulture), "-n", .. command], WhenMissing, cancellationToken);
 }

@@ -91,6 +91,11 @@ public static class ScenarioValidator
                             Problem(step, $"'{fault.Text}' isolates what line {first.Line} isolated, which still stands (an instance is isolated once); " +
                                           $"heal it first ('- heal: {fault.Target}') or remove this step");
                         }
+                        if (fault.Kind == FaultKind.CutResolver && standing.FirstOrDefault(f => f.Kind == FaultKind.CutResolver && f.Target == fault.Target) is { } cut)
+                        {
+                            Problem(step, $"'{fault.Text}' cuts off what line {cut.Line} cut off from the machine's resolver, which still stands; " +
+                                          $"heal it first ('- heal: {fault.Target}') or remove this step");
+                        }
                         Track(standing, fault);
                         break;
                     case HealAllStep:

@@ -120,6 +120,20 @@ public class PlaybookBoundsTests
     }
 
     [Test]
+    public void Cutting_a_node_off_from_the_machines_resolver_twice_is_refused_and_a_heal_in_between_passes()
+    {
+        var yaml = With("  - assert_keys_readable\n", "  - cut_resolver: node22\n  - cut_resolver: node22\n  - heal: node22\n  - heal: node22\n  - assert_keys_readable\n");
+
+        var error = Fails(yaml);
+
+        Assert.That(error.Problems.Select(p => p.Line), Is.EqualTo(new[] { ScenarioFiles.LineOf(yaml, "cut_resolver: node22\n  - heal") }), error.Message);
+        Assert.That(error.Problems.Single().Line, Is.EqualTo(ScenarioFiles.LineOf(yaml, "cut_resolver: node22\n  - heal")));
+        Assert.That(error.Message, Does.Contain($"'cut_resolver: node22' cuts off what line {ScenarioFiles.LineOf(yaml, "cut_resolver: node22")} cut off from the machine's resolver, which still stands"));
+        Assert.DoesNotThrow(() => ScenarioValidator.Validate(ScenarioLoader.Parse(
+            With("  - assert_keys_readable\n", "  - cut_resolver: node22\n  - heal: node22\n  - cut_resolver: node22\n  - heal: node22\n  - assert_keys_readable\n"), "ok.yml"), ScenarioFiles.PostLab));
+    }
+
+    [Test]
     public void Isolating_an_instance_again_after_healing_it_passes()
     {
         var yaml = With("  - assert_keys_readable\n", "  - isolate: master of g1\n  - heal: master of g1\n  - assert_keys_readable\n");

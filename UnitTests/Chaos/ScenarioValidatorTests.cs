@@ -1,6 +1,5 @@
+using RedisHaLab.Faults;
 using RedisHaLab.Playbooks;
-
-
 
 namespace RedisHaLab.UnitTests.Chaos;
 
@@ -209,6 +208,27 @@ public class ScenarioValidatorTests
     }
 
     [Test]
+    public void A_resolver_cut_is_a_standing_fault_a_heal_undoes()
+    {
+        const string steps = """
+            description: a master killed while node22's resolver does not answer
+            steps:
+              - cut_resolver: node22
+              - kill: master of g1
+              - wait_for_failover: { shard: g1 }
+              - start: original master of g1
+
+            """;
+
+        var error = Fails(steps);
+
+        Assert.That(error.Message, Does.Contain("'cut_resolver: node22' is still in place when the playbook ends; undo it (e.g. '- heal: node22')"));
+        Assert.DoesNotThrow(() => ScenarioValidator.Validate(ScenarioLoader.Parse(steps + "  - heal: node22\n", "ok.yml"), ScenarioFiles.PostLab));
+        Assert.That((FaultKind.CutResolver.StepName(), FaultKinds.ByStepName["cut_resolver"], FaultKind.CutResolver.IsDisruptive()),
+            Is.EqualTo(("cut_resolver", FaultKind.CutResolver, false)), "its step name; by itself it takes nothing away a client sees");
+    }
+
+    [Test]
     public void A_fault_listed_as_left_in_place_must_stand_at_the_end()
     {
         var yaml = ScenarioFiles.EveryStep + "\nleft_in_place:\n  - pause: master of g2\n";
@@ -229,7 +249,7 @@ public class ScenarioValidatorTests
 
     [TestCase("start", "kill or stop")]
     [TestCase("resume", "pause")]
-    [TestCase("heal", "partition or isolate")]
+    [TestCase("heal", "partition or isolate or cut_resolver")]
     public void An_undo_with_nothing_of_its_kind_standing_is_refused(string undo, string undoes)
     {
         var yaml = ScenarioFiles.EveryStepWith("  - heal_all\n", $"  - heal_all\n  - {undo}: master of g1\n");

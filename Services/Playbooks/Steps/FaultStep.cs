@@ -38,6 +38,8 @@ public sealed record FaultStep(int Line, FaultKind Kind, FaultTarget Target) : S
         FaultKind.Restart => StepBudget.DockerRequest + LabContainers.KillWithin + StepBudget.ContainerStart,
         // Its peers' addresses looked up, then the filter written into the container's network namespace.
         FaultKind.Isolate => StepBudget.DockerRequest * 3,
+        // The container looked at, then the filter written into its network namespace.
+        FaultKind.CutResolver => StepBudget.DockerRequest * 2,
         FaultKind.Pause or FaultKind.Resume or FaultKind.Partition or FaultKind.Heal => StepBudget.DockerRequest,
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "a fault without a worst case: add it here"),
     };

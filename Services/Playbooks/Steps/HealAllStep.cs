@@ -3,7 +3,7 @@ using RedisHaLab.Topology;
 
 namespace RedisHaLab.Playbooks;
 
-/// <summary><c>heal_all</c>: resumes, reconnects and starts every container, the reconfig service's included.</summary>
+/// <summary><c>heal_all</c>: resumes, reconnects (the machine's resolver too) and starts every container, the reconfig service's included.</summary>
 public sealed record HealAllStep(int Line) : ScenarioStep(Line)
 {
     internal static StepKind Definition { get; } = new("heal_all", (read, step) => read.NoValue(step.Value, step.Name) ? new HealAllStep(step.Line) : null);
@@ -11,9 +11,10 @@ public sealed record HealAllStep(int Line) : ScenarioStep(Line)
     /// <inheritdoc />
     public override string Text => "heal_all";
 
-    // Every container looked at (its state, stopped by a signal?, cut off?), one after another, then what stands undone.
+    // Every container looked at (its state, stopped by a signal?, cut off the network?, cut off from the machine's
+    // resolver?), one after another, then what stands undone.
     internal override TimeSpan WorstCase(Inventory inventory, IReadOnlyCollection<FaultStep> standing) =>
-        (StepBudget.DockerRequest * (3 * inventory.ContainerNames.Count)) + Undoing(standing, inventory);
+        (StepBudget.DockerRequest * (4 * inventory.ContainerNames.Count)) + Undoing(standing, inventory);
 
     internal override async Task<string> RunAsync(PlaybookRun run, CancellationToken cancellationToken)
     {
